@@ -1,0 +1,8 @@
+"""Fixtures shared by every test. App-specific ones live in tests/<app>/conftest.py."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -6,3 +6,89 @@ import pytest
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def event(db):
+    from tests.factories import EventFactory
+
+    return EventFactory()
+
+
+@pytest.fixture
+def buyer_org(db):
+    from tests.factories import BuyerOrganisationFactory
+
+    return BuyerOrganisationFactory()
+
+
+@pytest.fixture
+def ess_org(db):
+    from tests.factories import OrganisationFactory
+
+    return OrganisationFactory()
+
+
+def _registered_member(event, organisation, role: str, registration_role: str):
+    from tests.factories import MembershipFactory, RegistrationFactory
+
+    membership = MembershipFactory(organisation=organisation, role=role)
+    RegistrationFactory(event=event, user=membership.user, organisation=organisation, role=registration_role)
+    return membership.user
+
+
+@pytest.fixture
+def buyer(event, buyer_org):
+    """The admin of `buyer_org`, registered for `event`."""
+    return _registered_member(event, buyer_org, "admin", "buyer")
+
+
+@pytest.fixture
+def ess_member(event, ess_org):
+    """A plain member (not admin) of `ess_org`, registered for `event`."""
+    return _registered_member(event, ess_org, "member", "ess")
+
+
+@pytest.fixture
+def ess_admin(event, ess_org):
+    """The admin of `ess_org`, registered for `event`."""
+    return _registered_member(event, ess_org, "admin", "ess")
+
+
+@pytest.fixture
+def organiser(db, event):
+    from tests.factories import UserFactory
+
+    user = UserFactory()
+    event.organisers.add(user)
+    return user
+
+
+@pytest.fixture
+def other_organiser(db):
+    """Organises another event, not `event`."""
+    from tests.factories import EventFactory, UserFactory
+
+    user = UserFactory()
+    EventFactory().organisers.add(user)
+    return user
+
+
+@pytest.fixture
+def world(event, buyer_org, ess_org, buyer, ess_member, ess_admin, organiser, other_organiser):
+    """Everything the access matrix needs, one of each. App conftests extend it by overriding
+    this fixture and adding attributes (pytest passes the parent `world` to the override)."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(
+        event=event,
+        buyer_org=buyer_org,
+        ess_org=ess_org,
+        users={
+            "buyer": buyer,
+            "ess_member": ess_member,
+            "ess_admin": ess_admin,
+            "organiser": organiser,
+            "other_organiser": other_organiser,
+        },
+    )

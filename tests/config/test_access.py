@@ -1,0 +1,8 @@
+from tests.access import Case, expect, matrix_test
+
+CASES = [
+    Case("home", expect(200, 200, 200, 200, 200, 200)),
+    Case("healthz", expect(200, 200, 200, 200, 200, 200)),
+]
+
+test_access = matrix_test(CASES)

@@ -4,12 +4,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .enums import (
+    SIAE_TYPES,
     BuyerKind,
     DisabilityType,
     InsertionType,
     LegalForm,
     MembershipRole,
-    SIAE_TYPES,
     OrganisationKind,
     Size,
     TerritoryKind,
@@ -46,6 +46,14 @@ class User(AbstractUser):
     email = models.EmailField(_("email address"), unique=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     job_title = models.CharField(_("job title"), max_length=120, blank=True)
+    share_contact_details = models.BooleanField(
+        _("share my contact details with every registered participant"),
+        default=False,
+        help_text=_(
+            "Otherwise your email address and phone number are shown to another organisation only "
+            "after an interest or a meeting has been accepted by both sides."
+        ),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -75,13 +83,22 @@ class Theme(models.Model):
 
 
 class Territory(models.Model):
-    """A region, department, intermunicipality or commune, by its official (INSEE/SIREN) code."""
+    """A region, department, intermunicipality or commune, by its official code.
+
+    Codes: a region is "R" + its INSEE code ("R32": region and department codes overlap), a
+    department its INSEE code ("59", "2A", "971"), an EPCI its SIREN ("200093201"), a commune its
+    INSEE code ("59350"). Loaded by migration 0003_territories.
+    """
 
     code = models.CharField(_("code"), max_length=20, primary_key=True)
     kind = models.CharField(_("kind"), max_length=20, choices=TerritoryKind.choices)
     name = models.CharField(_("name"), max_length=120)
     parent = models.ForeignKey(
-        "self", verbose_name=_("part of"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("part of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
 
@@ -99,8 +116,12 @@ class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
     siret = models.CharField(_("SIRET"), max_length=14, unique=True)
-    buyer_kind = models.CharField(_("type of buyer"), max_length=30, choices=BuyerKind.choices, blank=True)
-    legal_form = models.CharField(_("legal form"), max_length=30, choices=LegalForm.choices, blank=True)
+    buyer_kind = models.CharField(
+        _("type of buyer"), max_length=30, choices=BuyerKind.choices, blank=True
+    )
+    legal_form = models.CharField(
+        _("legal form"), max_length=30, choices=LegalForm.choices, blank=True
+    )
     insertion_type = models.CharField(
         _("insertion type"), max_length=10, choices=InsertionType.choices, blank=True, default=""
     )
@@ -145,11 +166,18 @@ class Organisation(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(kind=OrganisationKind.ESS)
-                | (Q(legal_form="") & Q(insertion_type="") & Q(disability_type="") & Q(esus_agreed=False)),
+                | (
+                    Q(legal_form="")
+                    & Q(insertion_type="")
+                    & Q(disability_type="")
+                    & Q(esus_agreed=False)
+                ),
                 name="organisation_ess_fields_only_for_ess",
             ),
             models.CheckConstraint(
-                condition=Q(esus_start__isnull=True) | Q(esus_end__isnull=True) | Q(esus_end__gte=models.F("esus_start")),
+                condition=Q(esus_start__isnull=True)
+                | Q(esus_end__isnull=True)
+                | Q(esus_end__gte=models.F("esus_start")),
                 name="organisation_esus_dates_ordered",
             ),
         ]
@@ -166,6 +194,15 @@ class Organisation(models.Model):
         return self.kind == OrganisationKind.ESS
 
     @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
+    @property
+    def type_verified(self) -> bool:
+        """An ESS structure whose legal form and types an organiser checked (route eligibility)."""
+        return self.is_ess and self.verified_at is not None
+
+    @property
     def is_siae(self) -> bool:
         return self.insertion_type in SIAE_TYPES
 
@@ -176,27 +213,37 @@ class Organisation(models.Model):
 
 class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(_("role"), max_length=10, choices=MembershipRole.choices, default=MembershipRole.MEMBER)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(
+        _("role"), max_length=10, choices=MembershipRole.choices, default=MembershipRole.MEMBER
+    )
     joined_at = models.DateTimeField(_("joined on"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
-            models.UniqueConstraint(fields=["user", "organisation"], name="membership_unique_user_organisation"),
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="membership_unique_user_organisation"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} – {self.organisation} ({self.get_role_display()})"
+        return f"{self.user} – {self.organisation} ({self.get_role_display()})"  # noqa: RUF001
 
 
 class Invitation(models.Model):
     """An organisation admin invites a colleague by email; accepting creates the membership."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
     email = models.EmailField(_("email address"))
-    role = models.CharField(_("role"), max_length=10, choices=MembershipRole.choices, default=MembershipRole.MEMBER)
+    role = models.CharField(
+        _("role"), max_length=10, choices=MembershipRole.choices, default=MembershipRole.MEMBER
+    )
     token = models.CharField(max_length=64, unique=True)
     invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(_("sent on"), auto_now_add=True)

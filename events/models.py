@@ -30,7 +30,10 @@ class Event(models.Model):
     description = models.TextField(_("description"), blank=True)
     phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices, default=Phase.DRAFT)
     organisers = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="organised_events", verbose_name=_("organisers"), blank=True
+        settings.AUTH_USER_MODEL,
+        related_name="organised_events",
+        verbose_name=_("organisers"),
+        blank=True,
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -39,7 +42,9 @@ class Event(models.Model):
         verbose_name_plural = _("events")
         ordering = ["-start_date"]
         constraints = [
-            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="event_dates_ordered"),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")), name="event_dates_ordered"
+            ),
             models.CheckConstraint(condition=Q(phase__in=Phase.values), name="event_phase_valid"),
         ]
 
@@ -78,12 +83,19 @@ class Session(models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     room = models.ForeignKey(
-        Room, verbose_name=_("room"), null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions"
+        Room,
+        verbose_name=_("room"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sessions",
     )
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     # Meeting blocks only: how the block is cut into slots.
-    slot_minutes = models.PositiveSmallIntegerField(_("slot length (minutes)"), null=True, blank=True)
+    slot_minutes = models.PositiveSmallIntegerField(
+        _("slot length (minutes)"), null=True, blank=True
+    )
     gap_minutes = models.PositiveSmallIntegerField(_("gap between slots (minutes)"), default=0)
 
     class Meta:
@@ -91,7 +103,9 @@ class Session(models.Model):
         verbose_name_plural = _("programme sessions")
         ordering = ["starts_at", "title"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start"
+            ),
             models.CheckConstraint(
                 condition=~Q(kind=SessionKind.MEETINGS) | Q(slot_minutes__gte=5),
                 name="session_meeting_block_has_slots",
@@ -118,12 +132,16 @@ class Slot(models.Model):
         verbose_name_plural = _("slots")
         ordering = ["starts_at"]
         constraints = [
-            models.UniqueConstraint(fields=["session", "starts_at"], name="slot_unique_start_per_block"),
-            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="slot_ends_after_start"),
+            models.UniqueConstraint(
+                fields=["session", "starts_at"], name="slot_unique_start_per_block"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="slot_ends_after_start"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
+        return f"{self.starts_at:%H:%M}\u2013{self.ends_at:%H:%M}"
 
 
 class Table(models.Model):
@@ -148,16 +166,27 @@ class Registration(models.Model):
     """A person taking part in an event on behalf of one of their organisations."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registrations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="registrations"
+    )
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="registrations",
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="registrations",
         verbose_name=_("organisation"),
     )
     role = models.CharField(_("role at the event"), max_length=20, choices=RegistrationRole.choices)
     status = models.CharField(
-        _("status"), max_length=20, choices=RegistrationStatus.choices, default=RegistrationStatus.PENDING
+        _("status"),
+        max_length=20,
+        choices=RegistrationStatus.choices,
+        default=RegistrationStatus.PENDING,
     )
-    max_meetings = models.PositiveSmallIntegerField(_("maximum number of meetings"), null=True, blank=True)
+    max_meetings = models.PositiveSmallIntegerField(
+        _("maximum number of meetings"), null=True, blank=True
+    )
     needs_accessible_table = models.BooleanField(_("needs an accessible table"), default=False)
     accessibility_needs = models.TextField(_("other accessibility needs"), blank=True)
     refusal_reason = models.CharField(_("reason for refusal"), max_length=300, blank=True)
@@ -172,7 +201,9 @@ class Registration(models.Model):
         verbose_name_plural = _("registrations")
         ordering = ["created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["event", "user"], name="registration_unique_user_per_event"),
+            models.UniqueConstraint(
+                fields=["event", "user"], name="registration_unique_user_per_event"
+            ),
             models.CheckConstraint(
                 condition=Q(role__in=[RegistrationRole.VISITOR, RegistrationRole.FACILITATOR])
                 | Q(organisation__isnull=False),
@@ -187,7 +218,9 @@ class Registration(models.Model):
 class Unavailability(models.Model):
     """A stretch of the day a registered person is not available for meetings."""
 
-    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="unavailabilities")
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="unavailabilities"
+    )
     starts_at = models.DateTimeField(_("from"))
     ends_at = models.DateTimeField(_("until"))
     reason = models.CharField(_("reason"), max_length=200, blank=True)
@@ -197,8 +230,10 @@ class Unavailability(models.Model):
         verbose_name_plural = _("unavailabilities")
         ordering = ["starts_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="unavailability_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="unavailability_ends_after_start"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.registration}: {self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
+        return f"{self.registration}: {self.starts_at:%H:%M}\u2013{self.ends_at:%H:%M}"

@@ -1,7 +1,14 @@
-from django.db.models import QuerySet
+"""Named reads of the events app."""
 
-from .enums import PHASES_PUBLIC
-from .models import Event
+import datetime as dt
+from collections import Counter
+from itertools import groupby
+
+from django.db.models import Count, QuerySet
+
+from .enums import PHASES_PUBLIC, RegistrationStatus, SessionKind
+from .models import Event, Registration, Session, Slot
+from .times import local
 
 
 def events_for_home(user) -> QuerySet[Event]:
@@ -10,3 +17,79 @@ def events_for_home(user) -> QuerySet[Event]:
     if user.is_authenticated:
         return (public | Event.objects.filter(organisers=user)).distinct()
     return public
+
+
+def programme(event: Event) -> QuerySet[Session]:
+    """The sessions of an event in order, with their room and workshop (theme, facilitators)."""
+    return (
+        event.sessions.select_related("room", "workshop", "workshop__theme")
+        .prefetch_related("workshop__facilitators")
+        .annotate(slot_count=Count("slots"))
+        .order_by("starts_at", "title")
+    )
+
+
+def programme_by_day(event: Event) -> list[tuple[dt.date, list[Session]]]:
+    """The programme grouped by day, days taken in the event's time zone."""
+    sessions = list(programme(event))
+    return [
+        (day, list(items))
+        for day, items in groupby(sessions, key=lambda s: local(event, s.starts_at).date())
+    ]
+
+
+def registrations_for(user) -> QuerySet[Registration]:
+    """A person's registrations (not cancelled), newest event first, for "My space".
+
+    Render with templates/events/_my_registrations.html (context: `registrations`)."""
+    if not user.is_authenticated:
+        return Registration.objects.none()
+    return (
+        Registration.objects.filter(user=user)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .select_related("event", "organisation")
+        .order_by("-event__start_date")
+    )
+
+
+def events_organised_by(user) -> QuerySet[Event]:
+    """Events the user organises, for "My space" (context: `organised_events`)."""
+    if not user.is_authenticated:
+        return Event.objects.none()
+    return Event.objects.filter(organisers=user).order_by("-start_date")
+
+
+def registrations_for_console(event: Event) -> QuerySet[Registration]:
+    return (
+        event.registrations.select_related("user", "organisation")
+        .annotate(unavailability_count=Count("unavailabilities"))
+        .order_by("status", "user__last_name", "user__email")
+    )
+
+
+def console_counts(event: Event) -> dict:
+    """Figures for the organiser's overview."""
+    rows = event.registrations.values_list("status", "role").annotate(n=Count("pk")).order_by()
+    by_status, by_role = Counter(), Counter()
+    for status, role, n in rows:
+        by_status[status] += n
+        if status in (RegistrationStatus.PENDING, RegistrationStatus.VALIDATED):
+            by_role[role] += n
+    return {
+        "by_status": by_status,
+        "by_role": by_role,
+        "pitches": event.pitches.count(),
+        "tables": event.tables.count(),
+        "slots": Slot.objects.filter(session__event=event).count(),
+        "sessions": event.sessions.count(),
+        "rooms": event.rooms.count(),
+    }
+
+
+def meeting_blocks(event: Event) -> QuerySet[Session]:
+    return (
+        event.sessions.filter(kind=SessionKind.MEETINGS)
+        .select_related("room")
+        .prefetch_related("slots")
+        .order_by("starts_at")
+    )

@@ -1,5 +1,47 @@
 from django.urls import path
 
+from . import views
+
 app_name = "events"
 
-urlpatterns: list = []
+console = "e/<slug:slug>/console/"
+
+urlpatterns = [
+    path("events/new/", views.create, name="create"),
+    path("e/<slug:slug>/", views.detail, name="detail"),
+    path("e/<slug:slug>/register/", views.register, name="register"),
+    path("e/<slug:slug>/register/cancel/", views.cancel_registration, name="cancel_registration"),
+    path(console, views.console, name="console"),
+    path(console + "edit/", views.edit, name="edit"),
+    path(console + "phase/", views.move_phase, name="move_phase"),
+    path(console + "organisers/", views.organisers, name="organisers"),
+    path(
+        console + "organisers/<int:user_id>/remove/",
+        views.organiser_remove,
+        name="organiser_remove",
+    ),
+    path(console + "programme/", views.programme, name="programme"),
+    path(console + "programme/new/", views.session_create, name="session_create"),
+    path(console + "programme/<int:pk>/", views.session_edit, name="session_edit"),
+    path(console + "programme/<int:pk>/delete/", views.session_delete, name="session_delete"),
+    path(console + "rooms/", views.rooms, name="rooms"),
+    path(console + "rooms/<int:pk>/", views.room_edit, name="room_edit"),
+    path(console + "rooms/<int:pk>/delete/", views.room_delete, name="room_delete"),
+    path(console + "tables/", views.tables, name="tables"),
+    path(console + "tables/bulk/", views.tables_bulk, name="tables_bulk"),
+    path(console + "tables/<int:pk>/", views.table_edit, name="table_edit"),
+    path(console + "tables/<int:pk>/delete/", views.table_delete, name="table_delete"),
+    path(console + "slots/", views.slots, name="slots"),
+    path(console + "registrations/", views.registrations, name="registrations"),
+    path(console + "registrations/new/", views.register_on_behalf, name="register_on_behalf"),
+    path(
+        console + "registrations/<int:pk>/validate/",
+        views.registration_validate,
+        name="registration_validate",
+    ),
+    path(
+        console + "registrations/<int:pk>/refuse/",
+        views.registration_refuse,
+        name="registration_refuse",
+    ),
+]

@@ -71,3 +71,29 @@ class AttachmentKind(models.TextChoices):
     SPECIFICATION = "specification", _("Needs description or specification")
     PLAN = "plan", _("Purchase plan")
     OTHER = "other", _("Other")
+
+
+# Allowed status moves of an interest: the buyer shortlists or declines; the structure withdraws.
+INTEREST_TRANSITIONS = {
+    InterestStatus.SUBMITTED: {
+        InterestStatus.SHORTLISTED,
+        InterestStatus.DECLINED,
+        InterestStatus.WITHDRAWN,
+    },
+    InterestStatus.SHORTLISTED: {InterestStatus.DECLINED, InterestStatus.WITHDRAWN},
+    InterestStatus.DECLINED: {InterestStatus.SHORTLISTED, InterestStatus.WITHDRAWN},
+    InterestStatus.WITHDRAWN: {InterestStatus.SUBMITTED},
+}
+
+# Every structure that said it is interested and did not withdraw receives the published answers.
+INTEREST_RECEIVES_ANSWERS = frozenset(
+    {InterestStatus.SUBMITTED, InterestStatus.SHORTLISTED, InterestStatus.DECLINED}
+)
+
+
+class Eligibility(models.TextChoices):
+    """Whether a structure may answer a pitch, given the pitch's procurement route."""
+
+    ELIGIBLE = "eligible", _("Eligible")
+    NOT_VERIFIED = "not_verified", _("Type not verified yet")
+    NOT_ELIGIBLE = "not_eligible", _("Not eligible for this reserved route")

@@ -7,6 +7,7 @@ from accounts.models import Organisation, Territory, Theme
 from events.models import Event
 
 from .enums import (
+    INTEREST_ACTIVE,
     AmountRange,
     AttachmentKind,
     GroupMode,
@@ -20,24 +21,39 @@ from .enums import (
 class Pitch(models.Model):
     """A buyer's need, presented before and at the event."""
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="pitches", verbose_name=_("event"))
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="pitches", verbose_name=_("event")
+    )
     buyer = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="pitches", verbose_name=_("buyer")
     )
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     title = models.CharField(_("title"), max_length=200)
     summary = models.CharField(_("summary"), max_length=300)
     description = models.TextField(_("description"))
     theme = models.ForeignKey(Theme, on_delete=models.PROTECT, verbose_name=_("theme"))
     amount_range = models.CharField(
-        _("estimated amount"), max_length=20, choices=AmountRange.choices, default=AmountRange.UNKNOWN
+        _("estimated amount"),
+        max_length=20,
+        choices=AmountRange.choices,
+        default=AmountRange.UNKNOWN,
     )
-    expected_consultation_date = models.DateField(_("expected consultation date"), null=True, blank=True)
-    route = models.CharField(_("procurement route"), max_length=30, choices=Route.choices, default=Route.SOURCING)
+    expected_consultation_date = models.DateField(
+        _("expected consultation date"), null=True, blank=True
+    )
+    route = models.CharField(
+        _("procurement route"), max_length=30, choices=Route.choices, default=Route.SOURCING
+    )
     territories = models.ManyToManyField(Territory, verbose_name=_("territory"), blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=PitchStatus.choices, default=PitchStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=20, choices=PitchStatus.choices, default=PitchStatus.DRAFT
+    )
     published_at = models.DateTimeField(_("published on"), null=True, blank=True)
-    consultation_launched_on = models.DateField(_("consultation launched on"), null=True, blank=True)
+    consultation_launched_on = models.DateField(
+        _("consultation launched on"), null=True, blank=True
+    )
     consultation_url = models.URLField(_("official consultation link"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -107,7 +123,9 @@ class PitchQuestion(models.Model):
 
 class Attachment(models.Model):
     pitch = models.ForeignKey(Pitch, on_delete=models.CASCADE, related_name="attachments")
-    kind = models.CharField(_("kind"), max_length=20, choices=AttachmentKind.choices, default=AttachmentKind.OTHER)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=AttachmentKind.choices, default=AttachmentKind.OTHER
+    )
     title = models.CharField(_("title"), max_length=200)
     file = models.FileField(_("file"), upload_to="pitches/%Y/")
     size = models.PositiveIntegerField(_("size in bytes"))
@@ -126,11 +144,17 @@ class Interest(models.Model):
     """An ESS structure saying it can answer a pitch."""
 
     pitch = models.ForeignKey(Pitch, on_delete=models.CASCADE, related_name="interests")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="interests")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="interests"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     message = models.TextField(_("message to the buyer"), blank=True)
     lots = models.ManyToManyField(Lot, verbose_name=_("lots"), blank=True)
-    group_mode = models.CharField(_("answering"), max_length=10, choices=GroupMode.choices, default=GroupMode.ALONE)
+    group_mode = models.CharField(
+        _("answering"), max_length=10, choices=GroupMode.choices, default=GroupMode.ALONE
+    )
     partners = models.CharField(_("partners in the group"), max_length=300, blank=True)
     wants_meeting = models.BooleanField(_("would like a meeting"), default=True)
     status = models.CharField(
@@ -145,7 +169,9 @@ class Interest(models.Model):
         verbose_name_plural = _("interests")
         ordering = ["created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["pitch", "organisation"], name="interest_unique_per_pitch"),
+            models.UniqueConstraint(
+                fields=["pitch", "organisation"], name="interest_unique_per_pitch"
+            ),
             models.CheckConstraint(
                 condition=~Q(status=InterestStatus.DECLINED) | ~Q(decline_reason=""),
                 name="interest_declined_has_reason",
@@ -154,6 +180,14 @@ class Interest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} → {self.pitch}"
+
+    @property
+    def event(self):
+        return self.pitch.event
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in INTEREST_ACTIVE
 
 
 class InterestAnswer(models.Model):
@@ -174,8 +208,12 @@ class Question(models.Model):
     """A structure's question on a pitch; the answer is published to every interested structure."""
 
     pitch = models.ForeignKey(Pitch, on_delete=models.CASCADE, related_name="questions")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="questions_asked")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="questions_asked"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     text = models.TextField(_("question"))
     asked_at = models.DateTimeField(auto_now_add=True)
     answer = models.TextField(_("answer"), blank=True)
@@ -183,6 +221,8 @@ class Question(models.Model):
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Set by the `pitches.notify_answer` task once every interested structure has been emailed.
+    answer_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("question")
@@ -190,12 +230,21 @@ class Question(models.Model):
         ordering = ["asked_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(answered_at__isnull=True) | ~Q(answer=""), name="question_answered_has_text"
+                condition=Q(answered_at__isnull=True) | ~Q(answer=""),
+                name="question_answered_has_text",
             ),
         ]
 
     def __str__(self) -> str:
         return self.text[:60]
+
+    @property
+    def event(self):
+        return self.pitch.event
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None
 
 
 class SourcingLogEntry(models.Model):
@@ -204,7 +253,9 @@ class SourcingLogEntry(models.Model):
     pitch = models.ForeignKey(Pitch, on_delete=models.CASCADE, related_name="log")
     at = models.DateTimeField(auto_now_add=True)
     kind = models.CharField(_("kind"), max_length=30, choices=LogKind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     organisation = models.ForeignKey(
         Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -14,7 +14,10 @@ class Workshop(models.Model):
     theme = models.ForeignKey(Theme, on_delete=models.PROTECT, verbose_name=_("theme"))
     capacity = models.PositiveIntegerField(_("capacity"))
     facilitators = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="facilitated_workshops", blank=True, verbose_name=_("facilitators")
+        settings.AUTH_USER_MODEL,
+        related_name="facilitated_workshops",
+        blank=True,
+        verbose_name=_("facilitators"),
     )
     expected_outcome = models.TextField(_("expected outcome"), blank=True)
 

@@ -89,9 +89,11 @@ def _bool(item: dict, key: str, label: str, errors: list[str]) -> bool:
     return value
 
 
-def _parse_slots(doc: dict, errors: list[str]) -> tuple[Slot, ...]:
+def _parse_slots(doc: dict, errors: list[str]) -> tuple[tuple[Slot, ...], set[str]]:
+    """The well-formed slots, and every declared slot id (so one bad slot is reported once)."""
     slots: list[Slot] = []
-    for item in _ids(_objects(doc, "slots", errors, required=True), "slot", errors):
+    items = _ids(_objects(doc, "slots", errors, required=True), "slot", errors)
+    for item in items:
         label = f"slot {item['id']}"
         start = _datetime(item.get("start"), f"{label} start", errors)
         end = _datetime(item.get("end"), f"{label} end", errors)
@@ -103,7 +105,7 @@ def _parse_slots(doc: dict, errors: list[str]) -> tuple[Slot, ...]:
         if slots and start < slots[-1].end:
             errors.append(f"{label}: overlaps or comes before slot {slots[-1].id}")
         slots.append(Slot(item["id"], start, end))
-    return tuple(slots)
+    return tuple(slots), {item["id"] for item in items}
 
 
 def _parse_tables(doc: dict, errors: list[str]) -> tuple[Table, ...]:
@@ -227,10 +229,9 @@ def load_problem(doc: object) -> Problem:
     errors: list[str] = []
     if doc.get("format") != FORMAT:
         errors.append(f"format: expected {FORMAT!r}, got {doc.get('format')!r}")
-    slots = _parse_slots(doc, errors)
+    slots, slot_ids = _parse_slots(doc, errors)
     tables = _parse_tables(doc, errors)
     table_by_id = {table.id: table for table in tables}
-    slot_ids = {slot.id for slot in slots}
     participant_items = _ids(_objects(doc, "participants", errors, True), "participant", errors)
     participants = tuple(
         _parse_participant(item, slot_ids, table_by_id, errors) for item in participant_items

@@ -1,0 +1,430 @@
+"""Every write of the accounts app: organisations, memberships, invitations, personal data.
+
+Views, admin actions and commands call these functions; they never write models themselves.
+Business rules that fail raise `AccountsError` with a message meant for the person.
+"""
+
+import logging
+import secrets
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from .enums import MembershipRole, OrganisationKind
+from .models import Invitation, Membership, Organisation, Territory, Theme, User
+
+log = logging.getLogger(__name__)
+
+# Fields an organisation's admins edit themselves (kind is chosen once, at creation).
+PROFILE_FIELDS = (
+    "name",
+    "siret",
+    "buyer_kind",
+    "legal_form",
+    "insertion_type",
+    "disability_type",
+    "esus_agreed",
+    "esus_start",
+    "esus_end",
+    "size",
+    "description",
+    "website",
+    "logo",
+    "listed_in_directory",
+)
+# Changing one of these after verification sends the profile back to an organiser.
+VERIFIED_FIELDS = ("legal_form", "insertion_type", "disability_type", "esus_agreed", "siret")
+
+
+class AccountsError(ValidationError):
+    """A business rule refused the change; the message is for the person."""
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:200] or "organisation"
+    slug, n = base, 2
+    while Organisation.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _apply_profile(organisation: Organisation, data: Mapping[str, Any]) -> None:
+    for field in PROFILE_FIELDS:
+        if field not in data:
+            continue
+        value = data[field]
+        if field == "logo":
+            if value is None:
+                continue  # no new file: keep the current logo
+            value = value or ""  # False: the logo was cleared
+        setattr(organisation, field, value)
+    # Fields of the other kind are emptied so the database constraints hold.
+    if organisation.kind == OrganisationKind.BUYER:
+        organisation.legal_form = organisation.insertion_type = organisation.disability_type = ""
+        organisation.esus_agreed = False
+        organisation.esus_start = organisation.esus_end = None
+    else:
+        organisation.buyer_kind = ""
+        if not organisation.esus_agreed:
+            organisation.esus_start = organisation.esus_end = None
+
+
+def _set_relations(
+    organisation: Organisation,
+    themes: Iterable[Theme] | None,
+    territories: Iterable[Territory] | None,
+) -> None:
+    if themes is not None:
+        organisation.themes.set(themes)
+    if territories is not None:
+        organisation.territories.set(territories)
+
+
+@transaction.atomic
+def create_organisation(
+    *,
+    creator: User,
+    kind: str,
+    data: Mapping[str, Any],
+    themes: Iterable[Theme] = (),
+    territories: Iterable[Territory] = (),
+) -> Organisation:
+    """Create an organisation with its creator as administrator.
+
+    Side effects: insert the organisation (unique slug from the name), its themes and territories,
+    the creator's admin membership; log.
+    """
+    organisation = Organisation(kind=kind, slug=_unique_slug(data["name"]))
+    _apply_profile(organisation, data)
+    organisation.full_clean(exclude=["logo"])
+    organisation.save()
+    _set_relations(organisation, themes, territories)
+    Membership.objects.create(user=creator, organisation=organisation, role=MembershipRole.ADMIN)
+    log.info("organisation %s created by user %s", organisation.pk, creator.pk)
+    return organisation
+
+
+@transaction.atomic
+def update_organisation(
+    *,
+    organisation: Organisation,
+    actor: User,
+    data: Mapping[str, Any],
+    themes: Iterable[Theme] | None = None,
+    territories: Iterable[Territory] | None = None,
+) -> Organisation:
+    """Update an organisation's profile.
+
+    Side effects: write the profile, themes and territories; clear `verified_at` when a verified
+    field (legal form, types, ESUS, SIRET) changed, so an organiser checks it again; log.
+    """
+    before = {field: getattr(organisation, field) for field in VERIFIED_FIELDS}
+    _apply_profile(organisation, data)
+    if organisation.verified_at and any(
+        getattr(organisation, f) != value for f, value in before.items()
+    ):
+        organisation.verified_at = None
+    organisation.full_clean(exclude=["logo"])
+    organisation.save()
+    _set_relations(organisation, themes, territories)
+    log.info("organisation %s updated by user %s", organisation.pk, actor.pk)
+    return organisation
+
+
+def set_directory_listing(*, organisation: Organisation, actor: User, listed: bool) -> None:
+    """Opt the organisation in or out of the public directory. Side effects: write; log."""
+    Organisation.objects.filter(pk=organisation.pk).update(listed_in_directory=listed)
+    organisation.listed_in_directory = listed
+    log.info("organisation %s directory listing=%s by user %s", organisation.pk, listed, actor.pk)
+
+
+def verify_organisation(*, organisation: Organisation, actor: User, verified: bool = True) -> None:
+    """Record that an organiser checked the declared legal form and types (or withdraw it).
+
+    Side effects: write `verified_at` (now, or empty); log.
+    """
+    organisation.verified_at = timezone.now() if verified else None
+    Organisation.objects.filter(pk=organisation.pk).update(verified_at=organisation.verified_at)
+    log.info("organisation %s verified=%s by user %s", organisation.pk, verified, actor.pk)
+
+
+# --- Members and invitations -----------------------------------------------------------------
+
+
+def _send_invitation(invitation: Invitation) -> None:
+    url = settings.SITE_URL.rstrip("/") + reverse(
+        "accounts:invitation_accept", kwargs={"token": invitation.token}
+    )
+    context = {"invitation": invitation, "accept_url": url}
+    send_mail(
+        subject=render_to_string("accounts/email/invitation_subject.txt", context).strip(),
+        message=render_to_string("accounts/email/invitation_message.txt", context),
+        from_email=None,
+        recipient_list=[invitation.email],
+    )
+
+
+@transaction.atomic
+def invite_member(
+    *, organisation: Organisation, inviter: User, email: str, role: str = MembershipRole.MEMBER
+) -> Invitation:
+    """Invite a colleague by email.
+
+    Side effects: refuse if the address already belongs to a member; insert the invitation (or
+    renew the pending one for that address: new token and role); log; send the email on commit.
+    """
+    email = email.strip().lower()
+    if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
+        raise AccountsError(_("This person is already a member of the organisation."))
+    invitation = (
+        Invitation.objects.select_for_update()
+        .filter(organisation=organisation, email__iexact=email, accepted_at__isnull=True)
+        .first()
+    )
+    if invitation is None:
+        invitation = Invitation(organisation=organisation, email=email)
+    invitation.role = role
+    invitation.invited_by = inviter
+    invitation.token = secrets.token_urlsafe(32)
+    invitation.save()
+    log.info(
+        "invitation %s to organisation %s by user %s", invitation.pk, organisation.pk, inviter.pk
+    )
+    transaction.on_commit(lambda: _send_invitation(invitation))
+    return invitation
+
+
+def invitation_matches(invitation: Invitation, user: User) -> bool:
+    """The invitation was sent to one of the person's addresses (their login or a verified one)."""
+    from allauth.account.models import EmailAddress
+
+    email = invitation.email.lower()
+    if user.email.lower() == email:
+        return True
+    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+
+
+@transaction.atomic
+def accept_invitation(*, invitation: Invitation, user: User) -> Membership:
+    """Accept an invitation sent to the person's email address.
+
+    Side effects: lock the invitation; refuse if already accepted or sent to another address;
+    insert the membership with the invited role (an existing membership is kept as it is); mark
+    the invitation accepted; log.
+    """
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise AccountsError(_("This invitation has already been used."))
+    if not invitation_matches(invitation, user):
+        raise AccountsError(
+            _("This invitation was sent to %(email)s. Log in with that address to accept it.")
+            % {"email": invitation.email}
+        )
+    membership, _created = Membership.objects.get_or_create(
+        user=user, organisation=invitation.organisation, defaults={"role": invitation.role}
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    log.info("invitation %s accepted by user %s", invitation.pk, user.pk)
+    return membership
+
+
+def _other_admins(membership: Membership) -> int:
+    """Lock the organisation's admin memberships and count those other than this one."""
+    admins = list(
+        Membership.objects.select_for_update()
+        .filter(organisation_id=membership.organisation_id, role=MembershipRole.ADMIN)
+        .values_list("pk", flat=True)
+    )
+    return len([pk for pk in admins if pk != membership.pk])
+
+
+def _last_admin_error() -> AccountsError:
+    return AccountsError(
+        _(
+            "An organisation needs at least one administrator: make another member administrator "
+            "first."
+        )
+    )
+
+
+@transaction.atomic
+def change_member_role(*, membership: Membership, actor: User, role: str) -> Membership:
+    """Change a member's role.
+
+    Side effects: lock the organisation's admin memberships; refuse to demote the last admin;
+    write the role; log.
+    """
+    demoting = membership.role == MembershipRole.ADMIN and role != MembershipRole.ADMIN
+    if demoting and _other_admins(membership) == 0:
+        raise _last_admin_error()
+    membership.role = role
+    membership.save(update_fields=["role"])
+    log.info("membership %s role=%s by user %s", membership.pk, role, actor.pk)
+    return membership
+
+
+@transaction.atomic
+def remove_member(*, membership: Membership, actor: User) -> None:
+    """Remove a member from an organisation (an admin removes someone, or a person leaves).
+
+    Side effects: lock the organisation's admin memberships; refuse to remove the last admin;
+    delete the membership; log.
+    """
+    if membership.role == MembershipRole.ADMIN and _other_admins(membership) == 0:
+        raise _last_admin_error()
+    membership.delete()
+    log.info("membership %s removed by user %s", membership.pk, actor.pk)
+
+
+# --- The person's own data (RGPD) ------------------------------------------------------------
+
+
+def update_profile(
+    *,
+    user: User,
+    first_name: str,
+    last_name: str,
+    phone: str = "",
+    job_title: str = "",
+    share_contact_details: bool = False,
+) -> User:
+    """Update a person's name, phone, job title and consent. Side effects: write; log."""
+    user.first_name, user.last_name = first_name, last_name
+    user.phone, user.job_title = phone, job_title
+    user.share_contact_details = share_contact_details
+    user.save(
+        update_fields=["first_name", "last_name", "phone", "job_title", "share_contact_details"]
+    )
+    log.info("user %s updated their profile (sharing=%s)", user.pk, share_contact_details)
+    return user
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def export_user_data(*, user: User) -> dict[str, Any]:
+    """Everything Osez holds about a person, as plain JSON-ready data (a read; no side effects)."""
+    from allauth.account.models import EmailAddress
+
+    from events.models import Registration
+    from pitches.models import Interest, Pitch, Question
+
+    registrations = Registration.objects.filter(user=user).select_related("event", "organisation")
+    return {
+        "exported_at": timezone.now().isoformat(),
+        "user": {
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "phone": user.phone,
+            "job_title": user.job_title,
+            "share_contact_details": user.share_contact_details,
+            "date_joined": _iso(user.date_joined),
+            "last_login": _iso(user.last_login),
+        },
+        "email_addresses": [
+            {"email": a.email, "verified": a.verified, "primary": a.primary}
+            for a in EmailAddress.objects.filter(user=user).order_by("email")
+        ],
+        "memberships": [
+            {
+                "organisation": m.organisation.name,
+                "siret": m.organisation.siret,
+                "role": m.role,
+                "joined_at": _iso(m.joined_at),
+            }
+            for m in user.memberships.select_related("organisation").order_by("joined_at")
+        ],
+        "invitations_received": [
+            {
+                "organisation": i.organisation.name,
+                "role": i.role,
+                "sent_at": _iso(i.created_at),
+                "accepted_at": _iso(i.accepted_at),
+            }
+            for i in Invitation.objects.filter(email__iexact=user.email).select_related(
+                "organisation"
+            )
+        ],
+        "event_registrations": [
+            {
+                "event": r.event.title,
+                "organisation": r.organisation.name if r.organisation else None,
+                "role": r.role,
+                "status": r.status,
+                "max_meetings": r.max_meetings,
+                "needs_accessible_table": r.needs_accessible_table,
+                "accessibility_needs": r.accessibility_needs,
+                "registered_at": _iso(r.created_at),
+                "checked_in_at": _iso(r.checked_in_at),
+            }
+            for r in registrations
+        ],
+        "pitches_written": [
+            {"title": p.title, "event": p.event.title, "status": p.status}
+            for p in Pitch.objects.filter(author=user).select_related("event")
+        ],
+        "interests_written": [
+            {"pitch": i.pitch.title, "organisation": i.organisation.name, "status": i.status}
+            for i in Interest.objects.filter(author=user).select_related("pitch", "organisation")
+        ],
+        "questions_asked": [
+            {"pitch": q.pitch.title, "text": q.text}
+            for q in Question.objects.filter(author=user).select_related("pitch")
+        ],
+    }
+
+
+def sole_admin_blockers(user: User) -> list[Organisation]:
+    """Organisations where the person is the only admin while other members remain."""
+    blockers = []
+    for membership in user.memberships.filter(role=MembershipRole.ADMIN).select_related(
+        "organisation"
+    ):
+        others = Membership.objects.filter(organisation_id=membership.organisation_id).exclude(
+            user=user
+        )
+        if others.exists() and not others.filter(role=MembershipRole.ADMIN).exists():
+            blockers.append(membership.organisation)
+    return blockers
+
+
+@transaction.atomic
+def delete_user_account(*, user: User) -> None:
+    """Delete a person's account and personal data.
+
+    Side effects: refuse if they are the only admin of an organisation that has other members
+    (they must promote someone first); pending invitations to their address are deleted; their
+    memberships, email addresses and event registrations are deleted with the account; what they
+    wrote for an organisation (pitches, interests, questions) stays, without their name; log.
+    """
+    blockers = sole_admin_blockers(user)
+    if blockers:
+        raise AccountsError(
+            _(
+                "You are the only administrator of %(names)s. Make another member administrator "
+                "before deleting your account."
+            )
+            % {"names": ", ".join(org.name for org in blockers)}
+        )
+    user_id = user.pk
+    Invitation.objects.filter(email__iexact=user.email, accepted_at__isnull=True).delete()
+    try:
+        user.delete()
+    except ProtectedError as error:
+        raise AccountsError(
+            _("Your account is still linked to event records; please contact the organisers.")
+        ) from error
+    log.info("user %s deleted their account", user_id)

@@ -1,0 +1,742 @@
+"""The only code that writes events, their programme, tables, slots and registrations.
+
+Every function is keyword-only; its docstring lists its side effects in order. User-facing refusals
+are `ValidationError`s with a clear, translated message (keyed by form field where one applies).
+"""
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress
+from allauth.account.utils import user_pk_to_url_str
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from accounts.enums import MembershipRole, OrganisationKind
+from accounts.models import Membership, Organisation, Theme, User
+from workshops.services import remove_workshop, save_workshop
+
+from .enums import PHASE_TRANSITIONS, Phase, RegistrationRole, RegistrationStatus, SessionKind
+from .models import Event, Registration, Room, Session, Slot, Table, Unavailability
+from .times import hhmm, local
+
+logger = logging.getLogger(__name__)
+
+MAX_BULK_TABLES = 200
+
+
+# --- Events, phases, organisers -------------------------------------------------------------
+
+
+@transaction.atomic
+def create_event(
+    *,
+    created_by: User,
+    slug: str,
+    title: str,
+    start_date: dt.date,
+    end_date: dt.date,
+    venue: str,
+    address: str = "",
+    time_zone: str = "Europe/Paris",
+    description: str = "",
+) -> Event:
+    """Create an event in the draft phase.
+
+    Side effects: checks the slug is free, writes the Event, makes its creator an organiser, logs.
+    """
+    if Event.objects.filter(slug=slug).exists():
+        raise ValidationError({"slug": _("Another event already uses this address.")})
+    event = Event(
+        slug=slug,
+        title=title,
+        start_date=start_date,
+        end_date=end_date,
+        venue=venue,
+        address=address,
+        time_zone=time_zone,
+        description=description,
+        phase=Phase.DRAFT,
+    )
+    event.full_clean()
+    event.save()
+    event.organisers.add(created_by)
+    logger.info("event %s created by user %s", event.slug, created_by.pk)
+    return event
+
+
+@transaction.atomic
+def update_event(
+    *,
+    event: Event,
+    title: str,
+    start_date: dt.date,
+    end_date: dt.date,
+    venue: str,
+    address: str = "",
+    time_zone: str = "Europe/Paris",
+    description: str = "",
+) -> Event:
+    """Change an event's details (not its slug nor its phase).
+
+    Side effects: locks the event, refuses new dates that would leave programme sessions outside
+    them, writes, logs. Changing the time zone keeps the sessions' absolute instants.
+    """
+    locked = Event.objects.select_for_update().get(pk=event.pk)
+    outside = [
+        s
+        for s in locked.sessions.all()
+        if local(locked, s.starts_at).date() < start_date
+        or local(locked, s.ends_at).date() > end_date
+    ]
+    if outside:
+        raise ValidationError(
+            {
+                "start_date": _(
+                    "The programme has sessions outside these dates (%(title)s); move them first."
+                )
+                % {"title": outside[0].title}
+            }
+        )
+    for name, value in {
+        "title": title,
+        "start_date": start_date,
+        "end_date": end_date,
+        "venue": venue,
+        "address": address,
+        "time_zone": time_zone,
+        "description": description,
+    }.items():
+        setattr(locked, name, value)
+    locked.full_clean()
+    locked.save()
+    logger.info("event %s updated", locked.slug)
+    return locked
+
+
+@transaction.atomic
+def move_phase(*, event: Event, to_phase: str, by: User) -> Event:
+    """Move an event to the next or previous phase (the only legal moves, PHASE_TRANSITIONS).
+
+    Side effects: locks the event row, checks the move, writes the phase, logs.
+    """
+    locked = Event.objects.select_for_update().get(pk=event.pk)
+    current = Phase(locked.phase)
+    try:
+        target = Phase(to_phase)
+    except ValueError:
+        raise ValidationError(_("“%(phase)s” is not a phase.") % {"phase": to_phase}) from None
+    if target not in PHASE_TRANSITIONS[current]:
+        allowed = ", ".join(
+            f"“{p.label}”" for p in sorted(PHASE_TRANSITIONS[current], key=list(Phase).index)
+        )
+        raise ValidationError(
+            _(
+                "The event cannot go from “%(current)s” to “%(target)s”: it moves one phase at a "
+                "time, here to %(allowed)s."
+            )
+            % {"current": current.label, "target": target.label, "allowed": allowed}
+        )
+    locked.phase = target
+    locked.save(update_fields=["phase"])
+    logger.info("event %s moved from %s to %s by user %s", locked.slug, current, target, by.pk)
+    return locked
+
+
+@transaction.atomic
+def add_organiser(*, event: Event, email: str, by: User) -> User:
+    """Make an existing user an organiser of the event.
+
+    Side effects: finds the user by email (case-insensitive), refuses unknown or existing
+    organisers, adds them, logs.
+    """
+    user = User.objects.filter(email__iexact=email.strip()).first()
+    if user is None:
+        raise ValidationError(
+            {"email": _("No account uses this address; ask the person to sign up first.")}
+        )
+    if event.organisers.filter(pk=user.pk).exists():
+        raise ValidationError({"email": _("This person already organises the event.")})
+    event.organisers.add(user)
+    logger.info("user %s made organiser of %s by user %s", user.pk, event.slug, by.pk)
+    return user
+
+
+@transaction.atomic
+def remove_organiser(*, event: Event, user: User, by: User) -> None:
+    """Remove an organiser from the event; an event always keeps at least one.
+
+    Side effects: locks the event row (so two removals cannot both pass the count), checks, removes,
+    logs.
+    """
+    locked = Event.objects.select_for_update().get(pk=event.pk)
+    if not locked.organisers.filter(pk=user.pk).exists():
+        raise ValidationError(_("This person does not organise the event."))
+    if locked.organisers.count() <= 1:
+        raise ValidationError(_("The last organiser of an event cannot be removed."))
+    locked.organisers.remove(user)
+    logger.info("user %s removed from organisers of %s by user %s", user.pk, locked.slug, by.pk)
+
+
+# --- Rooms, programme, slots ----------------------------------------------------------------
+
+
+@transaction.atomic
+def save_room(
+    *, event: Event, name: str, capacity: int, accessible: bool = True, room: Room | None = None
+) -> Room:
+    """Create or update a room.
+
+    Side effects: checks the name is free in the event and that no workshop in the room has a
+    larger capacity than the new one, writes, logs.
+    """
+    if event.rooms.filter(name__iexact=name).exclude(pk=room.pk if room else None).exists():
+        raise ValidationError({"name": _("This event already has a room with this name.")})
+    if room is not None:
+        too_big = room.sessions.filter(workshop__capacity__gt=capacity).first()
+        if too_big is not None:
+            raise ValidationError(
+                {
+                    "capacity": _(
+                        "The workshop “%(title)s” in this room expects %(count)s people; lower its "
+                        "capacity first."
+                    )
+                    % {"title": too_big.title, "count": too_big.workshop.capacity}
+                }
+            )
+    else:
+        room = Room(event=event)
+    room.name, room.capacity, room.accessible = name, capacity, accessible
+    room.save()
+    logger.info("room %s saved for %s", room.pk, event.slug)
+    return room
+
+
+def delete_room(*, room: Room) -> None:
+    """Delete a room. Side effects: its sessions lose their room (SET NULL), deletes, logs."""
+    logger.info("room %s deleted", room.pk)
+    room.delete()
+
+
+@dataclass(frozen=True)
+class WorkshopDetails:
+    theme: Theme
+    capacity: int
+    facilitators: list[User] = field(default_factory=list)
+    expected_outcome: str = ""
+
+
+def slot_bounds(
+    starts_at: dt.datetime, ends_at: dt.datetime, slot_minutes: int, gap_minutes: int
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The slots of a meeting block: back to back with `gap_minutes` between them, the last one
+    ending no later than the block."""
+    length, step = (
+        dt.timedelta(minutes=slot_minutes),
+        dt.timedelta(minutes=slot_minutes + gap_minutes),
+    )
+    bounds, start = [], starts_at
+    while start + length <= ends_at:
+        bounds.append((start, start + length))
+        start += step
+    return bounds
+
+
+def _check_session(
+    *,
+    event: Event,
+    session_pk: int | None,
+    kind: str,
+    room: Room | None,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    slot_minutes: int | None,
+    gap_minutes: int,
+    workshop: WorkshopDetails | None,
+) -> None:
+    errors: dict[str, list[str]] = {}
+
+    def add(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    if ends_at <= starts_at:
+        add("ends_at", _("The session must end after it starts."))
+    first_day, last_day = local(event, starts_at).date(), local(event, ends_at).date()
+    if first_day < event.start_date or last_day > event.end_date:
+        add(
+            "starts_at",
+            _("The session must take place during the event (%(start)s to %(end)s).")
+            % {
+                "start": date_format(event.start_date, "SHORT_DATE_FORMAT"),
+                "end": date_format(event.end_date, "SHORT_DATE_FORMAT"),
+            },
+        )
+    if room is not None and room.event_id != event.pk:
+        add("room", _("This room belongs to another event."))
+    if kind == SessionKind.MEETINGS:
+        if not slot_minutes or slot_minutes < 5:
+            add("slot_minutes", _("A meeting block needs a slot length of at least 5 minutes."))
+        elif ends_at > starts_at and not slot_bounds(starts_at, ends_at, slot_minutes, gap_minutes):
+            add("slot_minutes", _("Not a single slot of this length fits in the block."))
+    if kind == SessionKind.WORKSHOP:
+        if workshop is None:
+            add("theme", _("A workshop needs a theme and a capacity."))
+        elif room is not None and workshop.capacity > room.capacity:
+            add(
+                "capacity",
+                _(
+                    "The room “%(room)s” holds %(room_capacity)s people, fewer than the workshop's %(capacity)s."
+                )
+                % {
+                    "room": room.name,
+                    "room_capacity": room.capacity,
+                    "capacity": workshop.capacity,
+                },
+            )
+    if room is not None and ends_at > starts_at:
+        clash = (
+            room.sessions.filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
+            .exclude(pk=session_pk)
+            .order_by("starts_at")
+            .first()
+        )
+        if clash is not None:
+            add(
+                "room",
+                _("The room “%(room)s” is already used by “%(title)s” from %(start)s to %(end)s.")
+                % {
+                    "room": room.name,
+                    "title": clash.title,
+                    "start": hhmm(event, clash.starts_at),
+                    "end": hhmm(event, clash.ends_at),
+                },
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def save_session(
+    *,
+    event: Event,
+    kind: str,
+    title: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    description: str = "",
+    room: Room | None = None,
+    slot_minutes: int | None = None,
+    gap_minutes: int = 0,
+    workshop: WorkshopDetails | None = None,
+    session: Session | None = None,
+) -> Session:
+    """Create or update a programme session.
+
+    Side effects, in order: locks the event row (programme edits of one event are serialised, so
+    two sessions cannot both take a free room), checks dates, room overlap and capacity, slot fit;
+    writes the session; for a meeting block regenerates its slots, otherwise deletes any; for a
+    workshop creates or updates its Workshop row (workshops.services), otherwise removes it; logs.
+    """
+    Event.objects.select_for_update().get(pk=event.pk)
+    if room is not None:
+        room = Room.objects.get(pk=room.pk)
+    _check_session(
+        event=event,
+        session_pk=session.pk if session else None,
+        kind=kind,
+        room=room,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        slot_minutes=slot_minutes,
+        gap_minutes=gap_minutes,
+        workshop=workshop,
+    )
+    session = session or Session(event=event)
+    session.kind, session.title, session.description, session.room = kind, title, description, room
+    session.starts_at, session.ends_at = starts_at, ends_at
+    is_block = kind == SessionKind.MEETINGS
+    session.slot_minutes = slot_minutes if is_block else None
+    session.gap_minutes = gap_minutes if is_block else 0
+    session.save()
+    if is_block:
+        generate_slots(session=session)
+    else:
+        session.slots.all().delete()
+    if kind == SessionKind.WORKSHOP and workshop is not None:
+        save_workshop(
+            session=session,
+            theme=workshop.theme,
+            capacity=workshop.capacity,
+            facilitators=workshop.facilitators,
+            expected_outcome=workshop.expected_outcome,
+        )
+    else:
+        remove_workshop(session=session)
+    logger.info("session %s (%s) saved for %s", session.pk, kind, event.slug)
+    return session
+
+
+def delete_session(*, session: Session) -> None:
+    """Delete a session. Side effects: its slots and workshop go with it (CASCADE), logs."""
+    logger.info("session %s deleted", session.pk)
+    session.delete()
+
+
+@transaction.atomic
+def generate_slots(*, session: Session) -> list[Slot]:
+    """(Re)build the slot grid of a meeting block from its times, slot length and gap.
+
+    Side effects: deletes the block's slots, creates the new ones, logs. No meeting exists yet in
+    this version, so regenerating is always safe.
+    """
+    if session.kind != SessionKind.MEETINGS or not session.slot_minutes:
+        raise ValidationError(_("Only a meeting block with a slot length has slots."))
+    session.slots.all().delete()
+    slots = Slot.objects.bulk_create(
+        Slot(session=session, starts_at=start, ends_at=end)
+        for start, end in slot_bounds(
+            session.starts_at, session.ends_at, session.slot_minutes, session.gap_minutes
+        )
+    )
+    logger.info("%s slots generated for session %s", len(slots), session.pk)
+    return slots
+
+
+# --- Tables ---------------------------------------------------------------------------------
+
+
+def save_table(
+    *, event: Event, name: str, zone: str = "", accessible: bool = True, table: Table | None = None
+) -> Table:
+    """Create or update a table. Side effects: checks the name is free, writes, logs."""
+    name = name.strip()
+    if event.tables.filter(name__iexact=name).exclude(pk=table.pk if table else None).exists():
+        raise ValidationError({"name": _("This event already has a table with this name.")})
+    table = table or Table(event=event)
+    table.name, table.zone, table.accessible = name, zone, accessible
+    try:
+        with transaction.atomic():
+            table.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"name": _("This event already has a table with this name.")}
+        ) from None
+    logger.info("table %s saved for %s", table.pk, event.slug)
+    return table
+
+
+def table_names(prefix: str, first: int, last: int) -> list[str]:
+    """T01…T20: numbers padded to the width of the last one (at least two digits)."""
+    width = max(2, len(str(last)))
+    return [f"{prefix}{n:0{width}d}" for n in range(first, last + 1)]
+
+
+@transaction.atomic
+def create_tables(
+    *, event: Event, prefix: str, first: int, last: int, zone: str = "", accessible: bool = True
+) -> tuple[list[Table], list[str]]:
+    """Create the tables prefix+first … prefix+last in a zone; names that exist are skipped.
+
+    Side effects: locks the event row, checks the range, creates the missing tables, logs.
+    Returns (created tables, skipped names).
+    """
+    if last < first:
+        raise ValidationError({"last": _("The last number must not be smaller than the first.")})
+    if last - first + 1 > MAX_BULK_TABLES:
+        raise ValidationError(
+            {"last": _("At most %(count)s tables at a time.") % {"count": MAX_BULK_TABLES}}
+        )
+    Event.objects.select_for_update().get(pk=event.pk)
+    names = table_names(prefix.strip(), first, last)
+    existing = {n.lower() for n in event.tables.values_list("name", flat=True)}
+    skipped = [n for n in names if n.lower() in existing]
+    created = Table.objects.bulk_create(
+        Table(event=event, name=n, zone=zone, accessible=accessible)
+        for n in names
+        if n.lower() not in existing
+    )
+    logger.info("%s tables created for %s (%s skipped)", len(created), event.slug, len(skipped))
+    return created, skipped
+
+
+def delete_table(*, table: Table) -> None:
+    """Delete a table. Side effects: deletes, logs."""
+    logger.info("table %s deleted", table.pk)
+    table.delete()
+
+
+# --- Registrations --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Absence:
+    """A stretch of the day a person is not available: aware datetimes and a reason."""
+
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    reason: str = ""
+
+
+def role_for(organisation: Organisation | None, requested: str | None = None) -> str:
+    """The role at the event follows from the organisation's kind; without one, visitor or
+    facilitator."""
+    if organisation is not None:
+        return (
+            RegistrationRole.BUYER
+            if organisation.kind == OrganisationKind.BUYER
+            else RegistrationRole.ESS
+        )
+    if requested == RegistrationRole.FACILITATOR:
+        return RegistrationRole.FACILITATOR
+    return RegistrationRole.VISITOR
+
+
+def _check_registration(
+    *, event: Event, user: User, organisation: Organisation | None, absences: Iterable[Absence]
+) -> None:
+    errors: dict[str, list[str]] = {}
+    if organisation is not None and not organisation.memberships.filter(user=user).exists():
+        errors["organisation"] = [
+            _("%(person)s is not a member of %(organisation)s.")
+            % {"person": user.email, "organisation": organisation.name}
+        ]
+    for absence in absences:
+        if absence.ends_at <= absence.starts_at:
+            errors.setdefault("__all__", []).append(
+                _("An unavailability must end after it starts (from %(start)s to %(end)s).")
+                % {"start": hhmm(event, absence.starts_at), "end": hhmm(event, absence.ends_at)}
+            )
+        elif not (
+            event.start_date <= local(event, absence.starts_at).date() <= event.end_date
+            and local(event, absence.ends_at).date() <= event.end_date
+        ):
+            errors.setdefault("__all__", []).append(
+                _("An unavailability must lie within the event's days.")
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _write_absences(registration: Registration, absences: Iterable[Absence]) -> None:
+    registration.unavailabilities.all().delete()
+    Unavailability.objects.bulk_create(
+        Unavailability(
+            registration=registration, starts_at=a.starts_at, ends_at=a.ends_at, reason=a.reason
+        )
+        for a in absences
+    )
+
+
+def register(
+    *,
+    event: Event,
+    user: User,
+    organisation: Organisation | None,
+    role: str | None = None,
+    max_meetings: int | None = None,
+    needs_accessible_table: bool = False,
+    accessibility_needs: str = "",
+    absences: Iterable[Absence] = (),
+    registered_by: User | None = None,
+    status: str = RegistrationStatus.PENDING,
+) -> Registration:
+    """Register a person for an event on behalf of one of their organisations (or none).
+
+    Side effects, in order: checks membership and unavailabilities; writes the registration — or
+    reopens a cancelled or refused one, awaiting validation again — and its unavailabilities, in
+    a savepoint; a concurrent duplicate (unique event+user) becomes a clear refusal; logs.
+    The phase is checked by the caller's permission (`events.register`), not here, so organisers can
+    register people in any phase.
+    """
+    absences = list(absences)
+    _check_registration(event=event, user=user, organisation=organisation, absences=absences)
+    fields = {
+        "organisation": organisation,
+        "role": role_for(organisation, role),
+        "max_meetings": max_meetings,
+        "needs_accessible_table": needs_accessible_table,
+        "accessibility_needs": accessibility_needs,
+        "registered_by": registered_by,
+        "status": status,
+        "refusal_reason": "",
+    }
+    already = _("%(person)s is already registered for this event.") % {"person": user.email}
+    try:
+        with transaction.atomic():
+            registration = (
+                Registration.objects.select_for_update().filter(event=event, user=user).first()
+            )
+            if registration is not None:
+                if registration.status in {
+                    RegistrationStatus.PENDING,
+                    RegistrationStatus.VALIDATED,
+                }:
+                    raise ValidationError(already)
+                for name, value in fields.items():
+                    setattr(registration, name, value)
+                registration.save()
+            else:
+                registration = Registration.objects.create(event=event, user=user, **fields)
+            _write_absences(registration, absences)
+    except IntegrityError:
+        raise ValidationError(already) from None
+    logger.info("user %s registered for %s as %s", user.pk, event.slug, registration.role)
+    return registration
+
+
+@transaction.atomic
+def update_registration(
+    *,
+    registration: Registration,
+    organisation: Organisation | None,
+    max_meetings: int | None = None,
+    needs_accessible_table: bool = False,
+    accessibility_needs: str = "",
+    absences: Iterable[Absence] = (),
+) -> Registration:
+    """Change one's registration.
+
+    Side effects: checks, writes the registration (its role follows the organisation; a change of
+    organisation sends a validated registration back to validation), replaces the
+    unavailabilities, logs.
+    """
+    absences = list(absences)
+    _check_registration(
+        event=registration.event,
+        user=registration.user,
+        organisation=organisation,
+        absences=absences,
+    )
+    if (
+        organisation != registration.organisation
+        and registration.status == RegistrationStatus.VALIDATED
+    ):
+        registration.status = RegistrationStatus.PENDING
+    keep_role = registration.role if registration.role == RegistrationRole.FACILITATOR else None
+    registration.organisation = organisation
+    registration.role = role_for(organisation, keep_role)
+    registration.max_meetings = max_meetings
+    registration.needs_accessible_table = needs_accessible_table
+    registration.accessibility_needs = accessibility_needs
+    registration.save()
+    _write_absences(registration, absences)
+    logger.info("registration %s updated", registration.pk)
+    return registration
+
+
+@transaction.atomic
+def cancel_registration(*, registration: Registration, by: User) -> Registration:
+    """Cancel a registration (the person or an organiser). Side effects: writes the status, logs."""
+    if registration.status == RegistrationStatus.CANCELLED:
+        raise ValidationError(_("This registration is already cancelled."))
+    registration.status = RegistrationStatus.CANCELLED
+    registration.save(update_fields=["status"])
+    logger.info("registration %s cancelled by user %s", registration.pk, by.pk)
+    return registration
+
+
+@transaction.atomic
+def validate_registration(*, registration: Registration, by: User) -> Registration:
+    """An organiser validates a registration. Side effects: locks, checks it is not cancelled,
+    writes the status (clearing any refusal reason), logs."""
+    locked = Registration.objects.select_for_update().get(pk=registration.pk)
+    if locked.status == RegistrationStatus.CANCELLED:
+        raise ValidationError(_("A cancelled registration cannot be validated."))
+    locked.status, locked.refusal_reason = RegistrationStatus.VALIDATED, ""
+    locked.save(update_fields=["status", "refusal_reason"])
+    logger.info("registration %s validated by user %s", locked.pk, by.pk)
+    return locked
+
+
+@transaction.atomic
+def refuse_registration(*, registration: Registration, by: User, reason: str) -> Registration:
+    """An organiser refuses a registration with a reason. Side effects: locks, checks, writes the
+    status and reason, logs."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the registration is refused.")})
+    locked = Registration.objects.select_for_update().get(pk=registration.pk)
+    if locked.status == RegistrationStatus.CANCELLED:
+        raise ValidationError(_("A cancelled registration cannot be refused."))
+    locked.status, locked.refusal_reason = RegistrationStatus.REFUSED, reason
+    locked.save(update_fields=["status", "refusal_reason"])
+    logger.info("registration %s refused by user %s", locked.pk, by.pk)
+    return locked
+
+
+def _send_invitation(user_pk: int, event_pk: int, language: str) -> None:
+    user, event = User.objects.get(pk=user_pk), Event.objects.get(pk=event_pk)
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={
+            "uidb36": user_pk_to_url_str(user),
+            "key": default_token_generator.make_token(user),
+        },
+    )
+    with translation.override(language):
+        context = {"user": user, "event": event, "url": settings.SITE_URL.rstrip("/") + path}
+        subject = _("[Osez] You are registered for %(event)s") % {"event": event.title}
+        body = render_to_string("events/email/invitation.txt", context)
+    send_mail(subject, body, None, [user.email])
+
+
+@transaction.atomic
+def register_on_behalf(
+    *,
+    event: Event,
+    by: User,
+    email: str,
+    first_name: str = "",
+    last_name: str = "",
+    organisation: Organisation | None = None,
+    role: str | None = None,
+    max_meetings: int | None = None,
+    needs_accessible_table: bool = False,
+    accessibility_needs: str = "",
+) -> tuple[Registration, bool]:
+    """An organiser registers a person: an existing user (by email) for one of their organisations,
+    or a new person.
+
+    Side effects, in order: finds the user by email; for a new person creates the user with an
+    unusable password and a verified email address (the invitation proves it), and their
+    membership of the chosen organisation; registers them, validated (register()); on commit, for
+    a new person, emails an invitation with a link to choose a password (allauth's reset key);
+    logs. Returns (registration, whether the user was created).
+    """
+    email = email.strip()
+    user = User.objects.filter(email__iexact=email).first()
+    created = user is None
+    if created:
+        user = User.objects.create_user(email=email, first_name=first_name, last_name=last_name)
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        if organisation is not None:
+            Membership.objects.create(
+                user=user, organisation=organisation, role=MembershipRole.MEMBER
+            )
+    registration = register(
+        event=event,
+        user=user,
+        organisation=organisation,
+        role=role,
+        max_meetings=max_meetings,
+        needs_accessible_table=needs_accessible_table,
+        accessibility_needs=accessibility_needs,
+        registered_by=by,
+        status=RegistrationStatus.VALIDATED,
+    )
+    if created:
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        user_pk, event_pk = user.pk, event.pk
+        transaction.on_commit(lambda: _send_invitation(user_pk, event_pk, language))
+    logger.info("user %s registered for %s by organiser %s", user.pk, event.slug, by.pk)
+    return registration, created

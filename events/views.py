@@ -1,0 +1,567 @@
+"""Event pages: the public event page and programme, registration, and the organiser console.
+
+Views are thin: permission check, form, service call, redirect or render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+
+from . import queries, services
+from .enums import PHASE_TRANSITIONS, Phase, RegistrationRole, RegistrationStatus
+from .forms import (
+    BulkTablesForm,
+    EventForm,
+    OnBehalfForm,
+    OrganiserForm,
+    PhaseForm,
+    RefuseForm,
+    RegistrationFilter,
+    RegistrationForm,
+    RoomForm,
+    SessionForm,
+    TableForm,
+    unavailability_formset,
+)
+from .models import Event, Registration, Room, Session, Table
+
+REGISTRATIONS_PER_PAGE = 50
+
+
+def _visible_event_or_404(request: HttpRequest, slug: str) -> Event:
+    """Drafts are private to their organisers and staff: others get a 404."""
+    event = get_object_or_404(Event, slug=slug)
+    if not request.user.has_perm("events.view_event", event):
+        raise Http404
+    return event
+
+
+def _managed_event(request: HttpRequest, slug: str) -> Event:
+    """The event, for its organisers and staff; 403 for others who can see it, 404 otherwise."""
+    event = _visible_event_or_404(request, slug)
+    if not request.user.has_perm("events.manage_event", event):
+        raise PermissionDenied
+    return event
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    """Put a service's refusal on the form: on its fields where they exist, else on top."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# --- Public ---------------------------------------------------------------------------------
+
+
+def detail(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _visible_event_or_404(request, slug)
+    registration = None
+    if request.user.is_authenticated:
+        registration = event.registrations.filter(user=request.user).first()
+    context = {
+        "event": event,
+        "days": queries.programme_by_day(event),
+        "registration": registration,
+        "can_register": request.user.has_perm("events.register", event),
+        "can_manage": request.user.has_perm("events.manage_event", event),
+    }
+    return render(request, "events/detail.html", context)
+
+
+@login_required
+def create(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("events.add_event"):
+        raise PermissionDenied
+    form = EventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = services.create_event(created_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The event is created as a draft; only organisers see it."))
+            return redirect("events:console", slug=event.slug)
+    return render(request, "events/event_form.html", {"form": form, "event": None})
+
+
+# --- Registration by the person -------------------------------------------------------------
+
+
+@login_required
+def register(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _visible_event_or_404(request, slug)
+    if not request.user.has_perm("events.register", event):
+        raise PermissionDenied(_("Registration is not open for this event."))
+    registration = (
+        event.registrations.filter(user=request.user)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .prefetch_related("unavailabilities")
+        .first()
+    )
+    initial = {}
+    if registration is not None:
+        initial = {
+            "organisation": registration.organisation_id,
+            "max_meetings": registration.max_meetings,
+            "needs_accessible_table": registration.needs_accessible_table,
+            "accessibility_needs": registration.accessibility_needs,
+        }
+    data = request.POST if request.method == "POST" else None
+    form = RegistrationForm(data, user=request.user, initial=initial)
+    formset = unavailability_formset(event, data, registration)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        fields = form.cleaned_data | {"absences": formset.absences()}
+        try:
+            if registration is None:
+                services.register(event=event, user=request.user, **fields)
+                messages.success(request, _("You are registered; an organiser will validate it."))
+            else:
+                services.update_registration(registration=registration, **fields)
+                messages.success(request, _("Your registration is updated."))
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            return redirect("events:detail", slug=event.slug)
+    context = {"event": event, "form": form, "formset": formset, "registration": registration}
+    return render(request, "events/register.html", context)
+
+
+@login_required
+@require_POST
+def cancel_registration(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _visible_event_or_404(request, slug)
+    if not request.user.has_perm("events.register", event):
+        raise PermissionDenied(_("Registration is not open for this event."))
+    registration = get_object_or_404(
+        Registration.objects.exclude(status=RegistrationStatus.CANCELLED),
+        event=event,
+        user=request.user,
+    )
+    services.cancel_registration(registration=registration, by=request.user)
+    messages.success(request, _("Your registration is cancelled."))
+    return redirect("events:detail", slug=event.slug)
+
+
+# --- Console: overview, event, phase, organisers ---------------------------------------------
+
+
+@login_required
+def console(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _managed_event(request, slug)
+    current = Phase(event.phase)
+    moves = sorted(PHASE_TRANSITIONS[current], key=list(Phase).index)
+    counts = queries.console_counts(event)
+    context = {
+        "event": event,
+        "counts": counts,
+        "status_rows": [
+            (v, label, counts["by_status"][v]) for v, label in RegistrationStatus.choices
+        ],
+        "role_rows": [(v, label, counts["by_role"][v]) for v, label in RegistrationRole.choices],
+        "moves": [(p, list(Phase).index(p) > list(Phase).index(current)) for p in moves],
+        "section": "overview",
+    }
+    return render(request, "events/console.html", context)
+
+
+@login_required
+def edit(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _managed_event(request, slug)
+    form = EventForm(request.POST or None, instance=Event.objects.get(pk=event.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_event(event=event, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The event is updated."))
+            return redirect("events:console", slug=event.slug)
+    return render(
+        request, "events/event_form.html", {"form": form, "event": event, "section": "edit"}
+    )
+
+
+@login_required
+@require_POST
+def move_phase(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _managed_event(request, slug)
+    form = PhaseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a phase to move the event to."))
+    else:
+        try:
+            event = services.move_phase(
+                event=event, to_phase=form.cleaned_data["phase"], by=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("The event is now in the phase “%(phase)s”.")
+                % {"phase": event.get_phase_display()},
+            )
+    return redirect("events:console", slug=event.slug)
+
+
+@login_required
+def organisers(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _managed_event(request, slug)
+    form = OrganiserForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.add_organiser(
+                event=event, email=form.cleaned_data["email"], by=request.user
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("%(person)s now organises the event.") % {"person": user})
+            return redirect("events:organisers", slug=event.slug)
+    context = {
+        "event": event,
+        "form": form,
+        "organisers": event.organisers.order_by("email"),
+        "section": "organisers",
+    }
+    return render(request, "events/organisers.html", context)
+
+
+@login_required
+@require_POST
+def organiser_remove(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
+    event = _managed_event(request, slug)
+    user = get_object_or_404(User, pk=user_id, organised_events=event)
+    try:
+        services.remove_organiser(event=event, user=user, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(person)s no longer organises the event.") % {"person": user})
+    if user == request.user and not request.user.has_perm("events.manage_event", event):
+        return redirect("events:detail", slug=event.slug)
+    return redirect("events:organisers", slug=event.slug)
+
+
+# --- Console: programme, rooms, tables, slots -------------------------------------------------
+
+
+@login_required
+def programme(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _managed_event(request, slug)
+    context = {"event": event, "sessions": queries.programme(event), "section": "programme"}
+    return render(request, "events/programme.html", context)
+
+
+def _session_form_page(request: HttpRequest, event: Event, session: Session | None) -> HttpResponse:
+    data = request.POST if request.method == "POST" else None
+    form = SessionForm(data, event=event, session=session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_session(session=session, **form.service_kwargs())
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The programme is updated."))
+            return redirect("events:programme", slug=event.slug)
+    context = {"event": event, "form": form, "session": session, "section": "programme"}
+    return render(request, "events/session_form.html", context)
+
+
+@login_required
+def session_create(request: HttpRequest, slug: str) -> HttpResponse:
+    return _session_form_page(request, _managed_event(request, slug), None)
+
+
+@login_required
+def session_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    event = _managed_event(request, slug)
+    session = get_object_or_404(
+        event.sessions.select_related("workshop").prefetch_related("workshop__facilitators"), pk=pk
+    )
+    return _session_form_page(request, event, session)
+
+
+@login_required
+@require_POST
+def session_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    event = _managed_event(request, slug)
+    session = get_object_or_404(event.sessions, pk=pk)
+    services.delete_session(session=session)
+    messages.success(
+        request, _("“%(title)s” is removed from the programme.") % {"title": session.title}
+    )
+    return redirect("events:programme", slug=event.slug)
+
+
+@login_required
+def rooms(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _managed_event(request, slug)
+    form = RoomForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_room(event=event, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The room is added."))
+            return redirect("events:rooms", slug=event.slug)
+    context = {
+        "event": event,
+        "form": form,
+        "rooms": event.rooms.order_by("name"),
+        "section": "rooms",
+    }
+    return render(request, "events/rooms.html", context)
+
+
+@login_required
+def room_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    event = _managed_event(request, slug)
+    room = get_object_or_404(event.rooms, pk=pk)
+    form = RoomForm(request.POST or None, instance=Room.objects.get(pk=room.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_room(event=event, room=room, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The room is updated."))
+            return redirect("events:rooms", slug=event.slug)
+    context = {"event": event, "form": form, "object": room, "section": "rooms", "kind": "room"}
+    return render(request, "events/simple_form.html", context)
+
+
+@login_required
+@require_POST
+def room_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    event = _managed_event(request, slug)
+    room = get_object_or_404(event.rooms, pk=pk)
+    services.delete_room(room=room)
+    messages.success(request, _("The room “%(name)s” is deleted.") % {"name": room.name})
+    return redirect("events:rooms", slug=event.slug)
+
+
+def _tables_page(request, event, form=None, bulk_form=None, status=200) -> HttpResponse:
+    context = {
+        "event": event,
+        "tables": event.tables.order_by("zone", "name"),
+        "form": form or TableForm(),
+        "bulk_form": bulk_form or BulkTablesForm(),
+        "section": "tables",
+    }
+    return render(request, "events/tables.html", context, status=status)
+
+
+@login_required
+def tables(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _managed_event(request, slug)
+    form = TableForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_table(event=event, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The table is added."))
+            return redirect("events:tables", slug=event.slug)
+    return _tables_page(request, event, form=form)
+
+
+@login_required
+def tables_bulk(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _managed_event(request, slug)
+    bulk_form = BulkTablesForm(request.POST or None)
+    if request.method == "POST" and bulk_form.is_valid():
+        try:
+            created, skipped = services.create_tables(event=event, **bulk_form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(bulk_form, error)
+        else:
+            messages.success(request, _("%(count)s tables created.") % {"count": len(created)})
+            if skipped:
+                messages.warning(
+                    request,
+                    _("These tables already existed and were kept: %(names)s.")
+                    % {"names": ", ".join(skipped)},
+                )
+            return redirect("events:tables", slug=event.slug)
+    return _tables_page(request, event, bulk_form=bulk_form)
+
+
+@login_required
+def table_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    event = _managed_event(request, slug)
+    table = get_object_or_404(event.tables, pk=pk)
+    form = TableForm(request.POST or None, instance=Table.objects.get(pk=table.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_table(event=event, table=table, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The table is updated."))
+            return redirect("events:tables", slug=event.slug)
+    context = {"event": event, "form": form, "object": table, "section": "tables", "kind": "table"}
+    return render(request, "events/simple_form.html", context)
+
+
+@login_required
+@require_POST
+def table_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    event = _managed_event(request, slug)
+    table = get_object_or_404(event.tables, pk=pk)
+    services.delete_table(table=table)
+    messages.success(request, _("The table “%(name)s” is deleted.") % {"name": table.name})
+    return redirect("events:tables", slug=event.slug)
+
+
+@login_required
+def slots(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _managed_event(request, slug)
+    blocks = list(queries.meeting_blocks(event))
+    table_count = event.tables.count()
+    context = {
+        "event": event,
+        "blocks": blocks,
+        "table_count": table_count,
+        "accessible_count": event.tables.filter(accessible=True).count(),
+        "capacity": sum(len(b.slots.all()) for b in blocks) * table_count,
+        "section": "slots",
+    }
+    return render(request, "events/slots.html", context)
+
+
+# --- Console: registrations -----------------------------------------------------------------
+
+
+@login_required
+def registrations(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _managed_event(request, slug)
+    filterset = RegistrationFilter(
+        request.GET or None, queryset=queries.registrations_for_console(event)
+    )
+    page = Paginator(filterset.qs, REGISTRATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    filters = request.GET.copy()
+    filters.pop("page", None)
+    context = {
+        "event": event,
+        "filter": filterset,
+        "page": page,
+        "registrations": page.object_list,
+        "filters": filters.urlencode(),
+        "refuse_form": RefuseForm(),
+        "section": "registrations",
+    }
+    template = (
+        "events/registrations.html#list"
+        if request.htmx and not request.htmx.boosted
+        else "events/registrations.html"
+    )
+    return render(request, template, context)
+
+
+def _registration_row(request, event, registration_pk, form=None, status=200) -> HttpResponse:
+    registration = queries.registrations_for_console(event).get(pk=registration_pk)
+    context = {
+        "event": event,
+        "registration": registration,
+        "refuse_form": form or RefuseForm(),
+        "filters": request.POST.get("filters", ""),
+    }
+    return render(request, "events/registrations.html#row", context, status=status)
+
+
+@login_required
+@require_POST
+def registration_validate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    event = _managed_event(request, slug)
+    registration = get_object_or_404(event.registrations, pk=pk)
+    try:
+        services.validate_registration(registration=registration, by=request.user)
+    except ValidationError as error:
+        if request.htmx:
+            return _registration_row(request, event, pk, status=400)
+        messages.error(request, " ".join(error.messages))
+    else:
+        if request.htmx:
+            return _registration_row(request, event, pk)
+        messages.success(
+            request,
+            _("The registration of %(person)s is validated.") % {"person": registration.user},
+        )
+    return redirect(_registrations_url(request, event))
+
+
+@login_required
+@require_POST
+def registration_refuse(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    event = _managed_event(request, slug)
+    registration = get_object_or_404(event.registrations, pk=pk)
+    form = RefuseForm(request.POST)
+    error = None
+    if form.is_valid():
+        try:
+            services.refuse_registration(
+                registration=registration, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            error = exc
+            _apply_errors(form, exc)
+    if form.is_valid() and error is None:
+        if request.htmx:
+            return _registration_row(request, event, pk)
+        messages.success(
+            request, _("The registration of %(person)s is refused.") % {"person": registration.user}
+        )
+    else:
+        if request.htmx:
+            return _registration_row(request, event, pk, form=form, status=400)
+        messages.error(
+            request,
+            _("Say why the registration is refused.")
+            if error is None
+            else " ".join(error.messages),
+        )
+    return redirect(_registrations_url(request, event))
+
+
+def _registrations_url(request: HttpRequest, event: Event) -> str:
+    url = reverse("events:registrations", kwargs={"slug": event.slug})
+    query = request.POST.get("filters", "")
+    return f"{url}?{query}" if query else url
+
+
+@login_required
+def register_on_behalf(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _managed_event(request, slug)
+    form = OnBehalfForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            registration, created = services.register_on_behalf(
+                event=event, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            if created:
+                message = _(
+                    "%(person)s is registered and has been sent an invitation to choose a password."
+                )
+            else:
+                message = _("%(person)s is registered.")
+            messages.success(request, message % {"person": registration.user.email})
+            return redirect("events:registrations", slug=event.slug)
+    return render(
+        request, "events/on_behalf.html", {"event": event, "form": form, "section": "registrations"}
+    )

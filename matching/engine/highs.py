@@ -1,0 +1,99 @@
+"""A thin, silent call into HiGHS for the bound and the exact solver.
+
+The public `highspy.Highs` wrapper prints a banner on C stdout when it is built, which would corrupt
+`solve > schedule.json`; the core class it wraps prints nothing once `output_flag` is off.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+from highspy._core import _Highs
+from scipy import sparse
+
+OPTIMAL = "optimal"
+STOPPED = "stopped"
+FAILED = "failed"
+
+
+@dataclass
+class Model:
+    """Maximise cost @ x subject to row_lower <= A x <= row_upper, 0 <= x <= 1."""
+
+    cost: np.ndarray
+    matrix: sparse.csc_matrix
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    integer: bool
+
+
+@dataclass
+class Result:
+    status: str
+    x: np.ndarray | None
+    objective: float
+    dual_bound: float
+
+
+def _lp(model: Model) -> highspy.HighsLp:
+    n_rows, n_cols = model.matrix.shape
+    lp = highspy.HighsLp()
+    lp.num_col_ = n_cols
+    lp.num_row_ = n_rows
+    lp.sense_ = highspy.ObjSense.kMaximize
+    lp.col_cost_ = model.cost.astype(np.float64)
+    lp.col_lower_ = np.zeros(n_cols)
+    lp.col_upper_ = np.ones(n_cols)
+    lp.row_lower_ = model.row_lower.astype(np.float64)
+    lp.row_upper_ = model.row_upper.astype(np.float64)
+    matrix = model.matrix.tocsc()
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.num_col_ = n_cols
+    lp.a_matrix_.num_row_ = n_rows
+    lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
+    lp.a_matrix_.value_ = matrix.data.astype(np.float64)
+    if model.integer:
+        lp.integrality_ = [highspy.HighsVarType.kInteger] * n_cols
+    return lp
+
+
+def solve(
+    model: Model,
+    time_limit: float,
+    seed: int = 0,
+    start: np.ndarray | None = None,
+    threads: int | None = None,
+) -> Result:
+    """Solve to optimality or until the time limit; a MIP's dual bound stays valid either way."""
+    highs = _Highs()
+    highs.setOptionValue("output_flag", False)
+    highs.setOptionValue("time_limit", max(0.01, float(time_limit)))
+    highs.setOptionValue("random_seed", int(seed) % 2147483647)
+    highs.setOptionValue("mip_rel_gap", 0.0)
+    highs.setOptionValue("mip_abs_gap", 0.5)
+    if threads is not None:
+        highs.setOptionValue("threads", threads)
+    highs.passModel(_lp(model))
+    if start is not None:
+        solution = highspy.HighsSolution()
+        solution.col_value = start.astype(np.float64).tolist()
+        highs.setSolution(solution)
+    highs.run()
+    status = highs.getModelStatus()
+    info = highs.getInfo()
+    has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
+    x = np.array(highs.getSolution().col_value) if has_solution else None
+    if status == highspy.HighsModelStatus.kOptimal:
+        kind = OPTIMAL
+    elif has_solution:
+        kind = STOPPED
+    else:
+        kind = FAILED
+    objective = info.objective_function_value if has_solution else float("-inf")
+    dual = info.mip_dual_bound if model.integer else objective
+    if not model.integer and kind != OPTIMAL:
+        dual = float("inf")
+    return Result(kind, x, objective, dual)

@@ -1,0 +1,215 @@
+"""A problem compiled to integer arrays for the solvers.
+
+Slots, tables, participants and the requests still to place (every request but the locked ones) get
+dense indices. Sets of slots are Python ints used as bit masks (bit s = slot s). Locked meetings are
+taken out up front: they occupy their participants' slots, their table and part of each cap.
+
+Tables enter the solvers only through per-slot counts. Each meeting may use either one table (the
+home table of one of its participants), any accessible table (one of them needs it), or any table.
+By Hall's theorem, meetings of a slot can be seated exactly when, in that slot:
+
+- at most one meeting uses each home table, and that table is not taken by a locked meeting;
+- meetings that need an accessible table, plus home-table meetings at accessible tables, do not
+  outnumber the accessible tables left free by locked meetings;
+- all meetings do not outnumber the tables left free by locked meetings.
+
+`tables.seat` then picks the tables, so solvers never search over them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from .model import Problem
+
+ANY, ACCESSIBLE, HOME = 0, 1, 2
+NO_CAP = 1 << 30
+
+
+def bits(mask: int) -> list[int]:
+    """The slot indices set in a mask, in increasing order."""
+    out = []
+    while mask:
+        low = mask & -mask
+        out.append(low.bit_length() - 1)
+        mask ^= low
+    return out
+
+
+@dataclass
+class Instance:
+    problem: Problem
+    n_slots: int
+    n_participants: int
+    slot_ids: list[str]
+    table_ids: list[str]
+    participant_ids: list[str]
+    table_accessible: list[bool]
+    # participants: caps and free slots once locked meetings are taken out
+    cap: list[int]
+    available: list[int]
+    free_slots: list[int]
+    locked_count: list[int]
+    has_request: list[bool]
+    # requests still to place
+    request_ids: list[str]
+    ra: list[int]
+    rb: list[int]
+    weight: list[int]
+    kind: list[int]
+    home: list[int]
+    uses_accessible: list[bool]
+    slots_of: list[int]
+    prev_slot: list[int]
+    prev_table: list[int]
+    # slots: tables left free by locked meetings
+    table_cap: list[int]
+    accessible_cap: list[int]
+    locked_tables: list[set[int]]
+    requests_of: list[list[int]] = field(default_factory=list)
+    slot_list: list[list[int]] = field(default_factory=list)
+
+    @property
+    def n_requests(self) -> int:
+        return len(self.request_ids)
+
+    def other(self, r: int, p: int) -> int:
+        return self.rb[r] if self.ra[r] == p else self.ra[r]
+
+
+def _table_kind(problem: Problem, a: str, b: str, table_index: dict[str, int]) -> tuple[int, int]:
+    """(kind, home table index) of a meeting between a and b; kind -1 if no table can seat it."""
+    pa, pb = problem.participant_by_id[a], problem.participant_by_id[b]
+    homes = {p.home_table for p in (pa, pb) if p.home_table is not None}
+    needs_accessible = pa.needs_accessible_table or pb.needs_accessible_table
+    if len(homes) > 1:
+        return -1, -1
+    if homes:
+        home = homes.pop()
+        if needs_accessible and not problem.table_by_id[home].accessible:
+            return -1, -1
+        return HOME, table_index[home]
+    return (ACCESSIBLE if needs_accessible else ANY), -1
+
+
+def compile_problem(problem: Problem) -> Instance:
+    """Index a valid problem (as returned by `load_problem`)."""
+    slot_index = {slot.id: s for s, slot in enumerate(problem.slots)}
+    table_index = {table.id: t for t, table in enumerate(problem.tables)}
+    participant_index = {p.id: i for i, p in enumerate(problem.participants)}
+    n_slots, n_participants = len(problem.slots), len(problem.participants)
+    all_slots = (1 << n_slots) - 1
+
+    free_slots = [all_slots] * n_participants
+    cap = [NO_CAP] * n_participants
+    for i, participant in enumerate(problem.participants):
+        for slot_id in participant.unavailable:
+            free_slots[i] &= ~(1 << slot_index[slot_id])
+        if participant.max_meetings is not None:
+            cap[i] = participant.max_meetings
+
+    available = free_slots[:]
+    table_accessible = [table.accessible for table in problem.tables]
+    locked_tables: list[set[int]] = [set() for _ in range(n_slots)]
+    locked_count = [0] * n_participants
+    locked_ids = set()
+    for meeting in problem.locked:
+        request = problem.request_by_id[meeting.request]
+        s = slot_index[meeting.slot]
+        locked_ids.add(request.id)
+        locked_tables[s].add(table_index[meeting.table])
+        for pid in (request.a, request.b):
+            i = participant_index[pid]
+            free_slots[i] &= ~(1 << s)
+            cap[i] -= 1
+            locked_count[i] += 1
+
+    n_tables = len(problem.tables)
+    n_accessible = sum(table_accessible)
+    table_cap = [n_tables - len(locked_tables[s]) for s in range(n_slots)]
+    accessible_cap = [
+        n_accessible - sum(table_accessible[t] for t in locked_tables[s]) for s in range(n_slots)
+    ]
+    usable = sum(1 << s for s in range(n_slots) if table_cap[s] > 0)
+    usable_accessible = sum(1 << s for s in range(n_slots) if accessible_cap[s] > 0)
+
+    previous = {m.request: m for m in problem.previous}
+    has_request = [False] * n_participants
+    instance = Instance(
+        problem=problem,
+        n_slots=n_slots,
+        n_participants=n_participants,
+        slot_ids=[slot.id for slot in problem.slots],
+        table_ids=[table.id for table in problem.tables],
+        participant_ids=[p.id for p in problem.participants],
+        table_accessible=table_accessible,
+        cap=cap,
+        available=available,
+        free_slots=free_slots,
+        locked_count=locked_count,
+        has_request=has_request,
+        request_ids=[],
+        ra=[],
+        rb=[],
+        weight=[],
+        kind=[],
+        home=[],
+        uses_accessible=[],
+        slots_of=[],
+        prev_slot=[],
+        prev_table=[],
+        table_cap=table_cap,
+        accessible_cap=accessible_cap,
+        locked_tables=locked_tables,
+    )
+    requests_of: list[list[int]] = [[] for _ in range(n_participants)]
+    for request in problem.requests:
+        a, b = participant_index[request.a], participant_index[request.b]
+        has_request[a] = has_request[b] = True
+        if request.id in locked_ids:
+            continue
+        kind, home = _table_kind(problem, request.a, request.b, table_index)
+        mask = free_slots[a] & free_slots[b] & usable if kind >= 0 else 0
+        if kind == ACCESSIBLE:
+            mask &= usable_accessible
+        if kind == HOME:
+            mask &= ~sum(1 << s for s in range(n_slots) if home in locked_tables[s])
+        if cap[a] <= 0 or cap[b] <= 0:
+            mask = 0
+        uses_accessible = kind == ACCESSIBLE or (kind == HOME and table_accessible[home])
+        if uses_accessible and kind == HOME:
+            mask &= usable_accessible
+        r = instance.n_requests
+        instance.request_ids.append(request.id)
+        instance.ra.append(a)
+        instance.rb.append(b)
+        instance.weight.append(request.weight)
+        instance.kind.append(kind)
+        instance.home.append(home)
+        instance.uses_accessible.append(uses_accessible)
+        instance.slots_of.append(mask)
+        before = previous.get(request.id)
+        known = before is not None and before.slot in slot_index and before.table in table_index
+        instance.prev_slot.append(slot_index[before.slot] if known else -1)
+        instance.prev_table.append(table_index[before.table] if known else -1)
+        requests_of[a].append(r)
+        requests_of[b].append(r)
+    instance.requests_of = requests_of
+    instance.slot_list = [bits(mask) for mask in instance.slots_of]
+    return instance
+
+
+def shared_home_requests(instance: Instance) -> dict[int, list[int]]:
+    """Requests seated at each home table that more than one participant calls home.
+
+    A table that is one participant's home is kept to one meeting per slot by that participant's
+    own one-meeting-per-slot rule; a shared home table needs its own count.
+    """
+    owners = Counter(p.home_table for p in instance.problem.participants if p.home_table)
+    shared = {instance.table_ids.index(t) for t, count in owners.items() if count > 1}
+    groups: dict[int, list[int]] = defaultdict(list)
+    for r in range(instance.n_requests):
+        if instance.kind[r] == HOME and instance.home[r] in shared:
+            groups[instance.home[r]].append(r)
+    return dict(groups)

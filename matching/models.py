@@ -1,0 +1,122 @@
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Greatest, Least
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Event, Registration, Slot, Table
+from pitches.models import Pitch
+
+from .enums import ACTIVE_REQUEST_STATUSES, BookingMode, RequestStatus
+
+
+class MatchingSettings(models.Model):
+    """How an event books its meetings; one row per event, created on first use."""
+
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="matching_settings")
+    booking_mode = models.CharField(
+        _("booking mode"),
+        max_length=20,
+        choices=BookingMode.choices,
+        default=BookingMode.ORGANISERS,
+    )
+    max_requests_per_participant = models.PositiveSmallIntegerField(
+        _("maximum outgoing requests per participant"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for no cap."),
+    )
+
+    class Meta:
+        verbose_name = _("matching settings")
+        verbose_name_plural = _("matching settings")
+
+    def __str__(self) -> str:
+        return str(self.event)
+
+
+class MeetingRequest(models.Model):
+    """One participant asks another for a one-to-one meeting, about a pitch or not."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="meeting_requests")
+    sender = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="requests_sent")
+    recipient = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="requests_received"
+    )
+    pitch = models.ForeignKey(
+        Pitch,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meeting_requests",
+        verbose_name=_("about the pitch"),
+    )
+    message = models.TextField(_("message"), max_length=1000, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.PENDING
+    )
+    decline_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("meeting request")
+        verbose_name_plural = _("meeting requests")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(sender=F("recipient")), name="request_not_to_self"),
+            models.UniqueConstraint(
+                Least("sender", "recipient"),
+                Greatest("sender", "recipient"),
+                condition=Q(status__in=list(ACTIVE_REQUEST_STATUSES)),
+                name="request_one_active_per_pair",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sender} → {self.recipient}"
+
+
+class Meeting(models.Model):
+    """An accepted request placed in a slot at a table."""
+
+    request = models.OneToOneField(MeetingRequest, on_delete=models.CASCADE, related_name="meeting")
+    slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="meetings")
+    table = models.ForeignKey(Table, on_delete=models.PROTECT, related_name="meetings")
+    locked = models.BooleanField(_("locked by the organisers"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["slot__starts_at", "table__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slot", "table"], name="meeting_one_per_table_and_slot"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request} @ {self.slot} {self.table}"
+
+
+class Attendance(models.Model):
+    """A participant's seat in a meeting; the database refuses two seats in one slot."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="attendances"
+    )
+    slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "slot"], name="attendance_one_meeting_per_slot"
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "registration"], name="attendance_unique_per_meeting"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration} @ {self.slot}"

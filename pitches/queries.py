@@ -1,0 +1,133 @@
+"""Named reads of the pitches app: every list here costs a fixed number of queries."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from accounts.enums import OrganisationKind
+from accounts.models import Organisation, User
+
+from .enums import INTEREST_ACTIVE, INTEREST_RECEIVES_ANSWERS, PitchStatus
+from .models import Interest, Pitch, Question, SourcingLogEntry
+
+
+def catalogue(event) -> QuerySet[Pitch]:
+    """Published pitches of an event, as the public catalogue shows them."""
+    return (
+        Pitch.objects.filter(event=event, status=PitchStatus.PUBLISHED)
+        .select_related("buyer", "theme")
+        .prefetch_related("territories")
+        .annotate(lot_count=Count("lots", distinct=True))
+        .order_by("-published_at", "title")
+    )
+
+
+def _with_counts(pitches: QuerySet[Pitch]) -> QuerySet[Pitch]:
+    return (
+        pitches.select_related("buyer", "theme")
+        .annotate(
+            interest_count=Count(
+                "interests", filter=Q(interests__status__in=INTEREST_ACTIVE), distinct=True
+            ),
+            open_question_count=Count(
+                "questions", filter=Q(questions__answered_at__isnull=True), distinct=True
+            ),
+        )
+        .order_by("status", "-published_at", "title")
+    )
+
+
+def buyer_pitches(event, user: User) -> QuerySet[Pitch]:
+    """Every pitch (drafts included) of the buyer organisations the user belongs to."""
+    return _with_counts(Pitch.objects.filter(event=event, buyer__memberships__user=user))
+
+
+def event_pitches(event) -> QuerySet[Pitch]:
+    """Every pitch of the event, for its organisers."""
+    return _with_counts(Pitch.objects.filter(event=event))
+
+
+def user_ess_organisations(user: User) -> list[Organisation]:
+    if not user.is_authenticated:
+        return []
+    return list(
+        Organisation.objects.filter(memberships__user=user, kind=OrganisationKind.ESS).order_by(
+            "name"
+        )
+    )
+
+
+def pitch_interests(pitch: Pitch) -> QuerySet[Interest]:
+    """The structures interested in a pitch, with their profiles, lots and screening answers."""
+    return (
+        Interest.objects.filter(pitch=pitch)
+        .select_related("organisation", "author")
+        .prefetch_related(
+            "lots",
+            "answers__question",
+            "organisation__themes",
+            "organisation__territories",
+            "organisation__memberships__user",
+        )
+        .order_by("status", "created_at")
+    )
+
+
+def my_interests(event, user: User) -> QuerySet[Interest]:
+    """Interests of the user's structures in the event's pitches."""
+    return (
+        Interest.objects.filter(pitch__event=event, organisation__memberships__user=user)
+        .select_related("pitch", "pitch__buyer", "organisation")
+        .annotate(
+            answer_count=Count(
+                "pitch__questions",
+                filter=Q(pitch__questions__answered_at__isnull=False),
+                distinct=True,
+            )
+        )
+        .order_by("-updated_at")
+    )
+
+
+def published_answers(pitch: Pitch) -> QuerySet[Question]:
+    """Answered questions, for everyone: the asking structure is never named."""
+    return Question.objects.filter(pitch=pitch, answered_at__isnull=False).order_by("answered_at")
+
+
+def questions_for_buyer(pitch: Pitch) -> QuerySet[Question]:
+    return (
+        Question.objects.filter(pitch=pitch)
+        .select_related("organisation", "author")
+        .order_by("answered_at", "asked_at")
+    )
+
+
+def organisation_questions(pitch: Pitch, organisations) -> QuerySet[Question]:
+    """Questions a structure asked on a pitch (its own, answered or not)."""
+    return Question.objects.filter(pitch=pitch, organisation__in=organisations).order_by("asked_at")
+
+
+def pitch_log(pitch: Pitch) -> QuerySet[SourcingLogEntry]:
+    return (
+        SourcingLogEntry.objects.filter(pitch=pitch)
+        .select_related("actor", "organisation")
+        .order_by("at", "id")
+    )
+
+
+def interested_organisation_ids(pitch: Pitch) -> set[int]:
+    return set(
+        pitch.interests.filter(status__in=INTEREST_RECEIVES_ANSWERS).values_list(
+            "organisation_id", flat=True
+        )
+    )
+
+
+def pitch_for_detail(pk: int) -> Pitch:
+    return (
+        Pitch.objects.select_related("event", "buyer", "theme")
+        .prefetch_related(
+            "territories",
+            "lots",
+            Prefetch("attachments"),
+        )
+        .get(pk=pk)
+    )

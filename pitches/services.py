@@ -1,0 +1,581 @@
+"""The only code that writes pitches, interests, questions and the sourcing log.
+
+Every function is keyword-only, runs in one transaction and writes its SourcingLogEntry in that same
+transaction. Exchanges (interest, question) lock the pitch row (`select_for_update`) and re-check
+that the pitch is open (published, not in the quiet period, phase) under the lock, so a consultation
+launched concurrently closes the door for good. Errors are `ValidationError` with a message for the
+user; views show it and nothing is saved.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.enums import OrganisationKind
+from accounts.models import Organisation, User
+from events.enums import (
+    PHASES_OPEN_FOR_INTEREST,
+    PHASES_OPEN_FOR_PITCHES,
+    PHASES_OPEN_FOR_QUESTIONS,
+)
+from events.models import Event
+
+from .enums import INTEREST_TRANSITIONS, GroupMode, InterestStatus, LogKind, PitchStatus
+from .models import (
+    Attachment,
+    Interest,
+    InterestAnswer,
+    Lot,
+    Pitch,
+    PitchQuestion,
+    Question,
+    SourcingLogEntry,
+)
+from .uploads import check_attachment
+
+PITCH_FIELDS = (
+    "title",
+    "summary",
+    "description",
+    "theme",
+    "amount_range",
+    "expected_consultation_date",
+    "route",
+)
+
+
+@dataclass(frozen=True)
+class LotInput:
+    number: int
+    title: str
+    description: str = ""
+    id: int | None = None
+    delete: bool = False
+
+
+@dataclass(frozen=True)
+class QuestionInput:
+    text: str
+    required: bool = True
+    position: int = 0
+    id: int | None = None
+    delete: bool = False
+
+
+def log(
+    *,
+    pitch: Pitch,
+    kind: LogKind,
+    actor: User | None,
+    summary: str,
+    organisation: Organisation | None = None,
+) -> SourcingLogEntry:
+    """Append one line to the pitch's sourcing log (call inside the caller's transaction)."""
+    return SourcingLogEntry.objects.create(
+        pitch=pitch, kind=kind, actor=actor, organisation=organisation, summary=summary
+    )
+
+
+def _is_organiser(user: User | None, event: Event) -> bool:
+    return user is not None and event.organisers.filter(pk=user.pk).exists()
+
+
+def _lock_pitch(pitch: Pitch) -> Pitch:
+    return Pitch.objects.select_for_update().select_related("event").get(pk=pitch.pk)
+
+
+def _check_pitch_editable(pitch: Pitch, actor: User) -> None:
+    if pitch.status == PitchStatus.WITHDRAWN:
+        raise ValidationError(_("This pitch has been withdrawn and can no longer be changed."))
+    if pitch.event.phase not in PHASES_OPEN_FOR_PITCHES and not _is_organiser(actor, pitch.event):
+        raise ValidationError(_("Pitches can no longer be changed at this stage of the event."))
+
+
+def _check_open_for_exchanges(pitch: Pitch, phases: set) -> None:
+    if pitch.status != PitchStatus.PUBLISHED:
+        raise ValidationError(_("This pitch is not published."))
+    if pitch.in_quiet_period:
+        raise ValidationError(
+            _(
+                "The consultation for this need has been launched: exchanges now go through the "
+                "official consultation only."
+            )
+        )
+    if pitch.event.phase not in phases:
+        raise ValidationError(_("This is no longer possible at this stage of the event."))
+
+
+def _save_lots(pitch: Pitch, lots: Iterable[LotInput]) -> None:
+    lots = list(lots)
+    numbers = [lot.number for lot in lots if not lot.delete]
+    if len(numbers) != len(set(numbers)):
+        raise ValidationError(_("Two lots have the same number."))
+    existing = {lot.pk: lot for lot in pitch.lots.all()}
+    for item in lots:
+        if item.id is not None and item.id not in existing:
+            raise ValidationError(_("This lot does not belong to this pitch."))
+    # Deletions first, then renumbered lots moved out of the way, so the unique number holds.
+    Lot.objects.filter(pitch=pitch, pk__in=[i.id for i in lots if i.id and i.delete]).delete()
+    kept = [i for i in lots if i.id and not i.delete]
+    for offset, item in enumerate(kept, start=1):
+        Lot.objects.filter(pk=item.id).update(number=10000 + offset)
+    for item in kept:
+        Lot.objects.filter(pk=item.id).update(
+            number=item.number, title=item.title, description=item.description
+        )
+    for item in lots:
+        if item.id is None and not item.delete:
+            Lot.objects.create(
+                pitch=pitch, number=item.number, title=item.title, description=item.description
+            )
+
+
+def _save_questions(pitch: Pitch, questions: Iterable[QuestionInput]) -> None:
+    existing = set(pitch.screening_questions.values_list("pk", flat=True))
+    for item in questions:
+        if item.id is not None and item.id not in existing:
+            raise ValidationError(_("This question does not belong to this pitch."))
+        if item.id is not None and item.delete:
+            PitchQuestion.objects.filter(pk=item.id).delete()
+        elif item.id is not None:
+            PitchQuestion.objects.filter(pk=item.id).update(
+                text=item.text, required=item.required, position=item.position
+            )
+        elif not item.delete:
+            PitchQuestion.objects.create(
+                pitch=pitch, text=item.text, required=item.required, position=item.position
+            )
+
+
+def create_pitch(
+    *,
+    event: Event,
+    buyer: Organisation,
+    author: User,
+    fields: dict,
+    territories: Iterable = (),
+    lots: Iterable[LotInput] = (),
+    questions: Iterable[QuestionInput] = (),
+) -> Pitch:
+    """Draft a new pitch for the event.
+
+    Side effects, in order: check the buyer is a buyer organisation and the phase allows pitches
+    (organisers may always); write the pitch (draft), its territories, lots and screening
+    questions. Drafts are private, so nothing is logged until publication.
+    """
+    if buyer.kind != OrganisationKind.BUYER:
+        raise ValidationError(_("Only a buyer organisation can publish need pitches."))
+    if event.phase not in PHASES_OPEN_FOR_PITCHES and not _is_organiser(author, event):
+        raise ValidationError(_("Pitches can no longer be changed at this stage of the event."))
+    with transaction.atomic():
+        pitch = Pitch.objects.create(
+            event=event,
+            buyer=buyer,
+            author=author,
+            status=PitchStatus.DRAFT,
+            **{name: fields[name] for name in PITCH_FIELDS if name in fields},
+        )
+        pitch.territories.set(territories)
+        _save_lots(pitch, lots)
+        _save_questions(pitch, questions)
+    return pitch
+
+
+def update_pitch(
+    *,
+    pitch: Pitch,
+    actor: User,
+    fields: dict,
+    territories: Iterable | None = None,
+    lots: Iterable[LotInput] = (),
+    questions: Iterable[QuestionInput] = (),
+) -> Pitch:
+    """Change a pitch's content, lots and screening questions.
+
+    Side effects, in order: lock the pitch; check it is not withdrawn and the phase allows changes
+    (organisers may always); write fields, territories, lots, questions; log UPDATED when the pitch
+    is published (what every structure sees has changed).
+    """
+    with transaction.atomic():
+        locked = _lock_pitch(pitch)
+        _check_pitch_editable(locked, actor)
+        for name in PITCH_FIELDS:
+            if name in fields:
+                setattr(locked, name, fields[name])
+        locked.save()
+        if territories is not None:
+            locked.territories.set(territories)
+        _save_lots(locked, lots)
+        _save_questions(locked, questions)
+        if locked.status == PitchStatus.PUBLISHED:
+            log(
+                pitch=locked,
+                kind=LogKind.UPDATED,
+                actor=actor,
+                organisation=locked.buyer,
+                summary=_("The buyer updated the pitch."),
+            )
+    return locked
+
+
+def publish_pitch(*, pitch: Pitch, actor: User) -> Pitch:
+    """Publish a draft pitch in the event's catalogue.
+
+    Side effects, in order: lock the pitch; check it is a draft and the phase allows it
+    (organisers may always); set status PUBLISHED and published_at; log PUBLISHED.
+    """
+    with transaction.atomic():
+        locked = _lock_pitch(pitch)
+        if locked.status != PitchStatus.DRAFT:
+            raise ValidationError(_("Only a draft can be published."))
+        _check_pitch_editable(locked, actor)
+        locked.status = PitchStatus.PUBLISHED
+        locked.published_at = timezone.now()
+        locked.save(update_fields=["status", "published_at", "updated_at"])
+        log(
+            pitch=locked,
+            kind=LogKind.PUBLISHED,
+            actor=actor,
+            organisation=locked.buyer,
+            summary=_("Pitch published in the event catalogue."),
+        )
+    return locked
+
+
+def withdraw_pitch(*, pitch: Pitch, actor: User, reason: str = "") -> Pitch:
+    """Withdraw a pitch (its buyer, or an organiser of the event): it leaves the catalogue.
+
+    Side effects, in order: lock the pitch; check it is not already withdrawn; set status
+    WITHDRAWN; log WITHDRAWN (with the reason, if any).
+    """
+    with transaction.atomic():
+        locked = _lock_pitch(pitch)
+        if locked.status == PitchStatus.WITHDRAWN:
+            raise ValidationError(_("This pitch has already been withdrawn."))
+        locked.status = PitchStatus.WITHDRAWN
+        locked.save(update_fields=["status", "updated_at"])
+        summary = _("Pitch withdrawn.")
+        if reason:
+            summary = _("Pitch withdrawn: %(reason)s") % {"reason": reason}
+        log(pitch=locked, kind=LogKind.WITHDRAWN, actor=actor, organisation=None, summary=summary)
+    return locked
+
+
+def add_attachment(*, pitch: Pitch, actor: User, title: str, kind: str, upload) -> Attachment:
+    """Attach a document to a pitch; once published it is shared with everyone equally.
+
+    Side effects, in order: check type (extension and first bytes) and size; lock the pitch;
+    check it may be changed; store the file and write the attachment; log DOCUMENT.
+    """
+    check_attachment(upload)
+    with transaction.atomic():
+        locked = _lock_pitch(pitch)
+        _check_pitch_editable(locked, actor)
+        attachment = Attachment(pitch=locked, title=title, kind=kind, size=upload.size)
+        attachment.file.save(upload.name, upload, save=False)
+        attachment.save()
+        log(
+            pitch=locked,
+            kind=LogKind.DOCUMENT,
+            actor=actor,
+            organisation=locked.buyer,
+            summary=_("Document shared: %(title)s") % {"title": title},
+        )
+    return attachment
+
+
+def launch_consultation(*, pitch: Pitch, actor: User, launched_on: date, url: str) -> Pitch:
+    """Record that the consultation is launched: the quiet period starts.
+
+    Side effects, in order: lock the pitch; check it is published and not already launched; set
+    the date and official link; log CONSULTATION. From then on no new interest, question or
+    meeting request on this pitch.
+    """
+    if not url:
+        raise ValidationError(_("Give the link to the official consultation."))
+    with transaction.atomic():
+        locked = _lock_pitch(pitch)
+        if locked.status != PitchStatus.PUBLISHED:
+            raise ValidationError(_("This pitch is not published."))
+        if locked.in_quiet_period:
+            raise ValidationError(_("The consultation has already been recorded as launched."))
+        locked.consultation_launched_on = launched_on
+        locked.consultation_url = url
+        locked.save(update_fields=["consultation_launched_on", "consultation_url", "updated_at"])
+        log(
+            pitch=locked,
+            kind=LogKind.CONSULTATION,
+            actor=actor,
+            organisation=locked.buyer,
+            summary=_("Consultation launched on %(date)s: %(url)s")
+            % {"date": launched_on.strftime("%d/%m/%Y"), "url": url},
+        )
+    return locked
+
+
+def _check_interest_content(
+    pitch: Pitch, lots: list[Lot], group_mode: str, partners: str, answers: dict[int, str]
+) -> None:
+    if any(lot.pitch_id != pitch.pk for lot in lots):
+        raise ValidationError(_("This lot does not belong to this pitch."))
+    if group_mode == GroupMode.GROUP and not partners.strip():
+        raise ValidationError(_("Name your partners when you answer in a group."))
+    for question in pitch.screening_questions.all():
+        if question.required and not answers.get(question.pk, "").strip():
+            raise ValidationError(
+                _("Answer the question “%(question)s”.") % {"question": question.text}
+            )
+
+
+def _save_answers(interest: Interest, answers: dict[int, str]) -> None:
+    interest.answers.all().delete()
+    question_ids = set(interest.pitch.screening_questions.values_list("pk", flat=True))
+    InterestAnswer.objects.bulk_create(
+        InterestAnswer(interest=interest, question_id=qid, text=text.strip())
+        for qid, text in answers.items()
+        if qid in question_ids and text.strip()
+    )
+
+
+def express_interest(
+    *,
+    pitch: Pitch,
+    organisation: Organisation,
+    actor: User,
+    answers: dict[int, str],
+    lots: Iterable[Lot] = (),
+    group_mode: str = GroupMode.ALONE,
+    partners: str = "",
+    wants_meeting: bool = True,
+    message: str = "",
+) -> Interest:
+    """An ESS structure says it can answer the pitch.
+
+    Side effects, in order: check the organisation is an ESS structure; lock the pitch; re-check it
+    is published, not in the quiet period and the phase allows interests; check required screening
+    answers, lots and partners; write the interest (or reopen a withdrawn one), its lots and
+    answers; log INTEREST.
+    """
+    lots = list(lots)
+    if organisation.kind != OrganisationKind.ESS:
+        raise ValidationError(_("Only an ESS structure can express interest."))
+    with transaction.atomic():
+        locked = _lock_pitch(pitch)
+        _check_open_for_exchanges(locked, PHASES_OPEN_FOR_INTEREST)
+        _check_interest_content(locked, lots, group_mode, partners, answers)
+        interest = Interest.objects.filter(pitch=locked, organisation=organisation).first()
+        if interest is not None and interest.status != InterestStatus.WITHDRAWN:
+            raise ValidationError(_("Your structure has already expressed interest in this pitch."))
+        if interest is None:
+            interest = Interest(pitch=locked, organisation=organisation)
+        interest.author = actor
+        interest.status = InterestStatus.SUBMITTED
+        interest.decline_reason = ""
+        interest.group_mode = group_mode
+        interest.partners = partners.strip() if group_mode == GroupMode.GROUP else ""
+        interest.wants_meeting = wants_meeting
+        interest.message = message
+        interest.save()
+        interest.lots.set(lots)
+        _save_answers(interest, answers)
+        log(
+            pitch=locked,
+            kind=LogKind.INTEREST,
+            actor=actor,
+            organisation=organisation,
+            summary=_("%(organisation)s expressed interest.") % {"organisation": organisation},
+        )
+    return interest
+
+
+def update_interest(
+    *,
+    interest: Interest,
+    actor: User,
+    answers: dict[int, str],
+    lots: Iterable[Lot] = (),
+    group_mode: str = GroupMode.ALONE,
+    partners: str = "",
+    wants_meeting: bool = True,
+    message: str = "",
+) -> Interest:
+    """The structure changes its interest (answers, lots, group, meeting wish, message).
+
+    Side effects, in order: lock the pitch; re-check it is open for exchanges; check the interest
+    is active; check answers, lots and partners; write the interest, lots and answers; log
+    INTEREST_UPDATED.
+    """
+    lots = list(lots)
+    with transaction.atomic():
+        locked = _lock_pitch(interest.pitch)
+        _check_open_for_exchanges(locked, PHASES_OPEN_FOR_INTEREST)
+        interest = Interest.objects.select_for_update().get(pk=interest.pk)
+        if not interest.is_active:
+            raise ValidationError(_("This interest can no longer be changed."))
+        _check_interest_content(locked, lots, group_mode, partners, answers)
+        interest.author = actor
+        interest.group_mode = group_mode
+        interest.partners = partners.strip() if group_mode == GroupMode.GROUP else ""
+        interest.wants_meeting = wants_meeting
+        interest.message = message
+        interest.save()
+        interest.lots.set(lots)
+        _save_answers(interest, answers)
+        log(
+            pitch=locked,
+            kind=LogKind.INTEREST_UPDATED,
+            actor=actor,
+            organisation=interest.organisation,
+            summary=_("%(organisation)s updated its interest.")
+            % {"organisation": interest.organisation},
+        )
+    return interest
+
+
+def _move_interest(
+    interest: Interest, to: InterestStatus, *, reason: str = ""
+) -> tuple[Interest, InterestStatus]:
+    interest = (
+        Interest.objects.select_for_update().select_related("organisation").get(pk=interest.pk)
+    )
+    previous = InterestStatus(interest.status)
+    if to not in INTEREST_TRANSITIONS[previous]:
+        raise ValidationError(
+            _("This interest is “%(status)s” and cannot be moved to “%(target)s”.")
+            % {"status": previous.label, "target": to.label}
+        )
+    interest.status = to
+    interest.decline_reason = reason if to == InterestStatus.DECLINED else ""
+    interest.save(update_fields=["status", "decline_reason", "updated_at"])
+    return interest, previous
+
+
+def withdraw_interest(*, interest: Interest, actor: User) -> Interest:
+    """The structure withdraws its interest (only while the pitch is open for exchanges).
+
+    Side effects, in order: lock the pitch; re-check it is open; lock the interest and check the
+    transition; set status WITHDRAWN; log INTEREST_WITHDRAWN.
+    """
+    with transaction.atomic():
+        locked = _lock_pitch(interest.pitch)
+        _check_open_for_exchanges(locked, PHASES_OPEN_FOR_INTEREST)
+        interest, _previous = _move_interest(interest, InterestStatus.WITHDRAWN)
+        log(
+            pitch=locked,
+            kind=LogKind.INTEREST_WITHDRAWN,
+            actor=actor,
+            organisation=interest.organisation,
+            summary=_("%(organisation)s withdrew its interest.")
+            % {"organisation": interest.organisation},
+        )
+    return interest
+
+
+def shortlist_interest(*, interest: Interest, actor: User) -> Interest:
+    """The buyer shortlists an interested structure.
+
+    Side effects, in order: lock the interest; check the transition; set status SHORTLISTED; log
+    SHORTLISTED.
+    """
+    with transaction.atomic():
+        interest, _previous = _move_interest(interest, InterestStatus.SHORTLISTED)
+        log(
+            pitch=interest.pitch,
+            kind=LogKind.SHORTLISTED,
+            actor=actor,
+            organisation=interest.organisation,
+            summary=_("%(organisation)s shortlisted.") % {"organisation": interest.organisation},
+        )
+    return interest
+
+
+def decline_interest(*, interest: Interest, actor: User, reason: str) -> Interest:
+    """The buyer declines an interested structure, with a reason the structure sees.
+
+    Side effects, in order: check a reason is given; lock the interest; check the transition; set
+    status DECLINED and the reason; log DECLINED with the reason.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Give the structure a reason."))
+    with transaction.atomic():
+        interest, _previous = _move_interest(interest, InterestStatus.DECLINED, reason=reason)
+        log(
+            pitch=interest.pitch,
+            kind=LogKind.DECLINED,
+            actor=actor,
+            organisation=interest.organisation,
+            summary=_("%(organisation)s declined: %(reason)s")
+            % {"organisation": interest.organisation, "reason": reason},
+        )
+    return interest
+
+
+def ask_question(*, pitch: Pitch, organisation: Organisation, actor: User, text: str) -> Question:
+    """An ESS structure asks the buyer a question about the pitch.
+
+    Side effects, in order: check the organisation is an ESS structure and the text is not empty;
+    lock the pitch; re-check it is published, not in the quiet period and the phase allows
+    questions; write the question; log QUESTION. The answer, once given, goes to every interested
+    structure (equal treatment).
+    """
+    text = text.strip()
+    if organisation.kind != OrganisationKind.ESS:
+        raise ValidationError(_("Only an ESS structure can ask a question on a pitch."))
+    if not text:
+        raise ValidationError(_("Write your question."))
+    with transaction.atomic():
+        locked = _lock_pitch(pitch)
+        _check_open_for_exchanges(locked, PHASES_OPEN_FOR_QUESTIONS)
+        question = Question.objects.create(
+            pitch=locked, organisation=organisation, author=actor, text=text
+        )
+        log(
+            pitch=locked,
+            kind=LogKind.QUESTION,
+            actor=actor,
+            organisation=organisation,
+            summary=_("Question from %(organisation)s: %(text)s")
+            % {"organisation": organisation, "text": text},
+        )
+    return question
+
+
+def answer_question(*, question: Question, actor: User, answer: str) -> Question:
+    """The buyer answers a question, once; the answer is published to every interested structure.
+
+    Side effects, in order: check the answer is not empty; lock the question and check it is not
+    answered yet; write the answer; log ANSWER; on commit, queue `pitches.notify_answer`, which
+    emails the members of every interested structure (and of the asking one).
+    """
+    from .tasks import notify_answer
+
+    answer = answer.strip()
+    if not answer:
+        raise ValidationError(_("Write your answer."))
+    with transaction.atomic():
+        question = Question.objects.select_for_update().get(pk=question.pk)
+        if question.answered_at is not None:
+            raise ValidationError(_("This question has already been answered."))
+        question.answer = answer
+        question.answered_at = timezone.now()
+        question.answered_by = actor
+        question.save(update_fields=["answer", "answered_at", "answered_by"])
+        log(
+            pitch=question.pitch,
+            kind=LogKind.ANSWER,
+            actor=actor,
+            organisation=question.pitch.buyer,
+            summary=_(
+                "Answer published to every interested structure. Question: %(question)s — "
+                "Answer: %(answer)s"
+            )
+            % {"question": question.text, "answer": answer},
+        )
+        notify_answer.delay_on_commit(question.pk)
+    return question

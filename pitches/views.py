@@ -1,0 +1,637 @@
+"""Thin views: permission check, form, call a service, redirect or render."""
+
+import csv
+import mimetypes
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.enums import OrganisationKind
+from accounts.models import Organisation
+from accounts.rules import visible_contact_ids
+from events.enums import RegistrationStatus
+from events.models import Event
+
+from . import queries, services
+from .enums import INTEREST_ACTIVE, RESERVED_ROUTES
+from .filters import PitchFilter
+from .forms import (
+    AnswerForm,
+    AttachmentForm,
+    ConsultationForm,
+    DeclineForm,
+    InterestForm,
+    LotFormSet,
+    PitchForm,
+    PitchQuestionFormSet,
+    QuestionForm,
+    WithdrawPitchForm,
+    lot_inputs,
+    question_inputs,
+)
+from .models import Attachment, Interest, Pitch, Question
+from .rules import ROUTE_ELIGIBILITY_TEXT, eligibility
+
+PAGE_SIZE = 12
+
+
+def _event_or_404(request: HttpRequest, slug: str) -> Event:
+    event = get_object_or_404(Event, slug=slug)
+    if not request.user.has_perm("events.view_event", event):
+        raise Http404
+    return event
+
+
+def _pitch_or_404(request: HttpRequest, pk: int) -> Pitch:
+    """A pitch the user may know about: published ones for everyone, drafts for their buyer."""
+    try:
+        pitch = queries.pitch_for_detail(pk)
+    except Pitch.DoesNotExist:
+        raise Http404 from None
+    if not request.user.has_perm("pitches.view_pitch", pitch):
+        raise Http404
+    return pitch
+
+
+def _require(request: HttpRequest, perm: str, obj) -> None:
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def _form_error(form, error: ValidationError) -> None:
+    for message in error.messages:
+        form.add_error(None, message)
+
+
+# --- Lists ---
+
+
+def catalogue(request: HttpRequest, slug: str) -> HttpResponse:
+    """The public catalogue of an event's published pitches, filtered live with htmx."""
+    event = _event_or_404(request, slug)
+    organisations = queries.user_ess_organisations(request.user)
+    pitch_filter = PitchFilter(
+        request.GET or None,
+        queryset=queries.catalogue(event),
+        request=request,
+        event=event,
+        organisations=organisations,
+    )
+    page = Paginator(pitch_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "event": event,
+        "filter": pitch_filter,
+        "page": page,
+        "query": query.urlencode(),
+        "can_add": request.user.has_perm("pitches.add_pitch", event),
+        "reserved_routes": RESERVED_ROUTES,
+    }
+    template = "pitches/catalogue.html#results" if request.htmx else "pitches/catalogue.html"
+    return render(request, template, context)
+
+
+@login_required
+def mine(request: HttpRequest, slug: str) -> HttpResponse:
+    """The pitches of the buyer organisations the user belongs to."""
+    event = _event_or_404(request, slug)
+    if not request.user.memberships.filter(organisation__kind=OrganisationKind.BUYER).exists():
+        raise PermissionDenied
+    pitches = queries.buyer_pitches(event, request.user)
+    return render(
+        request,
+        "pitches/mine.html",
+        {
+            "event": event,
+            "pitches": pitches,
+            "can_add": request.user.has_perm("pitches.add_pitch", event),
+        },
+    )
+
+
+@login_required
+def organiser_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every pitch of the event, drafts included, for its organisers."""
+    event = _event_or_404(request, slug)
+    _require(request, "events.manage_event", event)
+    return render(
+        request,
+        "pitches/organiser_list.html",
+        {"event": event, "pitches": queries.event_pitches(event)},
+    )
+
+
+@login_required
+def my_interests(request: HttpRequest, slug: str) -> HttpResponse:
+    """The interests of the user's structures in this event's pitches, with their status."""
+    event = _event_or_404(request, slug)
+    if not queries.user_ess_organisations(request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "pitches/my_interests.html",
+        {"event": event, "interests": queries.my_interests(event, request.user)},
+    )
+
+
+# --- Pitch authoring ---
+
+
+def _registered_buyers(user, event):
+    return (
+        Organisation.objects.filter(
+            kind=OrganisationKind.BUYER,
+            memberships__user=user,
+            registrations__event=event,
+            registrations__status__in=[RegistrationStatus.PENDING, RegistrationStatus.VALIDATED],
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+def _pitch_form_page(request, *, event, pitch, buyers):
+    """Shared by create and edit: the pitch form with its lots and screening questions."""
+    instance = pitch or Pitch(event=event)
+    data = request.POST if request.method == "POST" else None
+    form = PitchForm(data, instance=pitch, buyers=buyers)
+    lots = LotFormSet(data, instance=instance, prefix="lots")
+    questions = PitchQuestionFormSet(data, instance=instance, prefix="questions")
+    if request.method == "POST" and form.is_valid() and lots.is_valid() and questions.is_valid():
+        try:
+            if pitch is None:
+                pitch = services.create_pitch(
+                    event=event,
+                    buyer=form.cleaned_data["buyer"],
+                    author=request.user,
+                    fields=form.service_fields(),
+                    territories=form.cleaned_data["territories"],
+                    lots=lot_inputs(lots),
+                    questions=question_inputs(questions),
+                )
+                messages.success(request, _("Draft saved. Publish it when it is ready."))
+            else:
+                services.update_pitch(
+                    pitch=pitch,
+                    actor=request.user,
+                    fields=form.service_fields(),
+                    territories=form.cleaned_data["territories"],
+                    lots=lot_inputs(lots),
+                    questions=question_inputs(questions),
+                )
+                messages.success(request, _("Pitch saved."))
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            return redirect("pitches:detail", pk=pitch.pk)
+    return render(
+        request,
+        "pitches/pitch_form.html",
+        {"event": event, "pitch": pitch, "form": form, "lots": lots, "questions": questions},
+    )
+
+
+@login_required
+def create(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _event_or_404(request, slug)
+    _require(request, "pitches.add_pitch", event)
+    buyers = _registered_buyers(request.user, event)
+    return _pitch_form_page(request, event=event, pitch=None, buyers=buyers)
+
+
+@login_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    pitch = _pitch_or_404(request, pk)
+    _require(request, "pitches.change_pitch", pitch)
+    return _pitch_form_page(request, event=pitch.event, pitch=pitch, buyers=None)
+
+
+@login_required
+@require_POST
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    pitch = _pitch_or_404(request, pk)
+    _require(request, "pitches.publish_pitch", pitch)
+    try:
+        services.publish_pitch(pitch=pitch, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The pitch is published in the event catalogue."))
+    return redirect("pitches:detail", pk=pitch.pk)
+
+
+@login_required
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    pitch = _pitch_or_404(request, pk)
+    _require(request, "pitches.withdraw_pitch", pitch)
+    form = WithdrawPitchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw_pitch(
+                pitch=pitch, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The pitch has been withdrawn."))
+            return redirect("pitches:detail", pk=pitch.pk)
+    return render(
+        request,
+        "pitches/withdraw.html",
+        {"pitch": pitch, "form": form, "heading": _("Withdraw the pitch"), "danger": True},
+    )
+
+
+@login_required
+def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    pitch = _pitch_or_404(request, pk)
+    _require(request, "pitches.change_pitch", pitch)
+    form = AttachmentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_attachment(
+                pitch=pitch,
+                actor=request.user,
+                title=form.cleaned_data["title"],
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+            )
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Document added."))
+            return redirect("pitches:detail", pk=pitch.pk)
+    return render(
+        request,
+        "pitches/attachment_form.html",
+        {"pitch": pitch, "form": form, "heading": _("Add a document"), "multipart": True},
+    )
+
+
+def attachment(request: HttpRequest, pk: int) -> HttpResponse:
+    """Download an attachment of a pitch the user may see (10 MB at most, read at once so the
+    file is closed before the response leaves)."""
+    document = get_object_or_404(Attachment.objects.select_related("pitch__event"), pk=pk)
+    if not request.user.has_perm("pitches.view_pitch", document.pitch):
+        raise Http404
+    name = document.file.name.rsplit("/", 1)[-1]
+    try:
+        with document.file.open("rb") as handle:
+            content = handle.read()
+    except FileNotFoundError:
+        raise Http404 from None
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def consultation(request: HttpRequest, pk: int) -> HttpResponse:
+    """The buyer records that the consultation is launched: the quiet period starts."""
+    pitch = _pitch_or_404(request, pk)
+    _require(request, "pitches.launch_consultation", pitch)
+    form = ConsultationForm(request.POST or None, initial={"launched_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.launch_consultation(
+                pitch=pitch,
+                actor=request.user,
+                launched_on=form.cleaned_data["launched_on"],
+                url=form.cleaned_data["url"],
+            )
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(
+                request, _("Consultation recorded: exchanges on this pitch are now closed.")
+            )
+            return redirect("pitches:detail", pk=pitch.pk)
+    return render(
+        request,
+        "pitches/consultation_form.html",
+        {"pitch": pitch, "form": form, "heading": _("Record the consultation launch")},
+    )
+
+
+# --- Pitch page ---
+
+
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    pitch = _pitch_or_404(request, pk)
+    user = request.user
+    organisations = queries.user_ess_organisations(user)
+    my_interest = None
+    if organisations:
+        my_interest = (
+            Interest.objects.filter(pitch=pitch, organisation__in=organisations)
+            .select_related("organisation")
+            .prefetch_related("lots")
+            .first()
+        )
+    manages = user.has_perm("pitches.manage_pitch", pitch)
+    context = {
+        "pitch": pitch,
+        "event": pitch.event,
+        "eligibility_text": ROUTE_ELIGIBILITY_TEXT[pitch.route],
+        "my_eligibility": [(org, eligibility(org, pitch.route)) for org in organisations],
+        "my_interest": my_interest,
+        "my_questions": queries.organisation_questions(pitch, organisations)
+        if organisations
+        else [],
+        "answers": queries.published_answers(pitch),
+        "manages": manages,
+        "buyer_questions": queries.questions_for_buyer(pitch).filter(answered_at__isnull=True)
+        if manages
+        else [],
+        "interest_count": pitch.interests.filter(status__in=INTEREST_ACTIVE).count()
+        if manages
+        else 0,
+        "question_form": QuestionForm(organisations=organisations) if organisations else None,
+    }
+    return render(request, "pitches/detail.html", context)
+
+
+# --- Interests ---
+
+
+@login_required
+def interest(request: HttpRequest, pk: int) -> HttpResponse:
+    """Express interest in a pitch, or change the structure's active interest."""
+    pitch = _pitch_or_404(request, pk)
+    organisations = queries.user_ess_organisations(request.user)
+    if not organisations:
+        raise PermissionDenied
+    current = (
+        Interest.objects.filter(
+            pitch=pitch, organisation__in=organisations, status__in=INTEREST_ACTIVE
+        )
+        .select_related("organisation")
+        .prefetch_related("answers", "lots")
+        .first()
+    )
+    if current is not None:
+        _require(request, "pitches.change_interest", current)
+    else:
+        _require(request, "pitches.express_interest", pitch)
+        taken = set(
+            Interest.objects.filter(
+                pitch=pitch, organisation__in=organisations, status__in=INTEREST_ACTIVE
+            ).values_list("organisation_id", flat=True)
+        )
+        organisations = [org for org in organisations if org.pk not in taken]
+    initial = {}
+    if current is not None:
+        initial = {
+            "lots": list(current.lots.all()),
+            "group_mode": current.group_mode,
+            "partners": current.partners,
+            "wants_meeting": current.wants_meeting,
+            "message": current.message,
+        }
+    form = InterestForm(
+        request.POST or None,
+        pitch=pitch,
+        organisations=[current.organisation] if current else organisations,
+        interest=current,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            if current is None:
+                services.express_interest(
+                    pitch=pitch,
+                    organisation=form.acting_organisation(),
+                    actor=request.user,
+                    **form.service_kwargs(),
+                )
+                messages.success(request, _("Your interest has been sent to the buyer."))
+            else:
+                services.update_interest(
+                    interest=current, actor=request.user, **form.service_kwargs()
+                )
+                messages.success(request, _("Your interest has been updated."))
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            return redirect("pitches:detail", pk=pitch.pk)
+    return render(
+        request,
+        "pitches/interest_form.html",
+        {
+            "pitch": pitch,
+            "form": form,
+            "current": current,
+            "eligibility_text": ROUTE_ELIGIBILITY_TEXT[pitch.route],
+        },
+    )
+
+
+def _interest_or_404(request: HttpRequest, pk: int) -> Interest:
+    interest = get_object_or_404(
+        Interest.objects.select_related("pitch", "pitch__event", "pitch__buyer", "organisation"),
+        pk=pk,
+    )
+    user = request.user
+    if not (
+        user.has_perm("pitches.review_interest", interest)
+        or interest.organisation.memberships.filter(user=user).exists()
+    ):
+        raise Http404
+    return interest
+
+
+@login_required
+@require_POST
+def interest_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    interest = _interest_or_404(request, pk)
+    _require(request, "pitches.change_interest", interest)
+    try:
+        services.withdraw_interest(interest=interest, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your interest has been withdrawn."))
+    return redirect("pitches:detail", pk=interest.pitch_id)
+
+
+@login_required
+def interests(request: HttpRequest, pk: int) -> HttpResponse:
+    """The buyer's review of the structures interested in a pitch."""
+    pitch = _pitch_or_404(request, pk)
+    _require(request, "pitches.manage_pitch", pitch)
+    rows = list(queries.pitch_interests(pitch))
+    contacts = _visible_contacts(request.user, rows)
+    return render(
+        request,
+        "pitches/interests.html",
+        {"pitch": pitch, "rows": [(row, contacts.get(row.pk, [])) for row in rows]},
+    )
+
+
+def _visible_contacts(user, interests) -> dict[int, list]:
+    """The people of each interested structure whose contact details the user may see (RGPD:
+    accounts.rules decides, in a fixed number of queries)."""
+    people = {m.user for row in interests for m in row.organisation.memberships.all()}
+    visible = visible_contact_ids(user, people)
+    return {
+        row.pk: [m.user for m in row.organisation.memberships.all() if m.user.pk in visible]
+        for row in interests
+    }
+
+
+@login_required
+@require_POST
+def interest_shortlist(request: HttpRequest, pk: int) -> HttpResponse:
+    interest = _interest_or_404(request, pk)
+    _require(request, "pitches.review_interest", interest)
+    try:
+        services.shortlist_interest(interest=interest, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("%(organisation)s is shortlisted.") % {"organisation": interest.organisation}
+        )
+    return redirect("pitches:interests", pk=interest.pitch_id)
+
+
+@login_required
+def interest_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    interest = _interest_or_404(request, pk)
+    _require(request, "pitches.review_interest", interest)
+    form = DeclineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decline_interest(
+                interest=interest, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(organisation)s has been declined.") % {"organisation": interest.organisation},
+            )
+            return redirect("pitches:interests", pk=interest.pitch_id)
+    return render(request, "pitches/decline.html", {"interest": interest, "form": form})
+
+
+# --- Questions and answers ---
+
+
+@login_required
+def question_ask(request: HttpRequest, pk: int) -> HttpResponse:
+    pitch = _pitch_or_404(request, pk)
+    _require(request, "pitches.ask_question", pitch)
+    organisations = queries.user_ess_organisations(request.user)
+    form = QuestionForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ask_question(
+                pitch=pitch,
+                organisation=form.acting_organisation(),
+                actor=request.user,
+                text=form.cleaned_data["text"],
+            )
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your question has been sent. The answer will be published to every "
+                    "interested structure."
+                ),
+            )
+            return redirect("pitches:detail", pk=pitch.pk)
+    return render(
+        request,
+        "pitches/question_form.html",
+        {"pitch": pitch, "form": form, "heading": _("Ask the buyer a question")},
+    )
+
+
+@login_required
+def question_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    question = get_object_or_404(
+        Question.objects.select_related("pitch", "pitch__event", "pitch__buyer", "organisation"),
+        pk=pk,
+    )
+    pitch = question.pitch
+    if not request.user.has_perm("pitches.view_pitch", pitch):
+        raise Http404
+    _require(request, "pitches.answer_question", pitch)
+    if question.is_answered:
+        messages.info(request, _("This question has already been answered."))
+        return redirect("pitches:detail", pk=pitch.pk)
+    form = AnswerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.answer_question(
+                question=question, actor=request.user, answer=form.cleaned_data["answer"]
+            )
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(
+                request, _("Answer published to every structure interested in this pitch.")
+            )
+            return redirect("pitches:detail", pk=pitch.pk)
+    return render(
+        request,
+        "pitches/answer_form.html",
+        {"pitch": pitch, "question": question, "form": form, "heading": _("Answer for everyone")},
+    )
+
+
+# --- Sourcing log ---
+
+
+@login_required
+def log(request: HttpRequest, pk: int) -> HttpResponse:
+    pitch = _pitch_or_404(request, pk)
+    _require(request, "pitches.manage_pitch", pitch)
+    return render(
+        request, "pitches/log.html", {"pitch": pitch, "entries": queries.pitch_log(pitch)}
+    )
+
+
+@login_required
+def log_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """The sourcing log as CSV for Excel: UTF-8 with BOM, `;` separator, French headers,
+    dates in the event's time zone."""
+    pitch = _pitch_or_404(request, pk)
+    _require(request, "pitches.manage_pitch", pitch)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="sourcing-pitch-{pitch.pk}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    tz = pitch.event.tzinfo
+    with translation.override("fr"):
+        writer.writerow(
+            [_("Date"), _("Time"), _("Kind"), _("Organisation"), _("Person"), _("Summary")]
+        )
+        for entry in queries.pitch_log(pitch):
+            at = entry.at.astimezone(tz)
+            writer.writerow(
+                [
+                    at.strftime("%d/%m/%Y"),
+                    at.strftime("%H:%M"),
+                    entry.get_kind_display(),
+                    entry.organisation.name if entry.organisation else "",
+                    str(entry.actor) if entry.actor else "",
+                    entry.summary,
+                ]
+            )
+    return response

@@ -1,0 +1,168 @@
+"""The solver: valid schedules, proven optima on tiny problems, locked and previous meetings."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from bench.generate import generate
+from matching.engine import Meeting, check, load_problem, solve
+from matching.engine.bound import upper_bound
+from matching.engine.instance import compile_problem
+from matching.engine.milp import solve_exact
+from matching.engine.solver import moved_count
+from matching.engine.state import State
+
+from .conftest import problem_doc
+from .helpers import brute_force_best, score, tiny_problem_doc
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_solve_tiny_problem_reaches_brute_force_optimum(seed):
+    problem = load_problem(tiny_problem_doc(seed))
+
+    schedule = solve(problem, time_limit=5)
+
+    assert check(problem, schedule) == []
+    assert score(problem, list(schedule.meetings)) == brute_force_best(problem)
+    assert schedule.stats.method.endswith("optimal")
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_solve_exact_alone_reaches_brute_force_optimum(seed):
+    problem = load_problem(tiny_problem_doc(100 + seed))
+    instance = compile_problem(problem)
+
+    result = solve_exact(instance, State(instance), time_limit=5, seed=0)
+
+    assert result.optimal
+    assert result.state.score() == brute_force_best(problem)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_upper_bound_tiny_problem_not_below_optimum(seed):
+    problem = load_problem(tiny_problem_doc(seed))
+
+    bound = upper_bound(compile_problem(problem))
+
+    met, weight = brute_force_best(problem)
+    assert bound.met >= met
+    assert bound.weight >= weight
+    assert bound.met > met or bound.weight_if_met >= weight
+
+
+def test_solve_stats_match_the_schedule(small_doc):
+    problem = load_problem(small_doc)
+
+    schedule = solve(problem, time_limit=5)
+
+    stats = schedule.stats
+    assert (stats.participants_met, stats.weight) == score(problem, list(schedule.meetings))
+    assert stats.participants_with_requests == 4
+    assert stats.weight <= stats.weight_upper_bound
+    assert stats.moved == 0
+
+
+def test_solve_bench_size_s_is_proven_optimal():
+    problem = load_problem(generate("S"))
+
+    schedule = solve(problem, time_limit=10)
+
+    assert check(problem, schedule) == []
+    assert schedule.stats.method.endswith("optimal")
+    assert schedule.stats.weight == schedule.stats.weight_upper_bound
+    assert schedule.stats.participants_met == schedule.stats.participants_with_requests
+
+
+def test_solve_same_seed_same_schedule():
+    problem = load_problem(generate("S", seed=3))
+
+    first, second = solve(problem, seed=5), solve(problem, seed=5)
+
+    assert first.meetings == second.meetings
+
+
+def test_solve_locked_meetings_kept_exactly():
+    doc = problem_doc(
+        n_slots=2,
+        requests=[("a", "b", 1), ("a", "c", 10), ("b", "c", 10)],
+        locked=[{"request": "r1", "slot": "s2", "table": "T2"}],
+    )
+    problem = load_problem(doc)
+
+    schedule = solve(problem)
+
+    assert check(problem, schedule) == []
+    assert Meeting("r1", "s2", "T2") in schedule.meetings
+
+
+def test_solve_rerun_keeps_previous_meetings_in_place():
+    doc = generate("S", seed=2)
+    problem = load_problem(doc)
+    first = solve(problem)
+    changed = {**doc, "requests": doc["requests"][10:]}
+    changed["previous"] = [dataclasses.asdict(m) for m in first.meetings]
+    rerun_problem = load_problem(changed)
+
+    rerun = solve(rerun_problem)
+
+    alive = [m for m in rerun_problem.previous if m.request in rerun_problem.request_by_id]
+    assert check(rerun_problem, rerun) == []
+    assert rerun.stats.moved == moved_count(rerun_problem, rerun.meetings)
+    assert rerun.stats.moved <= 0.05 * len(alive)
+
+
+def test_moved_count_ignores_vanished_requests():
+    doc = problem_doc(
+        previous=[
+            {"request": "r1", "slot": "s1", "table": "T1"},
+            {"request": "withdrawn", "slot": "s2", "table": "T1"},
+        ]
+    )
+    problem = load_problem(doc)
+
+    assert moved_count(problem, [Meeting("r1", "s2", "T1")]) == 1
+    assert moved_count(problem, [Meeting("r1", "s1", "T1")]) == 0
+
+
+def test_solve_home_and_accessible_tables_respected():
+    doc = problem_doc(
+        n_slots=2,
+        tables=[{"id": "T1"}, {"id": "T2", "accessible": True}, {"id": "T3"}],
+        participants=[
+            {"id": "buyer", "home_table": "T3"},
+            {"id": "wheel", "needs_accessible_table": True},
+            {"id": "x"},
+            {"id": "y"},
+        ],
+        requests=[("buyer", "x", 5), ("buyer", "y", 5), ("wheel", "x", 5), ("wheel", "y", 5)],
+    )
+    problem = load_problem(doc)
+
+    schedule = solve(problem)
+
+    assert check(problem, schedule) == []
+    assert schedule.stats.weight == 20
+
+
+def test_solve_impossible_request_left_unscheduled():
+    doc = problem_doc(
+        participants=[{"id": "a", "home_table": "T1"}, {"id": "b", "home_table": "T2"}]
+    )
+    problem = load_problem(doc)
+
+    schedule = solve(problem)
+
+    assert schedule.unscheduled == ("r1",)
+    assert schedule.stats.weight_upper_bound == 0
+
+
+def test_upper_bound_choice_covers_every_request():
+    instance = compile_problem(load_problem(generate("S")))
+
+    bound = upper_bound(instance)
+
+    assert bound.choice.shape == (instance.n_requests,)
+    assert np.all((bound.choice >= -1e-9) & (bound.choice <= 1 + 1e-9))

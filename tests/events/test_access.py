@@ -1,0 +1,64 @@
+from tests.access import Case, expect, matrix_test
+
+PUBLIC = expect(200, 200, 200, 200, 200, 200)
+LOGGED_IN = expect(302, 200, 200, 200, 200, 200)
+STAFF_ONLY = expect(302, 403, 403, 403, 403, 403)
+ORGANISER_PAGE = expect(302, 403, 403, 403, 200, 403)
+ORGANISER_ACTION = expect(302, 403, 403, 403, 302, 403)
+
+
+def slug(world):
+    return {"slug": world.event.slug}
+
+
+def with_pk(attr):
+    return lambda world: {"slug": world.event.slug, "pk": getattr(world, attr).pk}
+
+
+CASES = [
+    Case("events:create", STAFF_ONLY),
+    Case("events:detail", PUBLIC, slug),
+    Case("events:register", LOGGED_IN, slug),
+    # Cancelling needs a registration of one's own: the organisers have none.
+    Case("events:cancel_registration", expect(302, 302, 302, 302, 404, 404), slug, method="post"),
+    Case("events:console", ORGANISER_PAGE, slug),
+    Case("events:edit", ORGANISER_PAGE, slug),
+    Case(
+        "events:move_phase",
+        ORGANISER_ACTION,
+        slug,
+        method="post",
+        data=lambda world: {"phase": "requests"},
+    ),
+    Case("events:organisers", ORGANISER_PAGE, slug),
+    Case(
+        "events:organiser_remove",
+        ORGANISER_ACTION,
+        lambda world: {"slug": world.event.slug, "user_id": world.users["organiser"].pk},
+        method="post",
+    ),
+    Case("events:programme", ORGANISER_PAGE, slug),
+    Case("events:session_create", ORGANISER_PAGE, slug),
+    Case("events:session_edit", ORGANISER_PAGE, with_pk("session")),
+    Case("events:session_delete", ORGANISER_ACTION, with_pk("session"), method="post"),
+    Case("events:rooms", ORGANISER_PAGE, slug),
+    Case("events:room_edit", ORGANISER_PAGE, with_pk("room")),
+    Case("events:room_delete", ORGANISER_ACTION, with_pk("room"), method="post"),
+    Case("events:tables", ORGANISER_PAGE, slug),
+    Case("events:tables_bulk", ORGANISER_PAGE, slug),
+    Case("events:table_edit", ORGANISER_PAGE, with_pk("table")),
+    Case("events:table_delete", ORGANISER_ACTION, with_pk("table"), method="post"),
+    Case("events:slots", ORGANISER_PAGE, slug),
+    Case("events:registrations", ORGANISER_PAGE, slug),
+    Case("events:register_on_behalf", ORGANISER_PAGE, slug),
+    Case("events:registration_validate", ORGANISER_ACTION, with_pk("registration"), method="post"),
+    Case(
+        "events:registration_refuse",
+        ORGANISER_ACTION,
+        with_pk("registration"),
+        method="post",
+        data=lambda world: {"reason": "Hors périmètre"},
+    ),
+]
+
+test_access = matrix_test(CASES)

@@ -1,0 +1,122 @@
+"""Every list view: the number of queries does not grow with the number of items (1 vs 3)."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import Theme
+from events.enums import RegistrationStatus, SessionKind
+from tests.factories import (
+    PARIS,
+    EventFactory,
+    RegistrationFactory,
+    RoomFactory,
+    SessionFactory,
+    TableFactory,
+    UserFactory,
+)
+from workshops.models import Workshop
+
+pytestmark = pytest.mark.django_db
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def add_session(event, n: int):
+    """A workshop with a facilitator in its own room and a meeting block: the richest rows."""
+    start = dt.datetime(2019, 11, 26, 8 + n, 0, tzinfo=PARIS)
+    room = RoomFactory(event=event)
+    workshop_session = SessionFactory(
+        event=event,
+        kind=SessionKind.WORKSHOP,
+        room=room,
+        starts_at=start,
+        ends_at=start + dt.timedelta(minutes=30),
+    )
+    workshop = Workshop.objects.create(
+        session=workshop_session, theme=Theme.objects.get(code="food"), capacity=20
+    )
+    workshop.facilitators.add(UserFactory())
+    SessionFactory(
+        event=event,
+        kind=SessionKind.MEETINGS,
+        slot_minutes=10,
+        starts_at=start + dt.timedelta(minutes=30),
+        ends_at=start + dt.timedelta(minutes=60),
+    )
+
+
+def assert_flat(client, django_assert_num_queries, url, add_item):
+    add_item(0)
+    one = count_queries(client, url)
+    add_item(1)
+    add_item(2)
+    with django_assert_num_queries(one):
+        client.get(url)
+
+
+@pytest.fixture
+def organiser_client(client, event, organiser):
+    client.force_login(organiser)
+    return client
+
+
+def test_home_list_queries_do_not_grow(client, django_assert_num_queries, db):
+    assert_flat(client, django_assert_num_queries, reverse("home"), lambda n: EventFactory())
+
+
+def test_public_programme_queries_do_not_grow(client, django_assert_num_queries, event):
+    url = reverse("events:detail", kwargs={"slug": event.slug})
+    assert_flat(client, django_assert_num_queries, url, lambda n: add_session(event, n))
+
+
+def test_console_programme_queries_do_not_grow(organiser_client, django_assert_num_queries, event):
+    url = reverse("events:programme", kwargs={"slug": event.slug})
+    assert_flat(organiser_client, django_assert_num_queries, url, lambda n: add_session(event, n))
+
+
+def test_slot_grid_queries_do_not_grow(organiser_client, django_assert_num_queries, event):
+    url = reverse("events:slots", kwargs={"slug": event.slug})
+    assert_flat(organiser_client, django_assert_num_queries, url, lambda n: add_session(event, n))
+
+
+def test_registrations_queries_do_not_grow(organiser_client, django_assert_num_queries, event):
+    url = reverse("events:registrations", kwargs={"slug": event.slug})
+    assert_flat(
+        organiser_client,
+        django_assert_num_queries,
+        url,
+        lambda n: RegistrationFactory(event=event, status=RegistrationStatus.PENDING),
+    )
+
+
+def test_tables_queries_do_not_grow(organiser_client, django_assert_num_queries, event):
+    url = reverse("events:tables", kwargs={"slug": event.slug})
+    assert_flat(
+        organiser_client, django_assert_num_queries, url, lambda n: TableFactory(event=event)
+    )
+
+
+def test_rooms_queries_do_not_grow(organiser_client, django_assert_num_queries, event):
+    url = reverse("events:rooms", kwargs={"slug": event.slug})
+    assert_flat(
+        organiser_client, django_assert_num_queries, url, lambda n: RoomFactory(event=event)
+    )
+
+
+def test_organisers_queries_do_not_grow(organiser_client, django_assert_num_queries, event):
+    url = reverse("events:organisers", kwargs={"slug": event.slug})
+    assert_flat(
+        organiser_client,
+        django_assert_num_queries,
+        url,
+        lambda n: event.organisers.add(UserFactory()),
+    )

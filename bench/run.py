@@ -22,7 +22,7 @@ from typing import Any
 
 from bench.generate import SIZES, change_requests, generate
 from matching.engine import check, dump_schedule, load_problem, solve
-from matching.engine.bound import upper_bound
+from matching.engine.bound import upper_bound, weight_bound
 from matching.engine.greedy import greedy
 from matching.engine.instance import compile_problem
 from matching.engine.model import Schedule
@@ -74,7 +74,7 @@ def _greedy(doc: dict[str, Any]) -> dict[str, Any]:
     )
     met = {p for m in meetings for p in _pair(problem, m.request)}
     weight = sum(problem.request_by_id[m.request].weight for m in meetings)
-    ceiling = bound.weight_if_met if len(met) >= bound.met else bound.weight
+    ceiling = bound.weight_if_met if len(met) >= bound.met else weight_bound(instance)
     return {
         "greedy_seconds": round(seconds, 2),
         "greedy_met": len(met),

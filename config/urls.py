@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("events.urls")),
     path("", include("pitches.urls")),
+    path("", include("matching.urls")),
 ]
 
 if settings.DEBUG:

@@ -120,3 +120,33 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registration} @ {self.slot}"
+
+
+class ScheduleVersion(models.Model):
+    """A published, numbered, immutable snapshot of an event's meetings.
+
+    `meetings` holds plain data: [{"request": id, "slot": id, "table": id, "locked": bool}, ...].
+    The event's current version is the latest one not unpublished; participants' agendas read it.
+    """
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="schedule_versions")
+    number = models.PositiveIntegerField(_("version"))
+    meetings = models.JSONField(default=list)
+    published_at = models.DateTimeField(_("published on"), auto_now_add=True)
+    published_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    unpublished_at = models.DateTimeField(_("unpublished on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("schedule version")
+        verbose_name_plural = _("schedule versions")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "number"], name="schedule_version_unique_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} v{self.number}"

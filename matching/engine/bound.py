@@ -32,9 +32,9 @@ EPSILON = 1e-6
 
 @dataclass(frozen=True)
 class Bound:
-    """`weight` bounds every valid schedule; `weight_if_met` bounds those that meet `met`
-    participants (criterion 1 at its bound), so reaching (met, weight_if_met) proves both criteria
-    optimal."""
+    """`weight` bounds every valid schedule (combinatorially); `weight_if_met` bounds those that
+    meet `met` participants (criterion 1 at its bound), so reaching (met, weight_if_met) proves
+    both criteria optimal."""
 
     weight: int
     met: int
@@ -166,20 +166,33 @@ def combinatorial_weight_bound(instance: Instance) -> int:
     return min(total // 2, everything)
 
 
-def upper_bound(instance: Instance, time_limit: float = 30.0) -> Bound:
-    """Bounds on participants met and on weight for every valid schedule of the instance."""
-    locked_weight, locked_met = _locked(instance)
+def weight_bound(instance: Instance, time_limit: float = 30.0) -> int:
+    """A bound on the weight of every valid schedule, from the relaxation's linear programme (or
+    the combinatorial bound if HiGHS cannot finish in time)."""
+    locked_weight, _ = _locked(instance)
     candidates = [r for r in range(instance.n_requests) if instance.slots_of[r]]
     if not candidates:
-        return Bound(locked_weight, locked_met, locked_weight, np.zeros(instance.n_requests))
-    weight_result = _weight_lp(instance, candidates, time_limit)
-    if weight_result.status == highs.OPTIMAL:
-        weight = math.floor(weight_result.objective + EPSILON)
-    else:
-        weight = combinatorial_weight_bound(instance)
+        return locked_weight
+    result = _weight_lp(instance, candidates, time_limit)
+    if result.status == highs.OPTIMAL:
+        return math.floor(result.objective + EPSILON) + locked_weight
+    return combinatorial_weight_bound(instance) + locked_weight
+
+
+def upper_bound(instance: Instance, time_limit: float = 30.0) -> Bound:
+    """Bounds on participants met, and on weight for schedules that meet that many.
+
+    `Bound.weight` here is only the combinatorial bound, valid for every schedule; call
+    `weight_bound` for the tighter linear-programming one when a schedule falls short of `met`.
+    """
+    locked_weight, locked_met = _locked(instance)
+    candidates = [r for r in range(instance.n_requests) if instance.slots_of[r]]
+    choice = np.zeros(instance.n_requests)
+    weight = combinatorial_weight_bound(instance)
+    if not candidates:
+        return Bound(locked_weight, locked_met, locked_weight, choice)
     premium = sum(instance.weight[r] for r in candidates) + 1
     lex_result = _lexicographic_lp(instance, candidates, premium, time_limit)
-    choice = np.zeros(instance.n_requests)
     if lex_result.status == highs.OPTIMAL:
         value = math.floor(lex_result.objective + EPSILON)
         met = value // premium

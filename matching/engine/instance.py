@@ -27,13 +27,27 @@ ANY, ACCESSIBLE, HOME = 0, 1, 2
 NO_CAP = 1 << 30
 
 
+_TABLE_BYTES = 8  # slots 0-63 by table look-up, beyond that bit by bit
+_BYTE_BITS = [
+    [[8 * k + b for b in range(8) if byte >> b & 1] for byte in range(256)]
+    for k in range(_TABLE_BYTES)
+]
+
+
 def bits(mask: int) -> list[int]:
     """The slot indices set in a mask, in increasing order."""
-    out = []
+    out: list[int] = []
+    for k in range(_TABLE_BYTES):
+        if not mask:
+            return out
+        out += _BYTE_BITS[k][mask & 0xFF]
+        mask >>= 8
+    offset = 8 * _TABLE_BYTES
     while mask:
-        low = mask & -mask
-        out.append(low.bit_length() - 1)
-        mask ^= low
+        if mask & 1:
+            out.append(offset)
+        mask >>= 1
+        offset += 1
     return out
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import time
 
-from .bound import Bound, upper_bound
+from .bound import Bound, upper_bound, weight_bound
 from .instance import Instance, compile_problem
 from .milp import MAX_COLUMNS, column_count, solve_exact
 from .model import Meeting, Problem, Schedule, Stats
@@ -42,8 +42,12 @@ def _preferred_order(instance: Instance, bound: Bound) -> list[int]:
 
 
 def _fill(state: State, order: list[int]) -> None:
+    """Each unplaced request in its previous slot if it fits there, else in the first that fits."""
+    previous = state.instance.prev_slot
     for r in order:
-        if state.slot_of[r] < 0:
+        if state.slot_of[r] < 0 and previous[r] >= 0 and state.fits(r, previous[r]):
+            state.place(r, previous[r])
+        elif state.slot_of[r] < 0:
             mask = state.open_slots(r)
             while mask:
                 low = mask & -mask
@@ -77,14 +81,24 @@ def moved_count(problem: Problem, meetings: list[Meeting] | tuple[Meeting, ...])
 
 
 def _schedule(
-    problem: Problem, state: State, bound: Bound, method: str, seconds: float
+    problem: Problem, state: State, bound: Bound, method: str, started: float, time_budget: float
 ) -> Schedule:
+    """The schedule document: tables chosen, stats filled in.
+
+    `weight_upper_bound` is a proven bound on criterion 2. When the schedule meets as many
+    participants as the bound allows (so criterion 1 is proven optimal), it bounds the weight of
+    schedules that do so, which is what criterion 2 ranks; otherwise it bounds every schedule.
+    """
     instance = state.instance
     meetings = seat(state)
     scheduled = {m.request for m in meetings}
     weight = sum(problem.request_by_id[m.request].weight for m in meetings)
     met = {p for m in meetings for p in _pair(problem, m)}
-    ceiling = bound.weight_if_met if len(met) >= bound.met else bound.weight
+    if len(met) >= bound.met:
+        ceiling = bound.weight_if_met
+    else:
+        ceiling = min(bound.weight, weight_bound(instance, time_limit=time_budget))
+    seconds = time.monotonic() - started
     stats = Stats(
         method=method,
         seconds=round(seconds, 3),
@@ -117,13 +131,15 @@ def solve(
     started = time.monotonic()
     deadline = started + time_limit * SEARCH_SHARE
     instance = compile_problem(problem)
-    bound = upper_bound(instance, time_limit=max(0.1, time_limit * 0.4))
+    bound = upper_bound(instance, time_limit=max(0.1, time_limit * 0.5))
     order = _preferred_order(instance, bound)
 
     state = State(instance)
     start_from_previous(state, bound.choice)
     _fill(state, order)
     Repairer(state, seed, deadline, target=(bound.met, bound.weight_if_met)).run(order)
+    polish_deadline = started + time_limit * POLISH_SHARE
+    restore_previous(state, polish_deadline)
     method = "matching+repair"
     proven = _reaches(state, bound)
 
@@ -136,9 +152,9 @@ def solve(
             method = "milp"
         proven = result.optimal or _reaches(state, bound)
 
-    polish_deadline = started + time_limit * POLISH_SHARE
     restore_previous(state, polish_deadline)
     reduce_gaps(state, polish_deadline)
     if proven:
         method += "; optimal"
-    return _schedule(problem, state, bound, method, time.monotonic() - started)
+    remaining = max(1.0, started + time_limit - time.monotonic())
+    return _schedule(problem, state, bound, method, started, remaining)

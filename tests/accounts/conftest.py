@@ -20,7 +20,3 @@ def world(world):
     return world
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    """Hashing with the production hasher costs ~0.1 s per user; tests do not need it."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -9,10 +9,15 @@ from tests.factories import InterestFactory, PitchFactory, QuestionFactory
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Factories set a password for every user; the default hasher makes each one take ~1 s."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture
+def eager_tasks():
+    """Run Celery tasks in-process even when the stack's Redis broker is configured."""
+    from config.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
 
 
 @pytest.fixture

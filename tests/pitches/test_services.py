@@ -394,7 +394,14 @@ def test_ask_question_empty_refused(pitch, ess_org, ess_member):
 
 
 def test_answer_question_emails_every_interested_structure_on_commit(
-    pitch, ess_org, ess_member, ess_admin, buyer, mailoutbox, django_capture_on_commit_callbacks
+    pitch,
+    ess_org,
+    ess_member,
+    ess_admin,
+    buyer,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    eager_tasks,
 ):
     express(pitch, ess_org, ess_member)
     other = OrganisationFactory()

@@ -28,6 +28,7 @@ from stdnum.fr import siret as siret_number
 from accounts import services as accounts_services
 from accounts.enums import MembershipRole, OrganisationKind
 from accounts.models import Membership, Organisation, Territory, Theme, User
+from config.celery import app as celery_app
 from events import demo_data as data
 from events import services as events_services
 from events.enums import Phase, RegistrationStatus
@@ -50,10 +51,16 @@ def demo_siret(key: str) -> str:
 @contextlib.contextmanager
 def no_outgoing_email():
     """Every address in the demo is invented: what the load triggers (answers published to the
-    interested structures...) must not be emailed, here or through SMTP."""
+    interested structures...) must not be emailed. Tasks queued on commit run here, eagerly,
+    instead of in a worker that would email through SMTP, and mail goes to a dummy backend."""
     dummy = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
-    with override_settings(MAILERS=dummy):
-        yield
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    try:
+        with override_settings(MAILERS=dummy):
+            yield
+    finally:
+        celery_app.conf.task_always_eager = eager
 
 
 class Loader:

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from matching import services
+from matching.services import requests as services
 from matching.enums import RequestStatus
 from matching.models import Meeting, MeetingRequest
 from tests.factories import OrganisationFactory, RegistrationFactory

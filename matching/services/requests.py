@@ -20,8 +20,8 @@ from events.enums import RegistrationStatus
 from events.models import Registration, Slot, Table
 from pitches.models import Pitch
 
-from .enums import ACTIVE_REQUEST_STATUSES, REQUEST_TRANSITIONS, BookingMode, RequestStatus
-from .models import Attendance, MatchingSettings, Meeting, MeetingRequest
+from matching.enums import ACTIVE_REQUEST_STATUSES, REQUEST_TRANSITIONS, BookingMode, RequestStatus
+from matching.models import Attendance, MatchingSettings, Meeting, MeetingRequest
 
 LOCK_TIMEOUT = "3s"
 

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -387,29 +388,49 @@ def save_session(
 
 
 def delete_session(*, session: Session) -> None:
-    """Delete a session. Side effects: its slots and workshop go with it (CASCADE), logs."""
+    """Delete a session. Side effects: refuses when its slots hold meetings; its slots and
+    workshop go with it (CASCADE), logs."""
+    _refuse_if_protected(
+        session.delete, _("This meeting block holds meetings; move or remove them first.")
+    )
     logger.info("session %s deleted", session.pk)
-    session.delete()
 
 
 @transaction.atomic
 def generate_slots(*, session: Session) -> list[Slot]:
     """(Re)build the slot grid of a meeting block from its times, slot length and gap.
 
-    Side effects: deletes the block's slots, creates the new ones, logs. No meeting exists yet in
-    this version, so regenerating is always safe.
+    Side effects: keeps the slots whose times are unchanged (their meetings stay), refuses when a
+    slot that would disappear holds meetings, deletes the other old slots, creates the new ones,
+    logs.
     """
     if session.kind != SessionKind.MEETINGS or not session.slot_minutes:
         raise ValidationError(_("Only a meeting block with a slot length has slots."))
-    session.slots.all().delete()
-    slots = Slot.objects.bulk_create(
-        Slot(session=session, starts_at=start, ends_at=end)
-        for start, end in slot_bounds(
-            session.starts_at, session.ends_at, session.slot_minutes, session.gap_minutes
-        )
+    wanted = list(
+        slot_bounds(session.starts_at, session.ends_at, session.slot_minutes, session.gap_minutes)
     )
-    logger.info("%s slots generated for session %s", len(slots), session.pk)
-    return slots
+    existing = {(slot.starts_at, slot.ends_at): slot for slot in session.slots.all()}
+    dropped = [slot for bounds, slot in existing.items() if bounds not in set(wanted)]
+    _refuse_if_protected(
+        lambda: Slot.objects.filter(pk__in=[slot.pk for slot in dropped]).delete(),
+        _("Some slots that would disappear already hold meetings; move or remove them first."),
+    )
+    Slot.objects.bulk_create(
+        Slot(session=session, starts_at=start, ends_at=end)
+        for start, end in wanted
+        if (start, end) not in existing
+    )
+    logger.info("%s slots generated for session %s", len(wanted), session.pk)
+    return list(session.slots.all())
+
+
+def _refuse_if_protected(delete, message: str) -> None:
+    """Run a deletion; when meetings still point at what it deletes, refuse with `message`."""
+    try:
+        with transaction.atomic():
+            delete()
+    except ProtectedError:
+        raise ValidationError(message) from None
 
 
 # --- Tables ---------------------------------------------------------------------------------
@@ -470,9 +491,9 @@ def create_tables(
 
 
 def delete_table(*, table: Table) -> None:
-    """Delete a table. Side effects: deletes, logs."""
+    """Delete a table. Side effects: refuses when it holds meetings, deletes, logs."""
+    _refuse_if_protected(table.delete, _("This table holds meetings; move or remove them first."))
     logger.info("table %s deleted", table.pk)
-    table.delete()
 
 
 # --- Registrations --------------------------------------------------------------------------

@@ -297,10 +297,14 @@ def session_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def session_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     event = _managed_event(request, slug)
     session = get_object_or_404(event.sessions, pk=pk)
-    services.delete_session(session=session)
-    messages.success(
-        request, _("“%(title)s” is removed from the programme.") % {"title": session.title}
-    )
+    try:
+        services.delete_session(session=session)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("“%(title)s” is removed from the programme.") % {"title": session.title}
+        )
     return redirect("events:programme", slug=event.slug)
 
 
@@ -421,8 +425,12 @@ def table_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def table_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     event = _managed_event(request, slug)
     table = get_object_or_404(event.tables, pk=pk)
-    services.delete_table(table=table)
-    messages.success(request, _("The table “%(name)s” is deleted.") % {"name": table.name})
+    try:
+        services.delete_table(table=table)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The table “%(name)s” is deleted.") % {"name": table.name})
     return redirect("events:tables", slug=event.slug)
 
 

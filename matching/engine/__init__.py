@@ -1,6 +1,6 @@
 """The Osez matching engine: pure Python, plain data in and out, never imports Django.
 
-Meeting schedules (format `osez-schedule/1`, see docs/schedule-format.md in the shared design)::
+Meeting schedules (the exchange format `osez-schedule/1`)::
 
     from matching.engine import load_problem, solve, check, diff, dump_schedule, request_pairs
 

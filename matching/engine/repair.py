@@ -26,14 +26,12 @@ class Repairer:
         seed: int,
         deadline: float,
         target: tuple[int, int] | None = None,
-        protect: set[int] | None = None,
     ) -> None:
         self.state = state
         self.target = target
         self.instance: Instance = state.instance
         self.rng = random.Random(seed)
         self.deadline = deadline
-        self.protect = protect or set()
         self.journal: list[tuple[str, int, int]] = []
 
     # -- journalled changes -------------------------------------------------------------
@@ -55,12 +53,18 @@ class Repairer:
 
     # -- finding what is in the way ----------------------------------------------------
     def _lightest(self, requests: list[int] | set[int], keep: set[int]) -> int:
-        """The lightest movable meeting among requests, or FREE if none."""
-        weight = self.instance.weight
-        best, best_weight = FREE, 1 << 30
+        """The lightest meeting among requests not in `keep`, or FREE if none; between equals,
+        one that is not in its previous slot."""
+        weight, previous, slot_of = (
+            self.instance.weight,
+            self.instance.prev_slot,
+            self.state.slot_of,
+        )
+        best, best_key = FREE, (1 << 30, 1)
         for r in requests:
-            if r not in keep and r not in self.protect and weight[r] < best_weight:
-                best, best_weight = r, weight[r]
+            key = (weight[r], 1 if slot_of[r] == previous[r] else 0)
+            if r not in keep and key < best_key:
+                best, best_key = r, key
         return best
 
     def _clear_way(self, r: int, s: int, keep: set[int]) -> list[int] | None:
@@ -70,7 +74,7 @@ class Repairer:
         for p in (inst.ra[r], inst.rb[r]):
             blocker = state.busy[p][s]
             if blocker != FREE:
-                if blocker in keep or blocker in self.protect:
+                if blocker in keep:
                     return None
                 self._remove(blocker)
                 removed.append(blocker)
@@ -98,9 +102,13 @@ class Repairer:
 
     # -- moves ------------------------------------------------------------------------
     def _place_directly(self, r: int) -> bool:
-        """Place r in the first slot where it fits as things are."""
+        """Place r where it fits as things are: its previous slot if possible, else the first."""
         state = self.state
         mask = state.open_slots(r)
+        previous = self.instance.prev_slot[r]
+        if previous >= 0 and (mask >> previous) & 1 and state.table_room(r, previous):
+            self._place(r, previous)
+            return True
         while mask:
             low = mask & -mask
             s = low.bit_length() - 1
@@ -173,8 +181,6 @@ class Repairer:
             q = state.busy[p][s]
             if q == FREE:
                 continue
-            if q in self.protect:
-                return True
             if not self._could_move(q, s):
                 lost += inst.weight[q]
         return lost >= inst.weight[r]

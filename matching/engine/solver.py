@@ -4,8 +4,9 @@ The pipeline, within the time limit:
 
 1. Bound: the slot-free relaxation of `bound` gives proven bounds on participants met and weight,
    and its solution says which requests are worth placing.
-2. Start: on a re-run, the previous meetings that still fit; then every request in the order the
-   relaxation prefers (chosen by it first, heavier first), each in the first slot that fits.
+2. Start: on a re-run, the previous meetings the relaxation keeps, in their slot; then every
+   request in the order the relaxation prefers (chosen by it first, heavier first), each in its
+   previous slot if it fits there, else in the first slot that fits.
 3. Repair: ejection chains (`repair`) while they improve (participants met, weight).
 4. Exact: if the schedule does not reach the bound and the time-indexed integer programme is small
    enough (`milp.MAX_COLUMNS`), HiGHS solves it from that schedule; the better one is kept.

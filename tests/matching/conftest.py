@@ -21,7 +21,9 @@ def block(event):
     )
     for i in range(3):
         start = session.starts_at + dt.timedelta(minutes=20 * i)
-        Slot.objects.create(session=session, starts_at=start, ends_at=start + dt.timedelta(minutes=20))
+        Slot.objects.create(
+            session=session, starts_at=start, ends_at=start + dt.timedelta(minutes=20)
+        )
     return session
 
 
@@ -32,4 +34,7 @@ def slots(block):
 
 @pytest.fixture
 def tables(event):
-    return [TableFactory(event=event, name="T01"), TableFactory(event=event, name="T02", accessible=False)]
+    return [
+        TableFactory(event=event, name="T01"),
+        TableFactory(event=event, name="T02", accessible=False),
+    ]

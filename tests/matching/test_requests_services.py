@@ -45,8 +45,12 @@ def test_send_request_twice_for_same_pair_refused_either_way(buyer_reg, ess_reg,
 
 
 def test_send_request_over_cap_refused(event, buyer_reg, buyer):
-    services.settings_for(event).__class__.objects.filter(event=event).update(max_requests_per_participant=1)
-    first, second = (RegistrationFactory(event=event, organisation=OrganisationFactory()) for _ in range(2))
+    services.settings_for(event).__class__.objects.filter(event=event).update(
+        max_requests_per_participant=1
+    )
+    first, second = (
+        RegistrationFactory(event=event, organisation=OrganisationFactory()) for _ in range(2)
+    )
     services.send_request(sender=buyer_reg, recipient=first, by=buyer)
 
     with pytest.raises(ValidationError, match="limit of 1"):
@@ -55,12 +59,17 @@ def test_send_request_over_cap_refused(event, buyer_reg, buyer):
 
 def test_answer_request_twice_refused(buyer_reg, ess_reg, buyer, ess_member):
     request = services.send_request(sender=buyer_reg, recipient=ess_reg, by=buyer)
-    services.answer_request(request=request, accept=False, by=ess_member, reason="Hors de notre zone")
+    services.answer_request(
+        request=request, accept=False, by=ess_member, reason="Hors de notre zone"
+    )
 
     with pytest.raises(ValidationError, match="already"):
         services.answer_request(request=request, accept=True, by=ess_member)
     request.refresh_from_db()
-    assert (request.status, request.decline_reason) == (RequestStatus.DECLINED, "Hors de notre zone")
+    assert (request.status, request.decline_reason) == (
+        RequestStatus.DECLINED,
+        "Hors de notre zone",
+    )
 
 
 def test_lapse_pending_requests_keeps_answered_ones(event, buyer_reg, ess_reg, buyer):
@@ -72,7 +81,11 @@ def test_lapse_pending_requests_keeps_answered_ones(event, buyer_reg, ess_reg, b
 
     pending.refresh_from_db()
     answered.refresh_from_db()
-    assert (lapsed, pending.status, answered.status) == (1, RequestStatus.LAPSED, RequestStatus.ACCEPTED)
+    assert (lapsed, pending.status, answered.status) == (
+        1,
+        RequestStatus.LAPSED,
+        RequestStatus.ACCEPTED,
+    )
 
 
 def test_book_meeting_takes_first_free_table(slots, tables, buyer_reg, ess_reg, buyer):
@@ -111,7 +124,9 @@ def test_book_meeting_no_free_table_refused(event, slots, tables, buyer_reg, ess
     assert Meeting.objects.filter(slot=slots[0]).count() == 2
 
 
-def test_book_meeting_needs_accessible_table_skips_others(event, slots, tables, buyer_reg, ess_reg, buyer):
+def test_book_meeting_needs_accessible_table_skips_others(
+    event, slots, tables, buyer_reg, ess_reg, buyer
+):
     tables[0].accessible = False
     tables[0].save()
     tables[1].accessible = True
@@ -119,13 +134,17 @@ def test_book_meeting_needs_accessible_table_skips_others(event, slots, tables, 
     ess_reg.needs_accessible_table = True
     ess_reg.save()
 
-    meeting = services.book_meeting(request=accepted(buyer_reg, ess_reg, buyer), slot=slots[0], by=buyer)
+    meeting = services.book_meeting(
+        request=accepted(buyer_reg, ess_reg, buyer), slot=slots[0], by=buyer
+    )
 
     assert meeting.table == tables[1]
 
 
 def test_book_meeting_during_unavailability_refused(slots, tables, buyer_reg, ess_reg, buyer):
-    ess_reg.unavailabilities.create(starts_at=slots[0].starts_at, ends_at=slots[1].ends_at, reason="Atelier")
+    ess_reg.unavailabilities.create(
+        starts_at=slots[0].starts_at, ends_at=slots[1].ends_at, reason="Atelier"
+    )
 
     with pytest.raises(ValidationError, match="not available"):
         services.book_meeting(request=accepted(buyer_reg, ess_reg, buyer), slot=slots[1], by=buyer)

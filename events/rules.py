@@ -6,7 +6,7 @@ attribute (a pitch, a session, a registration...), so other apps can write
 `registration_open | is_organiser` on their own objects.
 
 Phase predicates (ignore the user): is_public, is_draft, registration_open, pitches_open,
-interest_open, questions_open, schedule_visible.
+interest_open, questions_open, requests_open, schedule_visible.
 Person predicates: is_organiser, is_registered (pending or validated), is_validated_participant.
 """
 
@@ -50,6 +50,8 @@ pitches_open = rules.predicate(_phase_in(PHASES_OPEN_FOR_PITCHES), name="pitches
 interest_open = rules.predicate(_phase_in(PHASES_OPEN_FOR_INTEREST), name="interest_open")
 questions_open = rules.predicate(_phase_in(PHASES_OPEN_FOR_QUESTIONS), name="questions_open")
 schedule_visible = rules.predicate(_phase_in(PHASES_SCHEDULE_VISIBLE), name="schedule_visible")
+# Meeting requests are sent and answered in the requests phase only; leaving it lapses pending ones.
+requests_open = rules.predicate(_phase_in({Phase.REQUESTS}), name="requests_open")
 
 
 @rules.predicate

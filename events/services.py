@@ -129,7 +129,8 @@ def update_event(
 def move_phase(*, event: Event, to_phase: str, by: User) -> Event:
     """Move an event to the next or previous phase (the only legal moves, PHASE_TRANSITIONS).
 
-    Side effects: locks the event row, checks the move, writes the phase, logs.
+    Side effects: locks the event row, checks the move, writes the phase, lapses the pending
+    meeting requests when the event leaves the requests phase, logs.
     """
     locked = Event.objects.select_for_update().get(pk=event.pk)
     current = Phase(locked.phase)
@@ -150,6 +151,10 @@ def move_phase(*, event: Event, to_phase: str, by: User) -> Event:
         )
     locked.phase = target
     locked.save(update_fields=["phase"])
+    if current == Phase.REQUESTS:
+        from matching.services.requests import lapse_pending_requests  # matching imports events
+
+        lapse_pending_requests(event=locked)
     logger.info("event %s moved from %s to %s by user %s", locked.slug, current, target, by.pk)
     return locked
 

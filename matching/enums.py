@@ -37,3 +37,26 @@ class BookingMode(models.TextChoices):
 WEIGHT_ONE_SIDED = 3
 WEIGHT_ABOUT_PITCH = 5
 WEIGHT_MUTUAL = 10
+
+
+class RunStatus(models.TextChoices):
+    """The life of an engine run started from the organisers' scheduling console."""
+
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+ACTIVE_RUN_STATUSES = frozenset({RunStatus.QUEUED, RunStatus.RUNNING})
+
+
+class RunStep(models.TextChoices):
+    """What a running engine run is doing, in order; the console shows it live."""
+
+    WAITING = "waiting", _("Waiting for a worker")
+    BUILDING = "building", _("Building the problem")
+    SOLVING = "solving", _("Solving")
+    CHECKING = "checking", _("Checking the hard rules")
+    SAVING = "saving", _("Saving the draft")
+    FINISHED = "finished", _("Finished")

@@ -6,7 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Event, Registration, Slot, Table
 from pitches.models import Pitch
 
-from .enums import ACTIVE_REQUEST_STATUSES, BookingMode, RequestStatus
+from .enums import (
+    ACTIVE_REQUEST_STATUSES,
+    ACTIVE_RUN_STATUSES,
+    BookingMode,
+    RequestStatus,
+    RunStatus,
+    RunStep,
+)
 
 
 class MatchingSettings(models.Model):
@@ -67,7 +74,7 @@ class MeetingRequest(models.Model):
             models.UniqueConstraint(
                 Least("sender", "recipient"),
                 Greatest("sender", "recipient"),
-                condition=Q(status__in=list(ACTIVE_REQUEST_STATUSES)),
+                condition=Q(status__in=sorted(ACTIVE_REQUEST_STATUSES)),
                 name="request_one_active_per_pair",
             ),
         ]
@@ -137,6 +144,8 @@ class ScheduleVersion(models.Model):
         "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
     )
     unpublished_at = models.DateTimeField(_("unpublished on"), null=True, blank=True)
+    # Set once the people whose meetings changed were told (idempotency guard of the mail task).
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("schedule version")
@@ -150,3 +159,47 @@ class ScheduleVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} v{self.number}"
+
+
+class ScheduleRun(models.Model):
+    """One run of the scheduling engine for an event, queued from the organisers' console.
+
+    The Celery task re-reads it under lock and acts only while it is queued, so a run is solved
+    once. `stats` holds the engine's figures and `violations` what `engine.check` found (if any).
+    """
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="schedule_runs")
+    status = models.CharField(
+        _("status"), max_length=20, choices=RunStatus.choices, default=RunStatus.QUEUED
+    )
+    step = models.CharField(_("step"), max_length=20, choices=RunStep.choices, default=RunStep.WAITING)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    stats = models.JSONField(default=dict, blank=True)
+    violations = models.JSONField(default=list, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("scheduling run")
+        verbose_name_plural = _("scheduling runs")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event"],
+                condition=Q(status__in=sorted(ACTIVE_RUN_STATUSES)),
+                name="schedule_run_one_active_per_event",
+            ),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="schedule_run_progress_max"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} run {self.pk} ({self.status})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_RUN_STATUSES

@@ -16,7 +16,7 @@ import time
 from .instance import HOME, Instance
 from .state import FREE, State
 
-MAX_DEPTH = 2
+MAX_DEPTH = 3
 
 
 class Repairer:

@@ -199,8 +199,6 @@ def _record_console_error(message, errors: list[str]) -> None:
     if message.type != "error":
         return
     url = message.location.get("url", "")
-    if url.endswith("/favicon.ico"):
-        return  # the browser asks for it on its own; the site declares no icon
     errors.append(f"console: {message.text} ({url})")
 
 

@@ -1,0 +1,15 @@
+"""Every Channels group name of the matching app is built here, and nowhere else.
+
+Group names may only hold ASCII letters, digits, hyphens, underscores and periods (< 100 chars), so
+they are built from ids, never from slugs or names.
+"""
+
+
+def schedule_console(event_id: int) -> str:
+    """The organisers of an event watching its scheduling console (run progress)."""
+    return f"matching.console.{int(event_id)}"
+
+
+def agenda(registration_id: int) -> str:
+    """One participant's open agenda pages (a new published version, a moved meeting)."""
+    return f"matching.agenda.{int(registration_id)}"

@@ -1,0 +1,379 @@
+"""The bridge between the ORM and the engine's recommendations (matching/engine/recommend.py).
+
+`pitches_for_structure(event, organisation)` ranks the published pitches of an event for one ESS
+structure; `structures_for_pitch(pitch)` ranks the ESS structures registered for the pitch's event
+(and, on request, those listed in the public directory) for its buyer. Both compute on request for
+one side only (never all pairs) in a fixed number of queries, and return plain dataclasses holding
+the ORM objects, the engine's score and translated reasons.
+
+Inputs given to the engine:
+
+- themes: the pitch's theme; the structure's themes;
+- territory: each side's territory codes *with every territory they contain* (the Territory
+  parent links read downwards). In a tree, two such sets meet exactly when one area contains the
+  other, so a structure serving the Nord meets a pitch on Lille (and a structure of Lille a pitch on
+  the Nord or the métropole), while two communes of the same department only share it (half score);
+- route: the structure's eligible routes are those `pitches.rules.is_eligible` allows (the one
+  rule: reserved routes need a verified type); the reserved routes are `pitches.enums.RESERVED_ROUTES`;
+- text: title, summary, description and lots of the pitch; name and description of the structure.
+
+The engine's own reasons are French sentences; the reasons shown here are rebuilt from the same
+inputs through gettext so that the English interface is complete. Geography is for outreach only:
+it helps a need be known locally and is never presented as an award criterion.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q
+from django.utils.translation import gettext as _
+
+from accounts.enums import OrganisationKind, TerritoryKind
+from accounts.models import Organisation, Territory
+from events.enums import RegistrationStatus
+from pitches.enums import RESERVED_ROUTES, Eligibility, PitchStatus, Route
+from pitches.models import Interest, Lot, Pitch
+from pitches.rules import eligibility, is_eligible
+
+from .engine import recommend as engine
+
+LIVE_REGISTRATIONS = (RegistrationStatus.PENDING, RegistrationStatus.VALIDATED)
+COMMON_WORDS_SHOWN = 3
+
+
+# --- Results ----------------------------------------------------------------------------------
+
+
+@dataclass
+class PitchMatch:
+    """A pitch as recommended to one structure."""
+
+    pitch: Pitch
+    score: float  # in [0, 1]; 0 when nothing in common or not eligible
+    reasons: list[str]
+    eligibility: str  # pitches.enums.Eligibility
+    interest: Interest | None = None
+
+    @property
+    def eligible(self) -> bool:
+        return self.eligibility == Eligibility.ELIGIBLE
+
+    @property
+    def percent(self) -> int:
+        return round(self.score * 100)
+
+
+@dataclass
+class StructureMatch:
+    """An ESS structure as recommended to the buyer of one pitch."""
+
+    organisation: Organisation
+    score: float
+    reasons: list[str]
+    eligibility: str
+    registered: bool  # registered for the pitch's event (pending or validated)
+    interest: Interest | None = None
+
+    @property
+    def eligible(self) -> bool:
+        return self.eligibility == Eligibility.ELIGIBLE
+
+    @property
+    def percent(self) -> int:
+        return round(self.score * 100)
+
+
+@dataclass
+class Ranking:
+    """Recommended (score > 0, eligible) best first; then the rest; then the not eligible."""
+
+    recommended: list = field(default_factory=list)
+    others: list = field(default_factory=list)
+    not_eligible: list = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.recommended) + len(self.others) + len(self.not_eligible)
+
+
+# --- Territories ------------------------------------------------------------------------------
+
+
+class TerritoryTree:
+    """Every territory with its parent, read in one query."""
+
+    def __init__(self, rows: Iterable[tuple[str, str | None, str, str]]) -> None:
+        self.parent: dict[str, str | None] = {}
+        self.name: dict[str, str] = {}
+        self.kind: dict[str, str] = {}
+        self.children: dict[str, list[str]] = defaultdict(list)
+        for code, parent, name, kind in rows:
+            self.parent[code], self.name[code], self.kind[code] = parent, name, kind
+            if parent is not None:
+                self.children[parent].append(code)
+
+    @classmethod
+    def load(cls) -> TerritoryTree:
+        return cls(Territory.objects.values_list("code", "parent_id", "name", "kind"))
+
+    def ancestors(self, code: str) -> list[str]:
+        """The code itself, then its parent, up to the root."""
+        out, seen = [], set()
+        while code is not None and code not in seen:
+            out.append(code)
+            seen.add(code)
+            code = self.parent.get(code)
+        return out
+
+    def with_contents(self, codes: Iterable[str]) -> tuple[str, ...]:
+        """The codes and every territory they contain, sorted."""
+        out: set[str] = set()
+        stack = list(codes)
+        while stack:
+            code = stack.pop()
+            if code not in out:
+                out.add(code)
+                stack.extend(self.children.get(code, ()))
+        return tuple(sorted(out))
+
+    def department(self, code: str) -> str | None:
+        for ancestor in self.ancestors(code):
+            if self.kind.get(ancestor) == TerritoryKind.DEPARTMENT:
+                return ancestor
+        return None
+
+    def relation(
+        self, pitch_codes: Sequence[str], structure_codes: Sequence[str]
+    ) -> tuple[str, str] | None:
+        """("area", name of the structure's territory) when one area contains the other,
+        ("department", department name) when they only share a department, else None."""
+        pitch_up = {a for c in pitch_codes for a in self.ancestors(c)}
+        for code in sorted(structure_codes, key=lambda c: self.name.get(c, c)):
+            if code in pitch_up or set(self.ancestors(code)) & set(pitch_codes):
+                return "area", self.name.get(code, code)
+        pitch_departments = {d for c in pitch_codes if (d := self.department(c))}
+        for code in structure_codes:
+            department = self.department(code)
+            if department in pitch_departments:
+                return "department", self.name.get(department, department)
+        return None
+
+
+# --- Building the engine's inputs -------------------------------------------------------------
+
+
+def pitch_text(pitch: Pitch) -> str:
+    lots = [f"{lot.title} {lot.description}" for lot in pitch.lots.all()]
+    return "\n".join([pitch.title, pitch.summary, pitch.description, *lots])
+
+
+def structure_text(organisation: Organisation) -> str:
+    return f"{organisation.name}\n{organisation.description}"
+
+
+def eligible_routes(organisation: Organisation) -> tuple[str, ...]:
+    return tuple(route for route in Route.values if is_eligible(organisation, route))
+
+
+def pitch_input(pitch: Pitch, tree: TerritoryTree) -> engine.Pitch:
+    """Needs `territories` and `lots` prefetched."""
+    return engine.Pitch(
+        id=str(pitch.pk),
+        themes=(pitch.theme_id,),
+        territory=tree.with_contents(t.code for t in pitch.territories.all()),
+        route=pitch.route,
+        text=pitch_text(pitch),
+    )
+
+
+def structure_input(organisation: Organisation, tree: TerritoryTree) -> engine.Structure:
+    """Needs `themes` and `territories` prefetched."""
+    return engine.Structure(
+        id=str(organisation.pk),
+        themes=tuple(t.code for t in organisation.themes.all()),
+        territory=tree.with_contents(t.code for t in organisation.territories.all()),
+        eligible_routes=eligible_routes(organisation),
+        text=structure_text(organisation),
+    )
+
+
+def _pitches(events) -> list[Pitch]:
+    return list(
+        Pitch.objects.filter(event__in=events, status=PitchStatus.PUBLISHED)
+        .select_related("buyer", "theme", "event")
+        .prefetch_related("territories", Prefetch("lots", queryset=Lot.objects.order_by("number")))
+        .order_by("title", "pk")
+    )
+
+
+def _with_profile(organisations):
+    return organisations.prefetch_related("themes", "territories")
+
+
+# --- Reasons ----------------------------------------------------------------------------------
+
+
+def _common_words(pitch: engine.Pitch, structure: engine.Structure) -> list[str]:
+    """Words of the pitch that share a stem with the profile, in the pitch's order."""
+    structure_stems = {stem for stem, _word in engine.words(structure.text)}
+    shown: dict[str, str] = {}
+    for stem, word in engine.words(pitch.text):
+        if stem in structure_stems and stem not in shown:
+            shown[stem] = word
+    return list(shown.values())[:COMMON_WORDS_SHOWN]
+
+
+def reasons(
+    pitch: Pitch,
+    organisation: Organisation,
+    pitch_in: engine.Pitch,
+    structure_in: engine.Structure,
+    tree: TerritoryTree,
+    status: str,
+) -> list[str]:
+    """Short translated explanations of the match (prefetched relations only, no query)."""
+    out = []
+    if status == Eligibility.NOT_ELIGIBLE and pitch.route in RESERVED_ROUTES:
+        return [_("not eligible for this reserved route")]
+    if status == Eligibility.NOT_VERIFIED:
+        return [_("type not verified yet: ask the organisers to verify it")]
+    if pitch.theme_id in structure_in.themes:
+        out.append(_("same theme: %(theme)s") % {"theme": pitch.theme})
+    relation = tree.relation(
+        [t.code for t in pitch.territories.all()], [t.code for t in organisation.territories.all()]
+    )
+    if relation and relation[0] == "area":
+        out.append(_("works in the area of the need (%(area)s)") % {"area": relation[1]})
+    elif relation:
+        out.append(_("works in the same department (%(area)s)") % {"area": relation[1]})
+    if pitch.route in RESERVED_ROUTES:
+        out.append(_("eligible for the reserved route"))
+    words = _common_words(pitch_in, structure_in)
+    if words:
+        out.append(_("words in common: %(words)s") % {"words": ", ".join(words)})
+    return out
+
+
+# --- Pitches for a structure ------------------------------------------------------------------
+
+
+def pitches_for_structure(event, organisation: Organisation) -> Ranking:
+    """The published pitches of `event` ranked for the ESS `organisation`.
+
+    Fixed number of queries: pitches (+ territories, lots), the profile (themes, territories),
+    the territory tree, the structure's interests in the event.
+    """
+    return pitches_for_structures([event], organisation)[event.pk]
+
+
+def pitches_for_structures(events, organisation: Organisation) -> dict[int, Ranking]:
+    """`pitches_for_structure` for several events at once (the same queries, not more)."""
+    organisation = _with_profile(Organisation.objects.filter(pk=organisation.pk)).get()
+    tree = TerritoryTree.load()
+    pitches = _pitches(events)
+    interests = {
+        i.pitch_id: i
+        for i in Interest.objects.filter(organisation=organisation, pitch__event__in=events)
+    }
+    structure_in = structure_input(organisation, tree)
+    by_event: dict[int, list[Pitch]] = defaultdict(list)
+    for pitch in pitches:
+        by_event[pitch.event_id].append(pitch)
+    out = {}
+    for event in events:
+        event_pitches = by_event.get(event.pk, [])
+        inputs = {p.pk: pitch_input(p, tree) for p in event_pitches}
+        result = engine.recommend(
+            list(inputs.values()),
+            [structure_in],
+            top=max(len(event_pitches), 1),
+            reserved_routes=RESERVED_ROUTES,
+        )
+        scores = {m.pitch: m.score for m in result.for_structure.get(structure_in.id, [])}
+        ranking = Ranking()
+        for pitch in event_pitches:
+            status = eligibility(organisation, pitch.route)
+            match = PitchMatch(
+                pitch=pitch,
+                score=scores.get(str(pitch.pk), 0.0),
+                reasons=reasons(pitch, organisation, inputs[pitch.pk], structure_in, tree, status),
+                eligibility=status,
+                interest=interests.get(pitch.pk),
+            )
+            _place(ranking, match)
+        _sort(ranking, key=lambda m: m.pitch.title)
+        out[event.pk] = ranking
+    return out
+
+
+# --- Structures for a pitch -------------------------------------------------------------------
+
+
+def candidate_structures(event, *, include_directory: bool = False):
+    """ESS structures registered for the event (pending or validated), and optionally those
+    listed in the public directory."""
+    registered = Q(
+        registrations__event=event, registrations__status__in=LIVE_REGISTRATIONS
+    )
+    where = registered | Q(listed_in_directory=True) if include_directory else registered
+    return Organisation.objects.filter(where, kind=OrganisationKind.ESS).distinct()
+
+
+def structures_for_pitch(pitch: Pitch, *, include_directory: bool = False) -> Ranking:
+    """The ESS structures ranked for the buyer of `pitch`. Fixed number of queries."""
+    pitch = (
+        Pitch.objects.select_related("theme", "event")
+        .prefetch_related("territories", "lots")
+        .get(pk=pitch.pk)
+    )
+    tree = TerritoryTree.load()
+    organisations = list(
+        _with_profile(candidate_structures(pitch.event, include_directory=include_directory))
+        .order_by("name", "pk")
+    )
+    registered_ids = set(
+        candidate_structures(pitch.event).values_list("pk", flat=True)
+    )
+    interests = {i.organisation_id: i for i in Interest.objects.filter(pitch=pitch)}
+    pitch_in = pitch_input(pitch, tree)
+    inputs = {org.pk: structure_input(org, tree) for org in organisations}
+    result = engine.recommend(
+        [pitch_in],
+        list(inputs.values()),
+        top=max(len(organisations), 1),
+        reserved_routes=RESERVED_ROUTES,
+    )
+    scores = {m.structure: m.score for m in result.for_pitch.get(pitch_in.id, [])}
+    ranking = Ranking()
+    for org in organisations:
+        status = eligibility(org, pitch.route)
+        _place(
+            ranking,
+            StructureMatch(
+                organisation=org,
+                score=scores.get(str(org.pk), 0.0),
+                reasons=reasons(pitch, org, pitch_in, inputs[org.pk], tree, status),
+                eligibility=status,
+                registered=org.pk in registered_ids,
+                interest=interests.get(org.pk),
+            ),
+        )
+    _sort(ranking, key=lambda m: m.organisation.name)
+    return ranking
+
+
+def _place(ranking: Ranking, match: PitchMatch | StructureMatch) -> None:
+    if not match.eligible:
+        ranking.not_eligible.append(match)
+    elif match.score > 0:
+        ranking.recommended.append(match)
+    else:
+        ranking.others.append(match)
+
+
+def _sort(ranking: Ranking, key) -> None:
+    ranking.recommended.sort(key=lambda m: (-m.score, key(m)))
+    ranking.others.sort(key=key)
+    ranking.not_eligible.sort(key=key)

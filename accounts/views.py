@@ -30,7 +30,8 @@ DIRECTORY_PAGE_SIZE = 20
 
 # Apps that may add a section to "My space": each provides templates/<app>/dashboard_section.html
 # (rendered with `request` and `user`) and optionally `<app>.queries.dashboard_context(user)`
-# returning extra context for it.
+# whose result the section template reads as `data` (a template variable cannot be named
+# `context`: Django's context stack reserves it).
 DASHBOARD_APPS = ("events", "pitches", "matching", "workshops")
 
 
@@ -49,7 +50,7 @@ def _dashboard_sections(user) -> list[dict]:
             provider = None
         if provider is not None:
             context = provider(user)
-        sections.append({"template": template_name, "context": context})
+        sections.append({"template": template_name, "data": context})
     return sections
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("events.urls")),
     path("", include("pitches.urls")),
     path("", include("matching.urls")),
+    path("", include("workshops.urls")),
 ]
 
 if settings.DEBUG:

@@ -17,52 +17,30 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.enums import RegistrationStatus, SessionKind
 from events.models import Registration, Session, Slot, Table, Unavailability
 from matching import engine
-from matching.enums import WEIGHT_ABOUT_PITCH, WEIGHT_MUTUAL, WEIGHT_ONE_SIDED, RequestStatus
+from matching.enums import RequestStatus
 from matching.models import Meeting, MeetingRequest, ScheduleVersion
+from matching.services.requests import request_weights
 from pitches.enums import PitchStatus
 from pitches.models import Pitch
 
 
-def _weight_function():
-    """`request_weight` of the requests area (mutual interest weighs most), wherever it lives."""
-    from matching.services import requests as request_services
-
-    found = getattr(request_services, "request_weight", None)
-    if found is None:
-        try:
-            from matching import queries
-
-            found = getattr(queries, "request_weight", None)
-        except ImportError:
-            found = None
-    return found or _fallback_weight
-
-
-def _fallback_weight(request: MeetingRequest) -> int:
-    """Until `request_weight` exists: both asked → mutual, about a pitch → more, else one-sided."""
-    if getattr(request, "_mutual", False):
-        return WEIGHT_MUTUAL
-    return WEIGHT_ABOUT_PITCH if request.pitch_id else WEIGHT_ONE_SIDED
-
-
-def request_weight(request: MeetingRequest) -> int:
-    weight = int(_weight_function()(request))
-    return min(10, max(1, weight))
+def event_slots_queryset(event):
+    return Slot.objects.filter(session__event=event, session__kind=SessionKind.MEETINGS).order_by(
+        "starts_at", "pk"
+    )
 
 
 def event_slots(event) -> list[Slot]:
-    return list(
-        Slot.objects.filter(session__event=event, session__kind=SessionKind.MEETINGS).order_by(
-            "starts_at", "pk"
-        )
-    )
+    return list(event_slots_queryset(event))
 
 
 def accepted_requests(event) -> list[MeetingRequest]:
@@ -74,7 +52,7 @@ def accepted_requests(event) -> list[MeetingRequest]:
             sender__status=RegistrationStatus.VALIDATED,
             recipient__status=RegistrationStatus.VALIDATED,
         )
-        .select_related("pitch")
+        .select_related("sender", "recipient")
         .order_by("pk")
     )
 
@@ -86,13 +64,25 @@ def _overlapping(slots: list[Slot], starts_at, ends_at) -> list[str]:
 def unavailable_slots(
     event, registrations: list[Registration], slots: list[Slot]
 ) -> dict[int, dict]:
-    """Registration id -> {slot id: why}, from what the data says: their unavailabilities, and the
-    pitch session for a buyer whose organisation has a published pitch at the event."""
+    """Registration id -> {slot id: why}, from what the data says: their unavailabilities, the
+    workshops they have a seat in (as booking checks them, matching/services/requests.py), and
+    the pitch session for a buyer whose organisation has a published pitch at the event."""
+    from workshops.models import Seat
+
     result: dict[int, dict] = defaultdict(dict)
     ids = [r.pk for r in registrations]
     for row in Unavailability.objects.filter(registration_id__in=ids):
         for slot_id in _overlapping(slots, row.starts_at, row.ends_at):
             result[row.registration_id][slot_id] = row.reason or _("unavailable")
+    seats = Seat.objects.filter(registration_id__in=ids).values_list(
+        "registration_id",
+        "workshop__session__title",
+        "workshop__session__starts_at",
+        "workshop__session__ends_at",
+    )
+    for registration_id, title, starts_at, ends_at in seats:
+        for slot_id in _overlapping(slots, starts_at, ends_at):
+            result[registration_id].setdefault(slot_id, title)
     pitch_sessions = list(Session.objects.filter(event=event, kind=SessionKind.PITCHES))
     if pitch_sessions:
         pitching = set(
@@ -129,7 +119,7 @@ class Built:
     tables: list[Table]
     unavailable: dict[int, dict] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def problem(self) -> engine.Problem:
         return engine.load_problem(self.document)
 
@@ -143,9 +133,7 @@ def build(event, *, previous: list[dict] | None = None) -> Built:
     slots = event_slots(event)
     tables = list(Table.objects.filter(event=event).order_by("name", "pk"))
     requests = accepted_requests(event)
-    pairs = {(r.sender_id, r.recipient_id) for r in requests}
-    for request in requests:
-        request._mutual = (request.recipient_id, request.sender_id) in pairs
+    weights = request_weights(requests)
     people_ids = {r.sender_id for r in requests} | {r.recipient_id for r in requests}
     registrations = {
         r.pk: r
@@ -196,7 +184,7 @@ def build(event, *, previous: list[dict] | None = None) -> Built:
                 "id": str(r.pk),
                 "a": str(r.sender_id),
                 "b": str(r.recipient_id),
-                "weight": request_weight(r),
+                "weight": min(10, max(1, weights[r.pk])),
             }
             for r in requests
         ],
@@ -245,6 +233,16 @@ def current_schedule(problem: engine.Problem, meetings: list[Meeting]) -> engine
     return engine.Schedule(meetings=tuple(placed), unscheduled=unscheduled)
 
 
+def _as_meetings(source) -> list[engine.Meeting]:
+    if isinstance(source, list):
+        return source
+    return version_meetings(source)
+
+
+def draft_as_engine(meetings: list[Meeting]) -> list[engine.Meeting]:
+    return [engine.Meeting(str(m.request_id), str(m.slot_id), str(m.table_id)) for m in meetings]
+
+
 def version_meetings(version: ScheduleVersion | None) -> list[engine.Meeting]:
     if version is None:
         return []
@@ -257,7 +255,11 @@ def version_meetings(version: ScheduleVersion | None) -> list[engine.Meeting]:
 
 
 def _name(registration: Registration) -> str:
-    return str(registration.organisation or registration.user)
+    """The organisation and the person: several people of one organisation may take part."""
+    person = registration.user.get_full_name() or registration.user.email
+    if registration.organisation is None:
+        return person
+    return f"{registration.organisation} ({person})"
 
 
 def unscheduled_reasons(built: Built, schedule: engine.Schedule) -> dict[str, str]:
@@ -294,7 +296,9 @@ def unscheduled_reasons(built: Built, schedule: engine.Schedule) -> dict[str, st
         elif any(s not in busy[a.id] and s not in busy[b.id] and usable - taken[s] for s in common):
             reasons[request_id] = _("can be placed by hand")
         else:
-            reasons[request_id] = _("lower priority: the engine chose other meetings")
+            reasons[request_id] = _(
+                "lower priority: their common free slots are taken by other meetings"
+            )
     return reasons
 
 
@@ -353,8 +357,277 @@ def _pair(problem: engine.Problem, request_id: str) -> tuple[str, str]:
     return request.a, request.b
 
 
-def slot_label(slot: Slot | None, event) -> str:
-    """ "14:00" in the event's time zone."""
+def slot_label(slot: Slot | None, event, *, with_end: bool = False) -> str:
+    """The slot's start (and end) in the event's time zone, 24-hour clock."""
     if slot is None:
         return "?"
-    return timezone.localtime(slot.starts_at, event.tzinfo).strftime("%H:%M")
+    start = timezone.localtime(slot.starts_at, event.tzinfo).strftime("%H:%M")
+    if not with_end:
+        return start
+    return f"{start}\u2013{timezone.localtime(slot.ends_at, event.tzinfo):%H:%M}"
+
+
+# --- Versions and what changed between them ------------------------------------------------------
+
+
+def replaced_version(version: ScheduleVersion) -> ScheduleVersion | None:
+    """The version that was current when `version` was published."""
+    return (
+        ScheduleVersion.objects.filter(event_id=version.event_id, number__lt=version.number)
+        .exclude(unpublished_at__lt=version.published_at)
+        .order_by("-number")
+        .first()
+    )
+
+
+def changes_between(before, after) -> dict[str, list[engine.Change]]:
+    """Registration id (string) -> what changed in their meetings, via `engine.diff`.
+
+    `before` and `after` are versions (or None for "nothing published") or lists of engine
+    meetings (the draft)."""
+    old, new = _as_meetings(before), _as_meetings(after)
+    ids = {int(m.request) for m in old} | {int(m.request) for m in new}
+    pairs = {
+        str(pk): (str(a), str(b))
+        for pk, a, b in MeetingRequest.objects.filter(pk__in=ids).values_list(
+            "pk", "sender_id", "recipient_id"
+        )
+    }
+    return engine.diff(old, new, pairs)
+
+
+@dataclass(frozen=True)
+class ChangeLine:
+    kind: str  # added, removed, moved
+    other: str  # the other organisation
+    before: str  # "14:00 · T01" or ""
+    after: str
+
+
+@dataclass(frozen=True)
+class PersonChanges:
+    registration: Registration
+    lines: list[ChangeLine]
+
+    @property
+    def name(self) -> str:
+        return _name(self.registration)
+
+
+def describe_changes(event, changes: dict[str, list[engine.Change]]) -> list[PersonChanges]:
+    """Readable changes per person (a fixed number of queries, whatever their number)."""
+    request_ids = {int(c.request) for lines in changes.values() for c in lines}
+    pairs = {
+        pk: (a, b)
+        for pk, a, b in MeetingRequest.objects.filter(pk__in=request_ids).values_list(
+            "pk", "sender_id", "recipient_id"
+        )
+    }
+    people_ids = {int(p) for p in changes} | {p for pair in pairs.values() for p in pair}
+    people = {
+        r.pk: r
+        for r in Registration.objects.filter(pk__in=people_ids).select_related(
+            "organisation", "user"
+        )
+    }
+    slot_ids = {
+        int(m.slot) for lines in changes.values() for c in lines for m in (c.before, c.after) if m
+    }
+    table_ids = {
+        int(m.table) for lines in changes.values() for c in lines for m in (c.before, c.after) if m
+    }
+    slots = {s.pk: s for s in Slot.objects.filter(pk__in=slot_ids)}
+    tables = {t.pk: t for t in Table.objects.filter(pk__in=table_ids)}
+
+    def where(meeting: engine.Meeting | None) -> str:
+        if meeting is None:
+            return ""
+        slot, table = slots.get(int(meeting.slot)), tables.get(int(meeting.table))
+        return f"{slot_label(slot, event)} · {table or '?'}"
+
+    rows = []
+    for person_id, lines in changes.items():
+        me = int(person_id)
+        if me not in people:
+            continue
+        described = []
+        for change in lines:
+            a, b = pairs.get(int(change.request), (None, None))
+            other = people.get(b if a == me else a)
+            described.append(
+                ChangeLine(
+                    change.kind,
+                    _name(other) if other else "?",
+                    where(change.before),
+                    where(change.after),
+                )
+            )
+        rows.append(PersonChanges(people[me], described))
+    return sorted(rows, key=lambda row: row.name.lower())
+
+
+# --- What the console and the agenda show --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Unscheduled:
+    request: MeetingRequest
+    sender: Registration
+    recipient: Registration
+    weight: int
+    reason: str
+
+    @property
+    def sender_name(self) -> str:
+        return _name(self.sender)
+
+    @property
+    def recipient_name(self) -> str:
+        return _name(self.recipient)
+
+
+def _console_meetings(event) -> list[Meeting]:
+    return list(
+        Meeting.objects.filter(slot__session__event=event)
+        .select_related(
+            "slot",
+            "table",
+            "request__sender__organisation",
+            "request__sender__user",
+            "request__recipient__organisation",
+            "request__recipient__user",
+        )
+        .order_by("slot__starts_at", "table__name")
+    )
+
+
+def console_context(event, user) -> dict:
+    """Everything the scheduling console page shows, in a fixed number of queries."""
+    from matching.models import ScheduleRun
+
+    built = build(event)
+    meetings = _console_meetings(event)
+    problem_errors: list[str] = []
+    try:
+        problem = built.problem
+    except engine.FormatError as error:
+        problem, problem_errors = None, error.errors
+    by_cell = {(m.slot_id, m.table_id): m for m in meetings}
+    grid = [(slot, [by_cell.get((slot.pk, t.pk)) for t in built.tables]) for slot in built.slots]
+    unscheduled: list[Unscheduled] = []
+    found_warnings: list[Warning] = [Warning("rule", line) for line in problem_errors]
+    met = 0
+    weights = {int(r["id"]): r["weight"] for r in built.document["requests"]}
+    if problem is not None:
+        schedule = current_schedule(problem, meetings)
+        reasons = unscheduled_reasons(built, schedule)
+        for request_id in schedule.unscheduled:
+            request = built.requests[int(request_id)]
+            unscheduled.append(
+                Unscheduled(
+                    request,
+                    built.registrations[request.sender_id],
+                    built.registrations[request.recipient_id],
+                    weights[request.pk],
+                    reasons[request_id],
+                )
+            )
+        unscheduled.sort(key=lambda u: (-u.weight, u.request.pk))
+        found_warnings += warnings(built, meetings)
+        met = len({p for m in schedule.meetings for p in _pair(problem, m.request)})
+    version = published_version(event)
+    pending_changes = changes_between(version, draft_as_engine(meetings))
+    return {
+        "event": event,
+        "section": "schedule",
+        "run": ScheduleRun.objects.filter(event=event).first(),
+        "grid": grid,
+        "tables": built.tables,
+        "any_inaccessible": any(not t.accessible for t in built.tables),
+        "meetings_count": len(meetings),
+        "requests_count": len(built.requests),
+        "participants_count": len(built.registrations),
+        "participants_met": met,
+        "placed_weight": sum(weights.get(m.request_id, 0) for m in meetings),
+        "unscheduled": unscheduled,
+        "warnings": found_warnings,
+        "version": version,
+        "people_changed": len(pending_changes),
+        "can_change": user.has_perm("matching.change_schedule", event),
+    }
+
+
+@dataclass(frozen=True)
+class AgendaLine:
+    slot: Slot
+    table: Table
+    other: Registration
+    request: MeetingRequest
+    locked: bool = False
+    meeting_id: int | None = None
+
+    @property
+    def other_name(self) -> str:
+        return _name(self.other)
+
+
+@dataclass(frozen=True)
+class PersonAgenda:
+    registration: Registration
+    lines: list[AgendaLine]
+    requests: int
+
+    @property
+    def name(self) -> str:
+        return _name(self.registration)
+
+
+def participants_agendas(event) -> list[PersonAgenda]:
+    """The draft per participant: everyone with an accepted request or a meeting."""
+    built = build(event)
+    meetings = _console_meetings(event)
+    lines: dict[int, list[AgendaLine]] = defaultdict(list)
+    people = dict(built.registrations)
+    for m in meetings:
+        sender, recipient = m.request.sender, m.request.recipient
+        people.setdefault(sender.pk, sender)
+        people.setdefault(recipient.pk, recipient)
+        lines[sender.pk].append(AgendaLine(m.slot, m.table, recipient, m.request, m.locked, m.pk))
+        lines[recipient.pk].append(AgendaLine(m.slot, m.table, sender, m.request, m.locked, m.pk))
+    requests: dict[int, int] = defaultdict(int)
+    for request in built.requests.values():
+        requests[request.sender_id] += 1
+        requests[request.recipient_id] += 1
+    rows = [PersonAgenda(person, lines[pk], requests[pk]) for pk, person in people.items()]
+    return sorted(rows, key=lambda row: row.name.lower())
+
+
+def agenda_context(event, registration: Registration) -> dict:
+    """A participant's meetings in the current published version (the database is the truth)."""
+    version = published_version(event)
+    lines: list[AgendaLine] = []
+    if version is not None:
+        placed = {int(m["request"]): m for m in version.meetings}
+        mine = (
+            MeetingRequest.objects.filter(pk__in=placed)
+            .filter(Q(sender=registration) | Q(recipient=registration))
+            .select_related(
+                "sender__organisation",
+                "recipient__organisation",
+                "sender__user",
+                "recipient__user",
+                "pitch",
+            )
+        )
+        mine = list(mine)
+        slots = Slot.objects.in_bulk({int(placed[r.pk]["slot"]) for r in mine})
+        tables = Table.objects.in_bulk({int(placed[r.pk]["table"]) for r in mine})
+        for request in mine:
+            where = placed[request.pk]
+            slot, table = slots.get(int(where["slot"])), tables.get(int(where["table"]))
+            if slot is None or table is None:
+                continue
+            other = request.recipient if request.sender_id == registration.pk else request.sender
+            lines.append(AgendaLine(slot, table, other, request))
+        lines.sort(key=lambda line: line.slot.starts_at)
+    return {"event": event, "registration": registration, "version": version, "lines": lines}

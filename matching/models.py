@@ -172,7 +172,9 @@ class ScheduleRun(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=RunStatus.choices, default=RunStatus.QUEUED
     )
-    step = models.CharField(_("step"), max_length=20, choices=RunStep.choices, default=RunStep.WAITING)
+    step = models.CharField(
+        _("step"), max_length=20, choices=RunStep.choices, default=RunStep.WAITING
+    )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     stats = models.JSONField(default=dict, blank=True)
     violations = models.JSONField(default=list, blank=True)
@@ -194,7 +196,9 @@ class ScheduleRun(models.Model):
                 condition=Q(status__in=sorted(ACTIVE_RUN_STATUSES)),
                 name="schedule_run_one_active_per_event",
             ),
-            models.CheckConstraint(condition=Q(progress__lte=100), name="schedule_run_progress_max"),
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="schedule_run_progress_max"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -24,10 +24,13 @@ it helps a need be known locally and is never presented as an award criterion.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from django.core.cache import cache
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 
@@ -36,12 +39,45 @@ from accounts.models import Organisation, Territory
 from events.enums import RegistrationStatus
 from pitches.enums import RESERVED_ROUTES, Eligibility, PitchStatus, Route
 from pitches.models import Interest, Lot, Pitch
-from pitches.rules import eligibility, is_eligible
+from pitches.rules import ROUTE_ELIGIBILITY_TEXT, eligibility, is_eligible
 
 from .engine import recommend as engine
 
 LIVE_REGISTRATIONS = (RegistrationStatus.PENDING, RegistrationStatus.VALIDATED)
 COMMON_WORDS_SHOWN = 3
+CACHE_SECONDS = 15 * 60
+# "Recommended" needs more than the territory (at most 0.2) and a stray common word: a shared
+# theme alone gives 0.4. Below, matches are still listed and ranked, as weaker ones.
+RECOMMENDED_MIN = 0.25
+
+
+def scores(
+    pitches: Sequence[engine.Pitch], structures: Sequence[engine.Structure]
+) -> dict[tuple[str, str], float]:
+    """The engine's score of every (pitch id, structure id) pair with a score above 0, where one
+    side holds a single item (one structure's pitches, or one pitch's structures).
+
+    Cached by the content of the inputs (so any change of a pitch or a profile is a new key and
+    the cache is never stale), for CACHE_SECONDS, in Django's cache (Redis when REDIS_URL is set).
+    `top=1` is enough: with a single item on one side, each item of the other side keeps its one
+    pair, and the engine explains (costly) only those.
+    """
+    if len(pitches) > 1 and len(structures) > 1:
+        raise ValueError("one side must hold a single item: never score all pairs here")
+    if not pitches or not structures:
+        return {}
+    digest = hashlib.sha256(
+        repr((sorted(RESERVED_ROUTES), pitches, structures)).encode()
+    ).hexdigest()
+    key = f"osez:recommend:{digest}"
+    found = cache.get(key)
+    if found is not None:
+        return found
+    result = engine.recommend(pitches, structures, top=1, reserved_routes=RESERVED_ROUTES)
+    pairs = result.for_pitch if len(structures) == 1 else result.for_structure
+    found = {(m.pitch, m.structure): m.score for matches in pairs.values() for m in matches}
+    cache.set(key, found, CACHE_SECONDS)
+    return found
 
 
 # --- Results ----------------------------------------------------------------------------------
@@ -88,7 +124,8 @@ class StructureMatch:
 
 @dataclass
 class Ranking:
-    """Recommended (score > 0, eligible) best first; then the rest; then the not eligible."""
+    """`recommended`: eligible, with more in common than the territory alone, best first;
+    `others`: eligible, the rest, best first; `not_eligible`: excluded by a reserved route."""
 
     recommended: list = field(default_factory=list)
     others: list = field(default_factory=list)
@@ -215,11 +252,17 @@ def _with_profile(organisations):
 # --- Reasons ----------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
+def _words(text: str) -> tuple[tuple[str, str], ...]:
+    """The engine's (stem, word) pairs of a text, memoised: stemming is the costly part."""
+    return tuple(engine.words(text))
+
+
 def _common_words(pitch: engine.Pitch, structure: engine.Structure) -> list[str]:
     """Words of the pitch that share a stem with the profile, in the pitch's order."""
-    structure_stems = {stem for stem, _word in engine.words(structure.text)}
+    structure_stems = {stem for stem, _word in _words(structure.text)}
     shown: dict[str, str] = {}
-    for stem, word in engine.words(pitch.text):
+    for stem, word in _words(pitch.text):
         if stem in structure_stems and stem not in shown:
             shown[stem] = word
     return list(shown.values())[:COMMON_WORDS_SHOWN]
@@ -236,9 +279,12 @@ def reasons(
     """Short translated explanations of the match (prefetched relations only, no query)."""
     out = []
     if status == Eligibility.NOT_ELIGIBLE and pitch.route in RESERVED_ROUTES:
-        return [_("not eligible for this reserved route")]
+        return [_("not eligible for this reserved route"), str(ROUTE_ELIGIBILITY_TEXT[pitch.route])]
     if status == Eligibility.NOT_VERIFIED:
-        return [_("type not verified yet: ask the organisers to verify it")]
+        return [
+            _("the type fits this reserved route but has not been verified by the organisers yet"),
+            str(ROUTE_ELIGIBILITY_TEXT[pitch.route]),
+        ]
     if pitch.theme_id in structure_in.themes:
         out.append(_("same theme: %(theme)s") % {"theme": pitch.theme})
     relation = tree.relation(
@@ -285,19 +331,13 @@ def pitches_for_structures(events, organisation: Organisation) -> dict[int, Rank
     for event in events:
         event_pitches = by_event.get(event.pk, [])
         inputs = {p.pk: pitch_input(p, tree) for p in event_pitches}
-        result = engine.recommend(
-            list(inputs.values()),
-            [structure_in],
-            top=max(len(event_pitches), 1),
-            reserved_routes=RESERVED_ROUTES,
-        )
-        scores = {m.pitch: m.score for m in result.for_structure.get(structure_in.id, [])}
+        found = scores(list(inputs.values()), [structure_in])
         ranking = Ranking()
         for pitch in event_pitches:
             status = eligibility(organisation, pitch.route)
             match = PitchMatch(
                 pitch=pitch,
-                score=scores.get(str(pitch.pk), 0.0),
+                score=found.get((str(pitch.pk), structure_in.id), 0.0),
                 reasons=reasons(pitch, organisation, inputs[pitch.pk], structure_in, tree, status),
                 eligibility=status,
                 interest=interests.get(pitch.pk),
@@ -314,9 +354,7 @@ def pitches_for_structures(events, organisation: Organisation) -> dict[int, Rank
 def candidate_structures(event, *, include_directory: bool = False):
     """ESS structures registered for the event (pending or validated), and optionally those
     listed in the public directory."""
-    registered = Q(
-        registrations__event=event, registrations__status__in=LIVE_REGISTRATIONS
-    )
+    registered = Q(registrations__event=event, registrations__status__in=LIVE_REGISTRATIONS)
     where = registered | Q(listed_in_directory=True) if include_directory else registered
     return Organisation.objects.filter(where, kind=OrganisationKind.ESS).distinct()
 
@@ -330,22 +368,15 @@ def structures_for_pitch(pitch: Pitch, *, include_directory: bool = False) -> Ra
     )
     tree = TerritoryTree.load()
     organisations = list(
-        _with_profile(candidate_structures(pitch.event, include_directory=include_directory))
-        .order_by("name", "pk")
+        _with_profile(
+            candidate_structures(pitch.event, include_directory=include_directory)
+        ).order_by("name", "pk")
     )
-    registered_ids = set(
-        candidate_structures(pitch.event).values_list("pk", flat=True)
-    )
+    registered_ids = set(candidate_structures(pitch.event).values_list("pk", flat=True))
     interests = {i.organisation_id: i for i in Interest.objects.filter(pitch=pitch)}
     pitch_in = pitch_input(pitch, tree)
     inputs = {org.pk: structure_input(org, tree) for org in organisations}
-    result = engine.recommend(
-        [pitch_in],
-        list(inputs.values()),
-        top=max(len(organisations), 1),
-        reserved_routes=RESERVED_ROUTES,
-    )
-    scores = {m.structure: m.score for m in result.for_pitch.get(pitch_in.id, [])}
+    found = scores([pitch_in], list(inputs.values()))
     ranking = Ranking()
     for org in organisations:
         status = eligibility(org, pitch.route)
@@ -353,7 +384,7 @@ def structures_for_pitch(pitch: Pitch, *, include_directory: bool = False) -> Ra
             ranking,
             StructureMatch(
                 organisation=org,
-                score=scores.get(str(org.pk), 0.0),
+                score=found.get((pitch_in.id, str(org.pk)), 0.0),
                 reasons=reasons(pitch, org, pitch_in, inputs[org.pk], tree, status),
                 eligibility=status,
                 registered=org.pk in registered_ids,
@@ -367,7 +398,7 @@ def structures_for_pitch(pitch: Pitch, *, include_directory: bool = False) -> Ra
 def _place(ranking: Ranking, match: PitchMatch | StructureMatch) -> None:
     if not match.eligible:
         ranking.not_eligible.append(match)
-    elif match.score > 0:
+    elif match.score >= RECOMMENDED_MIN:
         ranking.recommended.append(match)
     else:
         ranking.others.append(match)
@@ -375,5 +406,5 @@ def _place(ranking: Ranking, match: PitchMatch | StructureMatch) -> None:
 
 def _sort(ranking: Ranking, key) -> None:
     ranking.recommended.sort(key=lambda m: (-m.score, key(m)))
-    ranking.others.sort(key=key)
+    ranking.others.sort(key=lambda m: (-m.score, key(m)))
     ranking.not_eligible.sort(key=key)

@@ -1,9 +1,40 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import console, recommendations
+from .views import requests as meeting_requests
 
 app_name = "matching"
 
 urlpatterns = [
     # --- meeting requests and self-service booking (matching/views/requests.py)
+    path("e/<slug:slug>/participants/", meeting_requests.participants, name="participants"),
+    path("e/<slug:slug>/my-meetings/", meeting_requests.my_requests, name="requests"),
+    path(
+        "e/<slug:slug>/my-meetings/new/<int:org_pk>/",
+        meeting_requests.request_new,
+        name="request_new",
+    ),
+    path(
+        "e/<slug:slug>/my-meetings/<int:pk>/accept/",
+        meeting_requests.request_accept,
+        name="request_accept",
+    ),
+    path(
+        "e/<slug:slug>/my-meetings/<int:pk>/decline/",
+        meeting_requests.request_decline,
+        name="request_decline",
+    ),
+    path(
+        "e/<slug:slug>/my-meetings/<int:pk>/cancel/",
+        meeting_requests.request_cancel,
+        name="request_cancel",
+    ),
+    path(
+        "e/<slug:slug>/my-meetings/<int:pk>/book/",
+        meeting_requests.request_book,
+        name="request_book",
+    ),
+    path("e/<slug:slug>/console/meetings/", meeting_requests.settings_view, name="settings"),
     # --- recommendations (matching/views/recommendations.py)
     path(
         "e/<slug:slug>/pitches-for-me/",
@@ -16,4 +47,35 @@ urlpatterns = [
         name="structures_for_pitch",
     ),
     # --- organisers' scheduling console (matching/views/console.py)
+    path("e/<slug:slug>/console/schedule/", console.schedule, name="schedule"),
+    path("e/<slug:slug>/console/schedule/run/", console.run, name="schedule_run"),
+    path(
+        "e/<slug:slug>/console/schedule/participants/",
+        console.participants,
+        name="schedule_participants",
+    ),
+    path("e/<slug:slug>/console/schedule/publish/", console.publish, name="schedule_publish"),
+    path("e/<slug:slug>/console/schedule/meetings/<int:pk>/", console.meeting, name="meeting"),
+    path(
+        "e/<slug:slug>/console/schedule/meetings/<int:pk>/lock/",
+        console.meeting_lock,
+        name="meeting_lock",
+    ),
+    path(
+        "e/<slug:slug>/console/schedule/meetings/<int:pk>/unschedule/",
+        console.meeting_unschedule,
+        name="meeting_unschedule",
+    ),
+    path(
+        "e/<slug:slug>/console/schedule/requests/<int:pk>/place/",
+        console.request_place,
+        name="request_place",
+    ),
+    path("e/<slug:slug>/console/schedule/versions/", console.versions, name="versions"),
+    path(
+        "e/<slug:slug>/console/schedule/versions/<int:number>/unpublish/",
+        console.version_unpublish,
+        name="version_unpublish",
+    ),
+    path("e/<slug:slug>/agenda/", console.agenda, name="agenda"),
 ]

@@ -64,7 +64,9 @@ def time_blocks(workshops: list[Workshop]) -> tuple[list[Block], dict[int, str]]
         block = Block(f"b{n}", start, stop)
         blocks.append(block)
         block_of_range.update(dict.fromkeys(cluster, block.id))
-    return blocks, {w.pk: block_of_range[(w.session.starts_at, w.session.ends_at)] for w in workshops}
+    return blocks, {
+        w.pk: block_of_range[(w.session.starts_at, w.session.ends_at)] for w in workshops
+    }
 
 
 def event_workshops(event: Event) -> list[Workshop]:
@@ -75,9 +77,10 @@ def event_workshops(event: Event) -> list[Workshop]:
     )
 
 
-def max_wants(event: Event) -> int:
-    """How many workshops a participant may ask for: at most MAX_WANTS, at most one per block."""
-    blocks, _ = time_blocks(event_workshops(event))
+def max_wants(event: Event, workshops: list[Workshop] | None = None) -> int:
+    """How many workshops a participant may ask for: at most MAX_WANTS, at most one per block.
+    Pass the event's workshops (with their sessions) if already read."""
+    blocks, _ = time_blocks(event_workshops(event) if workshops is None else workshops)
     return max(1, min(MAX_WANTS, len(blocks)))
 
 

@@ -7,6 +7,9 @@ and in a fixed order, re-counts, then writes; database constraints (one meeting 
 seat per participant and slot) stand behind the lock.
 """
 
+import logging
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
@@ -16,18 +19,38 @@ from django.utils.translation import gettext as _
 
 from accounts.enums import OrganisationKind
 from accounts.models import User
-from events.enums import RegistrationStatus
-from events.models import Registration, Slot, Table
-from pitches.models import Pitch
-
-from matching.enums import ACTIVE_REQUEST_STATUSES, REQUEST_TRANSITIONS, BookingMode, RequestStatus
+from events.enums import RegistrationRole, RegistrationStatus
+from events.models import Event, Registration, Slot, Table
+from events.rules import requests_open
+from matching.enums import (
+    ACTIVE_REQUEST_STATUSES,
+    REQUEST_TRANSITIONS,
+    WEIGHT_ABOUT_PITCH,
+    WEIGHT_MUTUAL,
+    WEIGHT_ONE_SIDED,
+    BookingMode,
+    RequestStatus,
+)
 from matching.models import Attendance, MatchingSettings, Meeting, MeetingRequest
+from pitches.enums import INTEREST_ACTIVE, InterestStatus
+from pitches.models import Interest, Pitch
+
+logger = logging.getLogger(__name__)
 
 LOCK_TIMEOUT = "3s"
+MAX_MESSAGE_LENGTH = 1000
+
+# Codes of booking refusals, so callers can tell a lost race from bad input (HTTP 409 vs 400).
+TAKEN = "taken"  # the re-count under lock found the slot full or a person busy
+CONSTRAINT = "constraint"  # a database constraint refused the write (someone won meanwhile)
+BUSY = "busy"  # the lock was not obtained in time
 
 
 class Busy(ValidationError):
     """Someone else holds the lock; the person should simply try again."""
+
+    def __init__(self, message):
+        super().__init__(message, code=BUSY)
 
 
 def settings_for(event) -> MatchingSettings:
@@ -66,30 +89,30 @@ def send_request(
 ) -> MeetingRequest:
     """Ask `recipient` for a meeting on behalf of `sender`'s organisation.
 
-    Side effects, in order: check both registrations are validated for the same event, the pair
-    is buyer↔ESS or ESS↔ESS, the pitch (if any) belongs to the event and is open for exchanges;
-    lock the sender's registration; check the organisers' cap on outgoing requests and that no
-    active request joins the pair; write the request.
+    Side effects, in order: check both registrations are validated buyer or ESS participants of
+    the same event, from two organisations, the pair is buyer↔ESS or ESS↔ESS, the event is in its
+    requests phase, the pitch (if any) is a published need of the event, open for exchanges and,
+    between a buyer and a structure, the buyer's own; lock the sender's registration; check the
+    organisers' cap on outgoing requests and that no active request joins the pair; write the
+    request; log. A lock timeout becomes `Busy`.
     """
-    if sender.event_id != recipient.event_id:
-        raise ValidationError(_("Both participants must take part in the same event."))
-    if sender.pk == recipient.pk:
-        raise ValidationError(_("You cannot request a meeting with yourself."))
-    for registration in (sender, recipient):
-        if registration.status != RegistrationStatus.VALIDATED:
-            raise ValidationError(_("Only validated participants can meet."))
-    kinds = {sender.organisation.kind, recipient.organisation.kind}
-    if kinds == {OrganisationKind.BUYER}:
+    check_request(sender=sender, recipient=recipient, by=by, pitch=pitch)
+    message = message.strip()
+    if len(message) > MAX_MESSAGE_LENGTH:
         raise ValidationError(
-            _("Meetings are between a buyer and an ESS structure, or between ESS structures.")
+            _("Keep the message under %(max)s characters.") % {"max": MAX_MESSAGE_LENGTH}
         )
-    if pitch is not None:
-        if pitch.event_id != sender.event_id:
-            raise ValidationError(_("This pitch belongs to another event."))
-        if pitch.in_quiet_period:
-            raise ValidationError(
-                _("The consultation for this pitch is launched: please use the official channel.")
-            )
+    try:
+        request = _write_request(sender, recipient, pitch, message)
+    except OperationalError:
+        raise Busy(_("Many people are sending requests right now; please try again.")) from None
+    logger.info(
+        "meeting request %s: %s -> %s by user %s", request.pk, sender.pk, recipient.pk, by.pk
+    )
+    return request
+
+
+def _write_request(sender, recipient, pitch, message) -> MeetingRequest:
     with transaction.atomic():
         _set_lock_timeout()
         locked_sender = _lock(Registration.objects.filter(pk=sender.pk)).get()
@@ -113,10 +136,67 @@ def send_request(
                     sender=sender,
                     recipient=recipient,
                     pitch=pitch,
-                    message=message.strip(),
+                    message=message,
                 )
         except IntegrityError:
             raise ValidationError(_("A meeting request between you is already open.")) from None
+
+
+MEETING_ROLES = {RegistrationRole.BUYER, RegistrationRole.ESS}
+
+
+def check_request(
+    *, sender: Registration, recipient: Registration, by: User, pitch: Pitch | None = None
+) -> None:
+    """What send_request checks before locking, so a form can say at once why a request is not
+    possible (the cap and the open pair are checked again under lock)."""
+    _check_pair(sender, recipient)
+    if not requests_open(by, sender.event):
+        raise ValidationError(_("Meeting requests are not open for this event at the moment."))
+    if pitch is not None:
+        _check_pitch(pitch, sender, recipient)
+
+
+def _check_pair(sender: Registration, recipient: Registration) -> None:
+    if sender.event_id != recipient.event_id:
+        raise ValidationError(_("Both participants must take part in the same event."))
+    if sender.pk == recipient.pk:
+        raise ValidationError(_("You cannot request a meeting with yourself."))
+    for registration in (sender, recipient):
+        if (
+            registration.status != RegistrationStatus.VALIDATED
+            or registration.role not in MEETING_ROLES
+            or registration.organisation_id is None
+        ):
+            raise ValidationError(_("Only validated participants can meet."))
+    if sender.organisation_id == recipient.organisation_id:
+        raise ValidationError(_("You belong to the same organisation."))
+    kinds = {sender.organisation.kind, recipient.organisation.kind}
+    if kinds == {OrganisationKind.BUYER}:
+        raise ValidationError(
+            _("Meetings are between a buyer and an ESS structure, or between ESS structures.")
+        )
+
+
+def _check_pitch(pitch: Pitch, sender: Registration, recipient: Registration) -> None:
+    """A request may name a published pitch of the event that is still open for exchanges; between
+    a buyer and a structure it must be the buyer's own pitch (between structures, any pitch: a
+    consortium for one of its lots)."""
+    if pitch.event_id != sender.event_id:
+        raise ValidationError(_("This pitch belongs to another event."))
+    if pitch.in_quiet_period:
+        raise ValidationError(
+            _("The consultation for this pitch is launched: please use the official channel.")
+        )
+    if not pitch.is_published:
+        raise ValidationError(_("This pitch is not published."))
+    buyers = {
+        r.organisation_id
+        for r in (sender, recipient)
+        if r.organisation.kind == OrganisationKind.BUYER
+    }
+    if buyers and pitch.buyer_id not in buyers:
+        raise ValidationError(_("This pitch is not a need of the buyer you are meeting."))
 
 
 def answer_request(
@@ -134,7 +214,23 @@ def answer_request(
         locked.decline_reason = "" if accept else reason.strip()
         locked.answered_at = timezone.now()
         locked.save(update_fields=["status", "decline_reason", "answered_at"])
+        logger.info("meeting request %s %s by user %s", locked.pk, target, by.pk)
         return locked
+
+
+def accept_request(
+    *, request: MeetingRequest, by: User, slot: Slot | None = None
+) -> MeetingRequest:
+    """The recipient accepts, and in self-service events may place the meeting at once.
+
+    Side effects, in order: accept (answer_request); when a slot is given, book it (book_meeting)
+    in the same transaction, so a refused booking leaves the request pending.
+    """
+    with transaction.atomic():
+        accepted = answer_request(request=request, accept=True, by=by)
+        if slot is not None:
+            book_meeting(request=accepted, slot=slot, by=by)
+        return accepted
 
 
 def cancel_request(*, request: MeetingRequest, by: User) -> MeetingRequest:
@@ -148,6 +244,7 @@ def cancel_request(*, request: MeetingRequest, by: User) -> MeetingRequest:
         Meeting.objects.filter(request=locked).delete()
         locked.status = RequestStatus.CANCELLED
         locked.save(update_fields=["status"])
+        logger.info("meeting request %s cancelled by user %s", locked.pk, by.pk)
         return locked
 
 
@@ -156,15 +253,42 @@ def lapse_pending_requests(*, event) -> int:
 
     Side effects: one UPDATE of every pending request of the event.
     """
-    return MeetingRequest.objects.filter(event=event, status=RequestStatus.PENDING).update(
+    lapsed = MeetingRequest.objects.filter(event=event, status=RequestStatus.PENDING).update(
         status=RequestStatus.LAPSED, answered_at=timezone.now()
     )
+    logger.info("event %s: %s pending meeting requests lapsed", event.slug, lapsed)
+    return lapsed
+
+
+def update_settings(
+    *, event: Event, by: User, booking_mode: str, max_requests_per_participant: int | None
+) -> MatchingSettings:
+    """The organisers choose the booking mode and the cap on outgoing requests.
+
+    Side effects, in order: lock (or create) the event's settings row; write; log. A lower cap
+    does not touch requests already sent: it applies to the next ones.
+    """
+    if booking_mode not in BookingMode.values:
+        raise ValidationError({"booking_mode": _("Choose a booking mode.")})
+    with transaction.atomic():
+        settings_for(event)
+        row = MatchingSettings.objects.select_for_update().get(event=event)
+        row.booking_mode = booking_mode
+        row.max_requests_per_participant = max_requests_per_participant
+        row.save(update_fields=["booking_mode", "max_requests_per_participant"])
+    logger.info("event %s matching settings changed by user %s", event.slug, by.pk)
+    return row
 
 
 def _unavailable(registration: Registration, slot: Slot) -> bool:
-    return registration.unavailabilities.filter(
-        starts_at__lt=slot.ends_at, ends_at__gt=slot.starts_at
-    ).exists()
+    """A personal exception or a workshop the person has a seat in overlaps the slot."""
+    from workshops.queries import busy_ranges
+
+    overlapping = {"starts_at__lt": slot.ends_at, "ends_at__gt": slot.starts_at}
+    return registration.unavailabilities.filter(**overlapping).exists() or any(
+        start < slot.ends_at and end > slot.starts_at
+        for start, end in busy_ranges([registration.pk]).get(registration.pk, [])
+    )
 
 
 def book_meeting(
@@ -188,13 +312,15 @@ def book_meeting(
             )
             current = MeetingRequest.objects.get(pk=request.pk)
             _check_bookable(current, locked_slot, people)
+            if table is not None:
+                _check_table_fits(table, locked_slot, people)
             chosen = table or _free_table(locked_slot, people)
             if chosen is None:
                 raise ValidationError(
-                    _("Every table is taken in this slot; please choose another one.")
+                    _("Every table is taken in this slot; please choose another one."), code=TAKEN
                 )
             if Meeting.objects.filter(slot=locked_slot, table=chosen).exists():
-                raise ValidationError(_("This table is already taken in this slot."))
+                raise ValidationError(_("This table is already taken in this slot."), code=TAKEN)
             meeting = Meeting.objects.create(request=current, slot=locked_slot, table=chosen)
             Attendance.objects.bulk_create(
                 [
@@ -202,13 +328,15 @@ def book_meeting(
                     for person in people
                 ]
             )
-            return meeting
     except OperationalError:
         raise Busy(_("Many people are booking right now; please try again in a moment.")) from None
     except IntegrityError:
         raise ValidationError(
-            _("This slot was just taken by someone else; please choose another one.")
+            _("This slot was just taken by someone else; please choose another one."),
+            code=CONSTRAINT,
         ) from None
+    logger.info("meeting request %s booked in slot %s by user %s", request.pk, slot.pk, by.pk)
+    return meeting
 
 
 def _check_bookable(request: MeetingRequest, slot: Slot, people: list[Registration]) -> None:
@@ -222,7 +350,8 @@ def _check_bookable(request: MeetingRequest, slot: Slot, people: list[Registrati
         if Attendance.objects.filter(registration=person, slot=slot).exists():
             raise ValidationError(
                 _("%(name)s already has a meeting in this slot.")
-                % {"name": person.organisation or person.user}
+                % {"name": person.organisation or person.user},
+                code=TAKEN,
             )
         if _unavailable(person, slot):
             raise ValidationError(
@@ -236,6 +365,17 @@ def _check_bookable(request: MeetingRequest, slot: Slot, people: list[Registrati
             )
 
 
+def _check_table_fits(table: Table, slot: Slot, people: list[Registration]) -> None:
+    """A table chosen by hand: of the slot's event, and accessible when either person needs it."""
+    if table.event_id != slot.session.event_id:
+        raise ValidationError(_("This table belongs to another event."))
+    if not table.accessible and any(person.needs_accessible_table for person in people):
+        raise ValidationError(
+            _("%(name)s needs an accessible table.")
+            % {"name": next(p.organisation or p.user for p in people if p.needs_accessible_table)}
+        )
+
+
 def _free_table(slot: Slot, people: list[Registration]) -> Table | None:
     taken = Meeting.objects.filter(slot=slot).values("table")
     tables = Table.objects.filter(event_id=slot.session.event_id).exclude(pk__in=taken)
@@ -246,3 +386,65 @@ def _free_table(slot: Slot, people: list[Registration]) -> Table | None:
 
 def is_self_service(event) -> bool:
     return settings_for(event).booking_mode == BookingMode.SELF_SERVICE
+
+
+# --- Weights given to the scheduling engine -------------------------------------------------------
+
+
+def request_weight(request: MeetingRequest) -> int:
+    """How much a meeting request is worth to the engine (1..10): THE rule, see request_weights."""
+    return request_weights([request])[request.pk]
+
+
+def request_weights(requests: Iterable[MeetingRequest]) -> dict[int, int]:
+    """Weights of many requests in three queries, whatever their number.
+
+    - WEIGHT_MUTUAL: the two organisations asked each other for a meeting at some point (any
+      status), or the structure expressed an interest in a pitch of the buyer organisation and
+      the buyer shortlisted it;
+    - WEIGHT_ABOUT_PITCH: the request is about a pitch one of its structures is interested in;
+    - WEIGHT_ONE_SIDED otherwise.
+    Requests need `sender` and `recipient` loaded (select_related) to avoid a query each.
+    """
+    rows = [
+        (r.pk, r.event_id, r.sender.organisation_id, r.recipient.organisation_id, r.pitch_id)
+        for r in requests
+    ]
+    if not rows:
+        return {}
+    events = {row[1] for row in rows}
+    orgs = {org for row in rows for org in row[2:4]}
+    asked = set(
+        MeetingRequest.objects.filter(
+            event_id__in=events,
+            sender__organisation_id__in=orgs,
+            recipient__organisation_id__in=orgs,
+        ).values_list("event_id", "sender__organisation_id", "recipient__organisation_id")
+    )
+    shortlisted = set(
+        Interest.objects.filter(
+            status=InterestStatus.SHORTLISTED,
+            pitch__event_id__in=events,
+            organisation_id__in=orgs,
+            pitch__buyer_id__in=orgs,
+        ).values_list("pitch__event_id", "organisation_id", "pitch__buyer_id")
+    )
+    pitches = {row[4] for row in rows if row[4] is not None}
+    interested = (
+        set(
+            Interest.objects.filter(pitch_id__in=pitches, status__in=INTEREST_ACTIVE).values_list(
+                "pitch_id", "organisation_id"
+            )
+        )
+        if pitches
+        else set()
+    )
+    weights = {}
+    for pk, event_id, a, b, pitch_id in rows:
+        if (event_id, b, a) in asked or {(event_id, a, b), (event_id, b, a)} & shortlisted:
+            weights[pk] = WEIGHT_MUTUAL
+        elif pitch_id is not None and {(pitch_id, a), (pitch_id, b)} & interested:
+            weights[pk] = WEIGHT_ABOUT_PITCH
+        else:
+            weights[pk] = WEIGHT_ONE_SIDED
+    return weights

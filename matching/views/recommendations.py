@@ -16,6 +16,9 @@ from pitches.models import Pitch
 from pitches.rules import pitch_open_for_exchanges
 
 from .. import recommendations
+from ..rules import meeting_registration
+
+STRUCTURES_SHOWN = 12  # recommended structures shown before "show more"
 
 
 def _ess_organisations(user, event) -> list[Organisation]:
@@ -82,6 +85,10 @@ def structures_for_pitch(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     include_directory = request.GET.get("directory") == "1"
     ranking = recommendations.structures_for_pitch(pitch, include_directory=include_directory)
+    shown = len(ranking.recommended) if request.GET.get("all") == "1" else STRUCTURES_SHOWN
+    registration = meeting_registration(request.user, pitch.event)
+    # The buyer's own participants may ask the registered structures for a meeting on this pitch.
+    can_request = registration is not None and registration.organisation_id == pitch.buyer_id
     return render(
         request,
         "matching/recommendations/structures_for_pitch.html",
@@ -89,7 +96,10 @@ def structures_for_pitch(request: HttpRequest, pk: int) -> HttpResponse:
             "pitch": pitch,
             "event": pitch.event,
             "ranking": ranking,
+            "recommended": ranking.recommended[:shown],
+            "hidden_count": max(len(ranking.recommended) - shown, 0),
             "include_directory": include_directory,
             "reserved": pitch.route in RESERVED_ROUTES,
+            "can_request": can_request,
         },
     )

@@ -38,3 +38,37 @@ def tables(event):
         TableFactory(event=event, name="T01"),
         TableFactory(event=event, name="T02", accessible=False),
     ]
+
+
+# --- meeting requests (tests/matching/test_requests*.py, test_access_requests.py) ---------------
+
+
+@pytest.fixture
+def requests_phase(event):
+    """`event` in its "interest and meeting requests" phase, where requests are sent and answered."""
+    event.phase = "requests"
+    event.save(update_fields=["phase"])
+    return event
+
+
+@pytest.fixture
+def buyer_reg(buyer, event):
+    """The buyer's registration for `event` (validated, buyer_org)."""
+    return buyer.registrations.get(event=event)
+
+
+@pytest.fixture
+def ess_reg(ess_member, event):
+    """The ESS member's registration for `event` (validated, ess_org)."""
+    return ess_member.registrations.get(event=event)
+
+
+@pytest.fixture
+def self_service(event):
+    """`event` lets participants pick a free slot when they accept."""
+    from matching.models import MatchingSettings
+
+    MatchingSettings.objects.update_or_create(
+        event=event, defaults={"booking_mode": "self_service"}
+    )
+    return event

@@ -10,6 +10,8 @@ from matching.services import requests as services
 
 @pytest.fixture
 def meeting(event, slots, tables, buyer, ess_member):
+    event.phase = "requests"  # participants send and answer requests in this phase only
+    event.save()
     sender = buyer.registrations.get(event=event)
     recipient = ess_member.registrations.get(event=event)
     request = services.send_request(sender=sender, recipient=recipient, by=buyer)

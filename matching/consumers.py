@@ -1,0 +1,136 @@
+"""Live pages of the matching app over websockets (htmx ws extension: frames are rendered partials
+swapped by id). Consumers authenticate, check that the user may see the group, join it and
+`accept()` last; on every (re)connect they send the page's live parts rendered from the database,
+so live messages are only hints. Group names come from matching/groups.py."""
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import get_supported_language_variant
+from django.utils.translation.trans_real import parse_accept_lang_header
+
+from events.enums import RegistrationStatus
+from events.models import Event, Registration
+from matching import bridge, groups
+from matching.models import ScheduleRun
+
+
+class _LiveConsumer(AsyncWebsocketConsumer):
+    group: str | None = None
+
+    async def connect(self):
+        self.group = await self.authorise()
+        if self.group is None:
+            await self.close(code=4403)
+            return
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        await self.send(text_data=await self.render(changed=False))
+
+    async def disconnect(self, code):
+        if self.group is not None:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def authorise(self) -> str | None:
+        raise NotImplementedError
+
+    async def render(self, *, changed: bool) -> str:
+        raise NotImplementedError
+
+    def _language(self) -> str:
+        """As LocaleMiddleware chooses it: the language cookie, then Accept-Language."""
+        supported = dict(settings.LANGUAGES)
+        code = self.scope.get("cookies", {}).get(settings.LANGUAGE_COOKIE_NAME, "")
+        if code in supported:
+            return code
+        headers = dict(self.scope.get("headers", []))
+        accept = headers.get(b"accept-language", b"").decode("latin-1")
+        for candidate, _quality in parse_accept_lang_header(accept):
+            try:
+                return get_supported_language_variant(candidate)
+            except LookupError:
+                continue
+        return settings.LANGUAGE_CODE
+
+    def _event(self) -> Event | None:
+        slug = self.scope["url_route"]["kwargs"]["slug"]
+        return Event.objects.filter(slug=slug).first()
+
+
+class ScheduleConsoleConsumer(_LiveConsumer):
+    """The organisers' scheduling console: run progress, and the draft when it changes."""
+
+    async def authorise(self) -> str | None:
+        return await database_sync_to_async(self._authorise)()
+
+    def _authorise(self) -> str | None:
+        user = self.scope.get("user")
+        event = self._event()
+        if user is None or not user.is_authenticated or event is None:
+            return None
+        if not user.has_perm("matching.view_schedule", event):
+            return None
+        self.event, self.user = event, user
+        return groups.schedule_console(event.pk)
+
+    async def run_progress(self, message: dict) -> None:
+        await self.send(text_data=await database_sync_to_async(self._render)(message))
+
+    async def render(self, *, changed: bool) -> str:
+        return await database_sync_to_async(self._render)({})
+
+    def _render(self, message: dict) -> str:
+        """The run panel, and the draft unless a run is under way. A progress message carries the
+        run's step at the time it was sent; everything else is read from the database."""
+        event = Event.objects.get(pk=self.event.pk)
+        run = ScheduleRun.objects.filter(event=event).first()
+        if run is not None and message.get("run_id") == run.pk:
+            run.status, run.step, run.progress = (
+                message["status"],
+                message["step"],
+                message["progress"],
+            )
+        with translation.override(self._language()):
+            parts = [
+                render_to_string(
+                    "matching/console/schedule.html#run",
+                    {"event": event, "run": run},
+                )
+            ]
+            if run is None or not run.is_active:
+                context = bridge.console_context(event, self.user)
+                parts.append(render_to_string("matching/console/schedule.html#draft", context))
+        return "\n".join(parts)
+
+
+class AgendaConsumer(_LiveConsumer):
+    """A participant's agenda: re-rendered when a version that changes it is (un)published."""
+
+    async def authorise(self) -> str | None:
+        return await database_sync_to_async(self._authorise)()
+
+    def _authorise(self) -> str | None:
+        user = self.scope.get("user")
+        event = self._event()
+        if user is None or not user.is_authenticated or event is None:
+            return None
+        registration = Registration.objects.filter(
+            event=event, user=user, status=RegistrationStatus.VALIDATED
+        ).first()
+        if registration is None or not user.has_perm("events.view_event", event):
+            return None
+        self.event, self.registration = event, registration
+        return groups.agenda(registration.pk)
+
+    async def agenda_changed(self, message: dict) -> None:
+        await self.send(text_data=await self.render(changed=True))
+
+    async def render(self, *, changed: bool) -> str:
+        return await database_sync_to_async(self._render)(changed)
+
+    def _render(self, changed: bool) -> str:
+        context = {**bridge.agenda_context(self.event, self.registration), "changed": changed}
+        with translation.override(self._language()):
+            return render_to_string("matching/console/agenda.html#meetings", context)

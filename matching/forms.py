@@ -1,0 +1,143 @@
+"""Forms of the matching app, one section per area."""
+
+from django import forms
+from django.utils.formats import time_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Theme
+from events.enums import RegistrationRole
+
+from .enums import BookingMode
+from .models import MatchingSettings
+from .services.requests import MAX_MESSAGE_LENGTH
+
+# --- meeting requests and self-service booking -------------------------------------------------
+
+
+class ParticipantFilterForm(forms.Form):
+    """Filters of the participants page (GET)."""
+
+    role = forms.ChoiceField(
+        label=_("Role"),
+        required=False,
+        choices=[
+            ("", _("Everyone")),
+            (RegistrationRole.BUYER, _("Buyers")),
+            (RegistrationRole.ESS, _("ESS structures")),
+        ],
+    )
+    theme = forms.ModelChoiceField(
+        label=_("Theme"),
+        required=False,
+        queryset=Theme.objects.all(),
+        empty_label=_("All themes"),
+    )
+    q = forms.CharField(label=_("Organisation"), required=False, max_length=100)
+
+
+class RecipientChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, registration):
+        person = registration.user.get_full_name() or _("a member")
+        if registration.user.job_title:
+            return f"{person}, {registration.user.job_title}"
+        return person
+
+
+class PitchChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, pitch):
+        return f"{pitch.title} ({pitch.buyer.name})"
+
+
+class RequestForm(forms.Form):
+    recipient = RecipientChoiceField(label=_("Person to meet"), queryset=None, empty_label=None)
+    pitch = PitchChoiceField(
+        label=_("About the pitch"),
+        queryset=None,
+        required=False,
+        empty_label=_("No pitch in particular"),
+    )
+    message = forms.CharField(
+        label=_("Message"),
+        required=False,
+        max_length=MAX_MESSAGE_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": MAX_MESSAGE_LENGTH}),
+        help_text=_("A few words on what you would like to discuss."),
+    )
+
+    def __init__(self, *args, recipients, pitches, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].queryset = recipients
+        if len(recipients) == 1:
+            self.fields["recipient"].widget = forms.HiddenInput()
+            self.fields["recipient"].initial = recipients[0].pk
+        self.fields["pitch"].queryset = pitches
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (optional)"),
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs={"maxlength": 300}),
+        help_text=_("Shown to the person who asked."),
+    )
+
+
+class SlotChoiceField(forms.ModelChoiceField):
+    """Slots labelled by their local time ("14:20-14:40"), in the event's time zone."""
+
+    def __init__(self, *args, time_zone=None, **kwargs):
+        self.time_zone = time_zone
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, slot):
+        start = time_format(localtime(slot.starts_at, self.time_zone), "H:i")
+        end = time_format(localtime(slot.ends_at, self.time_zone), "H:i")
+        return f"{start}\u2013{end}"
+
+
+class SlotForm(forms.Form):
+    """Pick one of the free slots; `slots` are offered, `allowed` is every meeting slot of the
+    event (a slot taken meanwhile gets the service's clear refusal, not "invalid choice")."""
+
+    slot = SlotChoiceField(
+        label=_("Free slots"),
+        queryset=None,
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+
+    def __init__(self, *args, slots, allowed, time_zone, optional=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["slot"]
+        field.queryset = allowed
+        field.time_zone = time_zone
+        field.required = not optional
+        choices = [(slot.pk, field.label_from_instance(slot)) for slot in slots]
+        if optional:
+            choices.append(("", _("Choose a slot later")))
+        field.choices = choices
+        if optional:
+            self.initial.setdefault("slot", slots[0].pk if slots else "")
+
+
+class SettingsForm(forms.ModelForm):
+    class Meta:
+        model = MatchingSettings
+        fields = ["booking_mode", "max_requests_per_participant"]
+        widgets = {"booking_mode": forms.RadioSelect}
+        help_texts = {
+            "booking_mode": _(
+                "Self-service: each person who accepts a request picks a free slot at once, first "
+                "come, first served. Organisers: accepted requests wait for your scheduling run."
+            ),
+            "max_requests_per_participant": _(
+                "Pending and accepted requests each participant may have sent. Leave empty for no "
+                "cap."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["booking_mode"].choices = BookingMode.choices

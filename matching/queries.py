@@ -1,0 +1,199 @@
+"""Named reads of the matching app, one section per area (the writes are in matching/services/)."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+
+from accounts.rules import visible_contact_ids
+from events.enums import Phase, RegistrationRole, RegistrationStatus, SessionKind
+from events.models import Registration, Slot, Table, Unavailability
+
+from .enums import ACTIVE_REQUEST_STATUSES, WEIGHT_MUTUAL, RequestStatus
+from .models import Attendance, MeetingRequest
+
+# --- meeting requests and self-service booking -------------------------------------------------
+
+
+def participants(event, *, exclude=None, role: str = "", theme: str = "", search: str = ""):
+    """Validated buyer and ESS participants of the event, by organisation name (themes
+    prefetched). `exclude`: the viewer's own registration."""
+    rows = (
+        Registration.objects.filter(
+            event=event,
+            status=RegistrationStatus.VALIDATED,
+            role__in=[RegistrationRole.BUYER, RegistrationRole.ESS],
+            organisation__isnull=False,
+        )
+        .select_related("organisation", "user")
+        .prefetch_related("organisation__themes")
+        .order_by("organisation__name", "user__last_name", "pk")
+    )
+    if exclude is not None:
+        rows = rows.exclude(pk=exclude.pk)
+    if role:
+        rows = rows.filter(role=role)
+    if theme:
+        rows = rows.filter(organisation__themes=theme)
+    if search:
+        rows = rows.filter(organisation__name__icontains=search)
+    return rows
+
+
+def active_requests_with(registration) -> dict[int, MeetingRequest]:
+    """The viewer's pending or accepted requests, by the other participant's registration id."""
+    if registration is None:
+        return {}
+    rows = MeetingRequest.objects.filter(
+        Q(sender=registration) | Q(recipient=registration), status__in=ACTIVE_REQUEST_STATUSES
+    )
+    return {
+        (row.recipient_id if row.sender_id == registration.pk else row.sender_id): row
+        for row in rows
+    }
+
+
+@dataclass
+class MyRequests:
+    """A participant's requests for one event, sorted for the "My meetings" page."""
+
+    received: list = field(default_factory=list)  # pending, waiting for my answer
+    sent: list = field(default_factory=list)  # pending, waiting for theirs
+    accepted: list = field(default_factory=list)
+    closed: list = field(default_factory=list)  # declined, cancelled, lapsed
+
+    @property
+    def count(self) -> int:
+        return len(self.received) + len(self.sent) + len(self.accepted) + len(self.closed)
+
+
+def my_requests(registration, viewer) -> MyRequests:
+    """Every request the registration sent or received, in a fixed number of queries.
+
+    Each request gets `other` (the other side's registration), `incoming`, `mutual` (weight
+    WEIGHT_MUTUAL, see services.requests.request_weights), `placed` (its Meeting or None) and
+    `contact_visible` (whether the viewer may see the other person's email and phone)."""
+    from .services.requests import request_weights
+
+    rows = list(
+        MeetingRequest.objects.filter(Q(sender=registration) | Q(recipient=registration))
+        .select_related(
+            "sender__organisation",
+            "sender__user",
+            "recipient__organisation",
+            "recipient__user",
+            "pitch",
+            "meeting__slot",
+            "meeting__table",
+        )
+        .order_by("-created_at", "-pk")
+    )
+    weights = request_weights(rows)
+    visible = visible_contact_ids(
+        viewer,
+        [r.recipient.user if r.sender_id == registration.pk else r.sender.user for r in rows],
+    )
+    result = MyRequests()
+    for row in rows:
+        row.incoming = row.recipient_id == registration.pk
+        row.other = row.sender if row.incoming else row.recipient
+        row.mutual = weights[row.pk] == WEIGHT_MUTUAL
+        row.placed = getattr(row, "meeting", None)
+        row.contact_visible = row.other.user_id in visible
+        if row.status == RequestStatus.PENDING:
+            (result.received if row.incoming else result.sent).append(row)
+        elif row.status == RequestStatus.ACCEPTED:
+            result.accepted.append(row)
+        else:
+            result.closed.append(row)
+    result.accepted.sort(key=lambda r: (r.placed is None, r.placed and r.placed.slot.starts_at))
+    return result
+
+
+def free_slots(request: MeetingRequest) -> list[Slot]:
+    """Slots of the event's meeting blocks where both people are free and available and a table
+    (an accessible one when either needs it) is free. Fixed number of queries. book_meeting
+    re-checks all of it under lock: this list is what to offer, not a promise."""
+    from workshops.models import Seat
+
+    people = [request.sender, request.recipient]
+    event_id = request.event_id
+    if any(
+        p.max_meetings is not None
+        and Attendance.objects.filter(registration=p).count() >= p.max_meetings
+        for p in people
+    ):
+        return []
+    accessible = any(p.needs_accessible_table for p in people)
+    tables = Table.objects.filter(event_id=event_id)
+    if accessible:
+        tables = tables.filter(accessible=True)
+    table_count = tables.count()
+    if not table_count:
+        return []
+    slots = list(
+        Slot.objects.filter(session__event_id=event_id, session__kind=SessionKind.MEETINGS)
+        .annotate(
+            taken=Count("meetings", filter=Q(meetings__table__accessible=True))
+            if accessible
+            else Count("meetings")
+        )
+        .order_by("starts_at")
+    )
+    busy = set(Attendance.objects.filter(registration__in=people).values_list("slot_id", flat=True))
+    blocked = [
+        (u.starts_at, u.ends_at) for u in Unavailability.objects.filter(registration__in=people)
+    ] + [
+        (s.workshop.session.starts_at, s.workshop.session.ends_at)
+        for s in Seat.objects.filter(registration__in=people).select_related("workshop__session")
+    ]
+    return [
+        slot
+        for slot in slots
+        if slot.taken < table_count
+        and slot.pk not in busy
+        and not any(start < slot.ends_at and end > slot.starts_at for start, end in blocked)
+    ]
+
+
+def request_pitches(event, sender, recipient):
+    """The pitches a request may name: the buyer's published ones between a buyer and a structure,
+    every published pitch of the event between two structures (a consortium for a lot)."""
+    from pitches.enums import PitchStatus
+    from pitches.models import Pitch
+
+    pitches = Pitch.objects.filter(event=event, status=PitchStatus.PUBLISHED).select_related(
+        "buyer"
+    )
+    buyers = [r.organisation_id for r in (sender, recipient) if r.organisation.is_buyer]
+    if buyers:
+        pitches = pitches.filter(buyer_id__in=buyers)
+    return pitches.order_by("title")
+
+
+def meeting_slots(event):
+    """Every slot of the event's meeting blocks (what a booking form accepts)."""
+    return Slot.objects.filter(session__event=event, session__kind=SessionKind.MEETINGS)
+
+
+def dashboard_context(user) -> dict:
+    """'My space': for each event in its requests phase or later where the user takes part,
+    how many requests wait for their answer and how many meetings are accepted."""
+    registrations = (
+        Registration.objects.filter(
+            user=user,
+            status=RegistrationStatus.VALIDATED,
+            role__in=[RegistrationRole.BUYER, RegistrationRole.ESS],
+            organisation__isnull=False,
+            event__phase__in=[Phase.REQUESTS, Phase.SCHEDULING, Phase.PUBLISHED, Phase.LIVE],
+        )
+        .select_related("event")
+        .annotate(
+            to_answer=Count(
+                "requests_received",
+                filter=Q(requests_received__status=RequestStatus.PENDING),
+                distinct=True,
+            )
+        )
+        .order_by("event__start_date")
+    )
+    return {"meeting_registrations": list(registrations)}

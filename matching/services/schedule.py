@@ -1,0 +1,434 @@
+"""The only code that writes the organisers' schedule: engine runs, hand edits, versions.
+
+Keyword-only functions, one per state change; each docstring lists its side effects in order.
+Refusals are `ValidationError`s with a message for the organiser. Hand edits go through the
+booking path of matching/services/requests.py (`book_meeting`), so every hard rule is checked in
+one place; the draft written from an engine run is checked by `engine.check` before it is saved.
+Live messages are sent from `transaction.on_commit` to groups named in matching/groups.py.
+"""
+
+import logging
+from datetime import timedelta
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mass_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from events.models import Event, Slot, Table
+from matching import bridge, engine, groups
+from matching.enums import ACTIVE_RUN_STATUSES, RequestStatus, RunStatus, RunStep
+from matching.models import Attendance, Meeting, MeetingRequest, ScheduleRun, ScheduleVersion
+from matching.rules import scheduling_open
+from matching.services.requests import book_meeting
+
+logger = logging.getLogger(__name__)
+
+ENGINE_TIME_LIMIT = 10.0  # seconds given to the solver
+STALE_RUN = timedelta(minutes=15)  # a run still "running" after this lost its worker
+
+# Coarse but real progress: (step, percentage when the step starts).
+PROGRESS = {
+    RunStep.BUILDING: 5,
+    RunStep.SOLVING: 20,
+    RunStep.CHECKING: 80,
+    RunStep.SAVING: 90,
+    RunStep.FINISHED: 100,
+}
+
+
+def _check_phase(event: Event) -> None:
+    if not scheduling_open(None, event):
+        raise ValidationError(
+            _("The schedule can be changed in the scheduling, published and live phases only.")
+        )
+
+
+def _send(group: str, message: dict) -> None:
+    layer = get_channel_layer()
+    if layer is not None:
+        async_to_sync(layer.group_send)(group, message)
+
+
+def broadcast_on_commit(group: str, message: dict) -> None:
+    transaction.on_commit(lambda: _send(group, message))
+
+
+def _console_changed(event_id: int, run: ScheduleRun | None = None) -> None:
+    """Tell the console; a run's step travels with the message, since a fast run may be over
+    before the consumer reads the database."""
+    message = {"type": "run.progress", "run_id": None}
+    if run is not None:
+        message.update(run_id=run.pk, status=run.status, step=run.step, progress=run.progress)
+    broadcast_on_commit(groups.schedule_console(event_id), message)
+
+
+# --- Engine runs ---------------------------------------------------------------------------------
+
+
+def start_run(*, event: Event, by: User) -> ScheduleRun:
+    """Queue an engine run for the event.
+
+    Side effects, in order: check the phase; lock the event row; fail runs that lost their
+    worker (running for more than STALE_RUN); refuse when a run is queued or running; write the
+    run; on commit, queue the task `matching.run_schedule` and tell the console.
+    """
+    from matching.tasks import run_schedule
+
+    _check_phase(event)
+    with transaction.atomic():
+        Event.objects.select_for_update().filter(pk=event.pk).get()
+        ScheduleRun.objects.filter(
+            event=event, status=RunStatus.RUNNING, started_at__lt=timezone.now() - STALE_RUN
+        ).update(status=RunStatus.FAILED, error=_("The run stopped without finishing."))
+        if ScheduleRun.objects.filter(event=event, status__in=ACTIVE_RUN_STATUSES).exists():
+            raise ValidationError(_("A scheduling run is already under way."))
+        try:
+            with transaction.atomic():
+                run = ScheduleRun.objects.create(event=event, requested_by=by)
+        except IntegrityError:
+            raise ValidationError(_("A scheduling run is already under way.")) from None
+        logger.info("schedule run %s queued for event %s by user %s", run.pk, event.pk, by.pk)
+        _console_changed(event.pk, run)
+        run_schedule.delay_on_commit(run.pk)
+    return run
+
+
+def _advance(run_id: int, step: str, **fields) -> ScheduleRun:
+    """Write a run's step (and other fields) in its own transaction; the console hears it."""
+    with transaction.atomic():
+        run = ScheduleRun.objects.select_for_update().get(pk=run_id)
+        run.step, run.progress = step, PROGRESS.get(step, run.progress)
+        for name, value in fields.items():
+            setattr(run, name, value)
+        run.save()
+        _console_changed(run.event_id, run)
+    return run
+
+
+def execute_run(*, run_id: int, time_limit: float = ENGINE_TIME_LIMIT) -> ScheduleRun | None:
+    """Solve a queued run and save its result as the draft (the body of `matching.run_schedule`).
+
+    Side effects, in order: lock the run and act only if it is queued (idempotent); mark it
+    running; build the problem from the database; solve; check the result against the hard
+    rules; save it as the draft (`apply_schedule`); mark the run done with the engine's stats, or
+    failed with the reason. Each step is its own transaction and is broadcast to the console.
+    """
+    with transaction.atomic():
+        run = ScheduleRun.objects.select_for_update().filter(pk=run_id).first()
+        if run is None or run.status != RunStatus.QUEUED:
+            return None
+        run.status, run.started_at = RunStatus.RUNNING, timezone.now()
+        run.save(update_fields=["status", "started_at"])
+    event = Event.objects.get(pk=run.event_id)
+    try:
+        _advance(run_id, RunStep.BUILDING)
+        built = bridge.build(event)
+        problem = built.problem
+        run = _advance(run_id, RunStep.SOLVING, stats=_count_stats(problem))
+        schedule = engine.solve(problem, time_limit=time_limit, seed=0)
+        _advance(run_id, RunStep.CHECKING)
+        violations = engine.check(problem, schedule)
+        if violations:
+            return _fail(run_id, _("The engine's result breaks a hard rule."), violations)
+        _advance(run_id, RunStep.SAVING)
+        apply_schedule(event=event, schedule=schedule)
+        stats = engine.dump_schedule(schedule).get("stats", {})
+        return _finish(run_id, {**run.stats, **_count_stats(problem), **stats})
+    except engine.FormatError as error:
+        return _fail(run_id, _("The data cannot be scheduled as it is."), error.errors)
+    except ValidationError as error:
+        return _fail(run_id, " ".join(error.messages), [])
+    except Exception:
+        logger.exception("schedule run %s failed", run_id)
+        return _fail(run_id, _("The engine stopped on an unexpected error."), [])
+
+
+def _count_stats(problem: engine.Problem) -> dict:
+    return {
+        "requests": len(problem.requests),
+        "participants": len(problem.participants),
+        "slots": len(problem.slots),
+        "tables": len(problem.tables),
+    }
+
+
+def _finish(run_id: int, stats: dict) -> ScheduleRun:
+    run = _advance(
+        run_id,
+        RunStep.FINISHED,
+        status=RunStatus.DONE,
+        stats=stats,
+        finished_at=timezone.now(),
+    )
+    logger.info("schedule run %s done: %s", run_id, stats)
+    return run
+
+
+def _fail(run_id: int, error: str, violations: list[str]) -> ScheduleRun:
+    with transaction.atomic():
+        run = ScheduleRun.objects.select_for_update().get(pk=run_id)
+        run.status, run.error, run.violations = RunStatus.FAILED, error, violations[:50]
+        run.finished_at = timezone.now()
+        run.save()
+        _console_changed(run.event_id, run)
+    logger.warning("schedule run %s failed: %s %s", run_id, error, violations[:5])
+    return run
+
+
+def apply_schedule(*, event: Event, schedule: engine.Schedule) -> int:
+    """Make `schedule` the event's draft: its meetings replace every unlocked meeting.
+
+    Side effects, in order: lock the event's slot rows (as booking does); delete the unlocked
+    meetings and their seats; write the schedule's meetings (locked ones are kept as they are,
+    requests no longer accepted are skipped) and their seats; broadcast to the console. Returns
+    the number of meetings written.
+    """
+    with transaction.atomic():
+        list(
+            Slot.objects.select_for_update()
+            .filter(session__event=event)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        Meeting.objects.filter(slot__session__event=event, locked=False).delete()
+        kept = set(
+            Meeting.objects.filter(slot__session__event=event).values_list("request_id", flat=True)
+        )
+        wanted = {int(m.request): m for m in schedule.meetings if int(m.request) not in kept}
+        requests = {
+            r.pk: r
+            for r in MeetingRequest.objects.filter(
+                event=event, pk__in=wanted, status=RequestStatus.ACCEPTED
+            )
+        }
+        meetings = Meeting.objects.bulk_create(
+            [
+                Meeting(request_id=pk, slot_id=int(m.slot), table_id=int(m.table))
+                for pk, m in wanted.items()
+                if pk in requests
+            ]
+        )
+        Attendance.objects.bulk_create(
+            [
+                Attendance(meeting=meeting, registration_id=person, slot_id=meeting.slot_id)
+                for meeting in meetings
+                for person in (
+                    requests[meeting.request_id].sender_id,
+                    requests[meeting.request_id].recipient_id,
+                )
+            ]
+        )
+        _console_changed(event.pk)
+    logger.info("schedule applied to event %s: %s meetings written", event.pk, len(meetings))
+    return len(meetings)
+
+
+# --- Hand edits ----------------------------------------------------------------------------------
+
+
+def _event_meeting(meeting: Meeting) -> Meeting:
+    """The meeting re-read under lock, with its event."""
+    return (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("slot__session__event", "request")
+        .get(pk=meeting.pk)
+    )
+
+
+def lock_meeting(*, meeting: Meeting, locked: bool, by: User) -> Meeting:
+    """Lock a meeting (engine runs keep it as it is) or unlock it.
+
+    Side effects, in order: check the phase; lock the row; write the flag; log; broadcast.
+    """
+    with transaction.atomic():
+        current = _event_meeting(meeting)
+        _check_phase(current.slot.session.event)
+        current.locked = locked
+        current.save(update_fields=["locked"])
+        logger.info("meeting %s locked=%s by user %s", current.pk, locked, by.pk)
+        _console_changed(current.slot.session.event_id)
+    return current
+
+
+def move_meeting(*, meeting: Meeting, slot: Slot, table: Table | None, by: User) -> Meeting:
+    """Move a meeting to another slot and/or table, under the booking path's hard rules.
+
+    Side effects, in order: check the phase; lock the meeting; refuse locked ones; delete it and
+    book the request again in `slot` at `table` (or a free table) through `book_meeting`, all in
+    one transaction: a refusal leaves the meeting where it was; log; broadcast.
+    """
+    with transaction.atomic():
+        current = _event_meeting(meeting)
+        event = current.slot.session.event
+        _check_phase(event)
+        if current.locked:
+            raise ValidationError(_("This meeting is locked: unlock it before moving it."))
+        if (current.slot_id, current.table_id) == (slot.pk, table.pk if table else None):
+            raise ValidationError(_("The meeting is already there."))
+        request = current.request
+        current.delete()
+        moved = book_meeting(request=request, slot=slot, table=table, by=by)
+        logger.info("meeting of request %s moved by user %s", request.pk, by.pk)
+        _console_changed(event.pk)
+    return moved
+
+
+def unschedule_meeting(*, meeting: Meeting, by: User) -> MeetingRequest:
+    """Take a meeting out of the draft; its request stays accepted and unscheduled.
+
+    Side effects, in order: check the phase; lock the meeting; refuse locked ones; delete it and
+    its seats; log; broadcast.
+    """
+    with transaction.atomic():
+        current = _event_meeting(meeting)
+        event = current.slot.session.event
+        _check_phase(event)
+        if current.locked:
+            raise ValidationError(_("This meeting is locked: unlock it before unscheduling it."))
+        request = current.request
+        current.delete()
+        logger.info("meeting of request %s unscheduled by user %s", request.pk, by.pk)
+        _console_changed(event.pk)
+    return request
+
+
+def place_request(*, request: MeetingRequest, slot: Slot, table: Table | None, by: User) -> Meeting:
+    """Place an unscheduled accepted request by hand (the booking path, organiser's hand).
+
+    Side effects, in order: check the phase; `book_meeting` (its checks, locks and writes);
+    broadcast.
+    """
+    _check_phase(request.event)
+    with transaction.atomic():
+        meeting = book_meeting(request=request, slot=slot, table=table, by=by)
+        _console_changed(request.event_id)
+    return meeting
+
+
+# --- Versions ------------------------------------------------------------------------------------
+
+
+def publish_schedule(*, event: Event, by: User) -> ScheduleVersion:
+    """Publish the draft as the next numbered version.
+
+    Side effects, in order: check the phase; lock the event row (numbering); snapshot the
+    meetings; write the version; log; on commit: queue the emails to the people whose meetings
+    changed (`matching.notify_schedule_version`) and tell their open agenda pages and the console.
+    """
+    from matching.tasks import notify_schedule_version
+
+    _check_phase(event)
+    with transaction.atomic():
+        Event.objects.select_for_update().filter(pk=event.pk).get()
+        previous = bridge.published_version(event)
+        meetings = [
+            {"request": m.request_id, "slot": m.slot_id, "table": m.table_id, "locked": m.locked}
+            for m in Meeting.objects.filter(slot__session__event=event).order_by(
+                "slot__starts_at", "table__name", "pk"
+            )
+        ]
+        if not meetings and previous is None:
+            raise ValidationError(_("There is no meeting to publish yet."))
+        if previous is not None and _same(previous.meetings, meetings):
+            raise ValidationError(
+                _("The draft is the same as version %(number)s.") % {"number": previous.number}
+            )
+        number = (
+            ScheduleVersion.objects.filter(event=event).aggregate(n=Max("number"))["n"] or 0
+        ) + 1
+        version = ScheduleVersion.objects.create(
+            event=event, number=number, meetings=meetings, published_by=by
+        )
+        logger.info("schedule version %s published for event %s by %s", number, event.pk, by.pk)
+        _agendas_changed(bridge.changes_between(previous, version))
+        _console_changed(event.pk)
+        notify_schedule_version.delay_on_commit(version.pk)
+    return version
+
+
+def _same(a: list[dict], b: list[dict]) -> bool:
+    def key(items):
+        return sorted((m["request"], m["slot"], m["table"]) for m in items)
+
+    return key(a) == key(b)
+
+
+def _agendas_changed(changes: dict[str, list]) -> None:
+    for registration_id in changes:
+        broadcast_on_commit(groups.agenda(int(registration_id)), {"type": "agenda.changed"})
+
+
+def unpublish_version(*, version: ScheduleVersion, by: User) -> ScheduleVersion:
+    """Withdraw the current version: participants' agendas show the previous one (or nothing).
+
+    Side effects, in order: check the phase; lock the event row; refuse a version that is not
+    the current one; write its unpublished time; log; on commit tell the open agenda pages of the
+    people whose meetings change and the console. No email: the next publication tells them.
+    """
+    event = version.event
+    _check_phase(event)
+    with transaction.atomic():
+        Event.objects.select_for_update().filter(pk=event.pk).get()
+        current = bridge.published_version(event)
+        if current is None or current.pk != version.pk:
+            raise ValidationError(_("Only the current version can be unpublished."))
+        current.unpublished_at = timezone.now()
+        current.save(update_fields=["unpublished_at"])
+        logger.info(
+            "schedule version %s of event %s unpublished by %s", current.number, event.pk, by.pk
+        )
+        _agendas_changed(bridge.changes_between(current, bridge.published_version(event)))
+        _console_changed(event.pk)
+    return current
+
+
+def notify_version(*, version_id: int) -> int:
+    """Email each person whose meetings changed with this version what changed (task body).
+
+    Side effects, in order: lock the version; stop if it was already notified or unpublished
+    (idempotent); work out the changes against the version it replaced; send one email per
+    changed person; write the notified time. Returns the number of emails sent.
+    """
+    with transaction.atomic():
+        version = (
+            ScheduleVersion.objects.select_for_update(of=("self",))
+            .select_related("event")
+            .filter(pk=version_id)
+            .first()
+        )
+        if version is None or version.notified_at or version.unpublished_at:
+            return 0
+        previous = bridge.replaced_version(version)
+        sent = _send_changes(version, bridge.changes_between(previous, version))
+        version.notified_at = timezone.now()
+        version.save(update_fields=["notified_at"])
+    logger.info("schedule version %s: %s people told what changed", version_id, sent)
+    return sent
+
+
+def _send_changes(version: ScheduleVersion, changes: dict[str, list]) -> int:
+    """One email per person whose meetings changed, listing what changed, in the event's zone."""
+    event = version.event
+    rows = bridge.describe_changes(event, changes)
+    url = settings.SITE_URL.rstrip("/") + reverse("matching:agenda", args=[event.slug])
+    messages = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for row in rows:
+            if not row.registration.user.email:
+                continue
+            subject = _("[Osez] Your meetings at %(event)s have changed") % {"event": event.title}
+            body = render_to_string(
+                "matching/console/email/schedule_changed.txt",
+                {"event": event, "version": version, "row": row, "url": url},
+            )
+            messages.append((subject, body, None, [row.registration.user.email]))
+    return send_mass_mail(messages, fail_silently=False) if messages else 0

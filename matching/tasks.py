@@ -1,0 +1,19 @@
+"""Background jobs of the matching app. Tasks take ids, are queued on commit and are idempotent:
+each re-reads its row under lock and acts only once (see the services they call)."""
+
+from celery import shared_task
+
+from matching.services import schedule
+
+
+@shared_task(name="matching.run_schedule")
+def run_schedule(run_id: int) -> str | None:
+    """Solve a queued scheduling run and save its draft; does nothing unless the run is queued."""
+    run = schedule.execute_run(run_id=run_id)
+    return run.status if run is not None else None
+
+
+@shared_task(name="matching.notify_schedule_version")
+def notify_schedule_version(version_id: int) -> int:
+    """Email the people whose meetings changed with a published version; once per version."""
+    return schedule.notify_version(version_id=version_id)

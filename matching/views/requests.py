@@ -1,0 +1,454 @@
+"""Meeting requests and self-service booking: the participants page, "My meetings", sending,
+answering, cancelling and booking a slot, and the organisers' booking settings.
+
+Thin views: permission (matching/rules.py), form, one service call, redirect or render. Requests a
+user is not a party to do not exist for them (404). Actions work as plain POSTs (redirect with a
+message) and with htmx (the lists of "My meetings" re-rendered in place)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import time_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Organisation
+from events.models import Event
+from events.rules import requests_open
+from pitches.enums import PitchStatus
+from pitches.models import Pitch
+
+from .. import queries
+from ..enums import ACTIVE_REQUEST_STATUSES, RequestStatus
+from ..forms import DeclineForm, ParticipantFilterForm, RequestForm, SettingsForm, SlotForm
+from ..models import Meeting, MeetingRequest
+from ..rules import meeting_registration
+from ..services import requests as services
+
+PARTICIPANTS_PER_PAGE = 30
+# Refusals that mean "someone was faster" rather than bad input: HTTP 409.
+CONFLICTS = {services.TAKEN, services.CONSTRAINT, services.BUSY}
+
+
+def _event_or_404(request: HttpRequest, slug: str) -> Event:
+    event = get_object_or_404(Event, slug=slug)
+    if not request.user.has_perm("events.view_event", event):
+        raise Http404
+    return event
+
+
+def _require(request: HttpRequest, perm: str, obj) -> None:
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def _my_registration(request: HttpRequest, event: Event):
+    registration = meeting_registration(request.user, event)
+    if registration is None:
+        raise PermissionDenied
+    return registration
+
+
+def _request_or_404(request: HttpRequest, event: Event, pk: int) -> MeetingRequest:
+    """A request of the event the user sent or received; anyone else's does not exist for them."""
+    row = (
+        MeetingRequest.objects.select_related(
+            "event",
+            "pitch",
+            "sender__organisation",
+            "sender__user",
+            "recipient__organisation",
+            "recipient__user",
+        )
+        .filter(pk=pk, event=event)
+        .first()
+    )
+    if row is None or request.user.pk not in {row.sender.user_id, row.recipient.user_id}:
+        raise Http404
+    return row
+
+
+def _code(error: ValidationError) -> str | None:
+    return getattr(error, "code", None)
+
+
+def _not_now(request: HttpRequest, event: Event) -> str:
+    if not requests_open(request.user, event):
+        return _("Meeting requests are not open for this event at the moment.")
+    return _("This request can no longer be changed this way.")
+
+
+def _slot_label(event: Event, meeting: Meeting) -> str:
+    start = time_format(localtime(meeting.slot.starts_at, event.tzinfo), "H:i")
+    return _("%(time)s, table %(table)s") % {"time": start, "table": meeting.table.name}
+
+
+# --- Participants ----------------------------------------------------------------------------
+
+
+@login_required
+def participants(request: HttpRequest, slug: str) -> HttpResponse:
+    """The event's validated buyers and structures, to find whom to meet (organisations, roles
+    and themes; no contact details)."""
+    event = _event_or_404(request, slug)
+    _require(request, "matching.view_participants", event)
+    mine = meeting_registration(request.user, event)
+    form = ParticipantFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    theme = filters.get("theme")
+    rows = queries.participants(
+        event,
+        exclude=mine,
+        role=filters.get("role", ""),
+        theme=theme.pk if theme else "",
+        search=filters.get("q", ""),
+    )
+    page = Paginator(rows, PARTICIPANTS_PER_PAGE).get_page(request.GET.get("page"))
+    active = queries.active_requests_with(mine)
+    can_send = mine is not None and request.user.has_perm("matching.send_request", event)
+    for registration in page:
+        registration.active_request = active.get(registration.pk)
+        registration.can_request = (
+            can_send
+            and registration.active_request is None
+            and registration.organisation_id != mine.organisation_id
+            and not (registration.organisation.is_buyer and mine.organisation.is_buyer)
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "event": event,
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "mine": mine,
+        "requests_open": requests_open(request.user, event),
+    }
+    template = "matching/requests/participants.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#results"
+    return render(request, template, context)
+
+
+# --- My meetings -----------------------------------------------------------------------------
+
+
+def _lists_context(request: HttpRequest, event: Event, mine, **extra) -> dict:
+    data = queries.my_requests(mine, request.user)
+    is_open = requests_open(request.user, event)
+    self_service = services.is_self_service(event)
+    # What each card offers mirrors matching/rules.py (answer_request, cancel_request,
+    # book_meeting); the action views check the rules themselves.
+    for row in [*data.received, *data.sent, *data.accepted]:
+        row.can_answer = is_open and row.incoming and row.status == RequestStatus.PENDING
+        row.can_cancel = is_open and (
+            row.status == RequestStatus.ACCEPTED
+            or (row.status == RequestStatus.PENDING and not row.incoming)
+        )
+        row.can_book = (
+            is_open and self_service and row.status == RequestStatus.ACCEPTED and row.placed is None
+        )
+    return {
+        "event": event,
+        "mine": mine,
+        "data": data,
+        "requests_open": is_open,
+        "self_service": self_service,
+        "decline_form": DeclineForm(),
+        **extra,
+    }
+
+
+@login_required
+def my_requests(request: HttpRequest, slug: str) -> HttpResponse:
+    """ "My meetings": requests received (to answer), sent (to wait for), accepted (with their slot
+    and table, a slot to pick, or the organisers' run to wait for) and closed ones."""
+    event = _event_or_404(request, slug)
+    mine = _my_registration(request, event)
+    template = "matching/requests/mine.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#lists"
+    return render(request, template, _lists_context(request, event, mine))
+
+
+def _done(request: HttpRequest, event: Event, message: str) -> HttpResponse:
+    if request.htmx:
+        mine = _my_registration(request, event)
+        context = _lists_context(request, event, mine, notice=message)
+        return render(request, "matching/requests/mine.html#lists", context)
+    messages.success(request, message)
+    return redirect("matching:requests", slug=event.slug)
+
+
+def _refused(request: HttpRequest, event: Event, message: str, status: int = 409) -> HttpResponse:
+    if request.htmx:
+        mine = _my_registration(request, event)
+        context = _lists_context(request, event, mine, error=message)
+        return render(request, "matching/requests/mine.html#lists", context, status=status)
+    messages.error(request, message)
+    return redirect("matching:requests", slug=event.slug)
+
+
+# --- Sending ---------------------------------------------------------------------------------
+
+
+def _pitch_from_query(request: HttpRequest, event: Event) -> Pitch | None:
+    value = request.GET.get("pitch")
+    if not value:
+        return None
+    if not value.isdigit():
+        raise Http404
+    return get_object_or_404(
+        Pitch.objects.select_related("buyer"), pk=value, event=event, status=PitchStatus.PUBLISHED
+    )
+
+
+@login_required
+def request_new(request: HttpRequest, slug: str, org_pk: int) -> HttpResponse:
+    """Ask someone of an organisation for a meeting, about a pitch (?pitch=) or not; ?to= picks
+    the person when several of the organisation take part."""
+    event = _event_or_404(request, slug)
+    mine = _my_registration(request, event)
+    organisation = get_object_or_404(Organisation, pk=org_pk)
+    recipients = queries.participants(event, exclude=mine).filter(organisation=organisation)
+    if not recipients:
+        context = {
+            "event": event,
+            "organisation": organisation,
+            "problem": _("Nobody of %(organisation)s takes part in this event (yet).")
+            % {"organisation": organisation.name},
+        }
+        return render(request, "matching/requests/new.html", context, status=404)
+    pitch = _pitch_from_query(request, event)
+    chosen = next((r for r in recipients if str(r.pk) == request.GET.get("to")), recipients[0])
+    problem = pitch_problem = None
+    try:
+        services.check_request(sender=mine, recipient=chosen, by=request.user)
+    except ValidationError as error:
+        problem = " ".join(error.messages)
+    if problem is None and pitch is not None:
+        try:
+            services.check_request(sender=mine, recipient=chosen, by=request.user, pitch=pitch)
+        except ValidationError as error:
+            pitch_problem = " ".join(error.messages)
+            pitch = None
+    existing = queries.active_requests_with(mine).get(chosen.pk)
+    form = RequestForm(
+        request.POST or None,
+        recipients=recipients,
+        pitches=queries.request_pitches(event, mine, chosen),
+        initial={"recipient": chosen.pk, "pitch": pitch.pk if pitch else None},
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.send_request(
+                    sender=mine,
+                    recipient=form.cleaned_data["recipient"],
+                    by=request.user,
+                    pitch=form.cleaned_data["pitch"],
+                    message=form.cleaned_data["message"],
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+                if _code(error) == services.BUSY:
+                    status = 409
+            else:
+                messages.success(
+                    request,
+                    _("Your meeting request to %(organisation)s is sent.")
+                    % {"organisation": organisation.name},
+                )
+                return redirect("matching:requests", slug=event.slug)
+    cap = services.settings_for(event).max_requests_per_participant
+    context = {
+        "event": event,
+        "organisation": organisation,
+        "recipient": chosen,
+        "form": form,
+        "problem": problem,
+        "pitch_problem": pitch_problem,
+        "existing": existing,
+        "cap": cap,
+        "sent_count": MeetingRequest.objects.filter(
+            sender=mine, status__in=ACTIVE_REQUEST_STATUSES
+        ).count()
+        if cap is not None
+        else None,
+    }
+    return render(request, "matching/requests/new.html", context, status=status)
+
+
+# --- Answering, cancelling -------------------------------------------------------------------
+
+
+@login_required
+def request_accept(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Accept a request; in self-service events, pick one of the free slots at once (or later)."""
+    event = _event_or_404(request, slug)
+    row = _request_or_404(request, event, pk)
+    if not request.user.has_perm("matching.answer_request", row):
+        return _refused(request, event, _not_now(request, event))
+    self_service = services.is_self_service(event)
+    form = None
+    if self_service:
+        form = SlotForm(
+            request.POST or None,
+            slots=queries.free_slots(row),
+            allowed=queries.meeting_slots(event),
+            time_zone=event.tzinfo,
+            optional=True,
+        )
+    status, refusal = 200, None
+    if request.method == "POST":
+        status = 400
+        if form is None or form.is_valid():
+            slot = form.cleaned_data["slot"] if form is not None else None
+            try:
+                services.accept_request(request=row, by=request.user, slot=slot)
+            except ValidationError as error:
+                if form is None:
+                    return _refused(request, event, " ".join(error.messages))
+                refusal = _code(error) or "invalid"
+                status = 409 if refusal in CONFLICTS else 400
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                return _done(request, event, _accepted_message(event, row))
+    context = {"event": event, "row": row, "form": form, "refusal": refusal}
+    return render(request, "matching/requests/accept.html", context, status=status)
+
+
+def _accepted_message(event: Event, row: MeetingRequest) -> str:
+    meeting = Meeting.objects.select_related("slot", "table").filter(request=row).first()
+    if meeting is not None:
+        return _("Meeting accepted and booked: %(when)s.") % {"when": _slot_label(event, meeting)}
+    if services.is_self_service(event):
+        return _("Meeting accepted. Pick a slot when you are ready.")
+    return _("Meeting accepted. The organisers will place it in the agenda.")
+
+
+@login_required
+def request_decline(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Decline a request, with an optional reason shown to the person who asked."""
+    event = _event_or_404(request, slug)
+    row = _request_or_404(request, event, pk)
+    if not request.user.has_perm("matching.answer_request", row):
+        return _refused(request, event, _not_now(request, event))
+    form = DeclineForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.answer_request(
+                    request=row, accept=False, by=request.user, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                return _refused(request, event, " ".join(error.messages))
+            return _done(request, event, _("The request is declined."))
+        if request.htmx:
+            return _refused(request, event, " ".join(form.errors["reason"]), status=400)
+        return render(
+            request,
+            "matching/requests/decline.html",
+            {"event": event, "row": row, "form": form},
+            status=400,
+        )
+    return render(
+        request, "matching/requests/decline.html", {"event": event, "row": row, "form": form}
+    )
+
+
+@login_required
+@require_POST
+def request_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Withdraw a pending request one sent, or cancel an accepted meeting (its slot is freed)."""
+    event = _event_or_404(request, slug)
+    row = _request_or_404(request, event, pk)
+    if not request.user.has_perm("matching.cancel_request", row):
+        return _refused(request, event, _not_now(request, event))
+    try:
+        services.cancel_request(request=row, by=request.user)
+    except ValidationError as error:
+        return _refused(request, event, " ".join(error.messages))
+    return _done(request, event, _("The request is cancelled."))
+
+
+# --- Self-service booking --------------------------------------------------------------------
+
+
+@login_required
+def request_book(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Pick a free slot for an accepted request (self-service events). A slot taken meanwhile is a
+    clear refusal with HTTP 409 (`data-refusal` tells which check refused), never a 500."""
+    event = _event_or_404(request, slug)
+    row = _request_or_404(request, event, pk)
+    if not request.user.has_perm("matching.book_meeting", row):
+        return _refused(request, event, _not_now(request, event))
+    form = SlotForm(
+        request.POST or None,
+        slots=queries.free_slots(row),
+        allowed=queries.meeting_slots(event),
+        time_zone=event.tzinfo,
+    )
+    status, refusal = 200, None
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                meeting = services.book_meeting(
+                    request=row, slot=form.cleaned_data["slot"], by=request.user
+                )
+            except ValidationError as error:
+                refusal = _code(error) or "invalid"
+                status = 409 if refusal in CONFLICTS else 400
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                return _done(
+                    request,
+                    event,
+                    _("Your meeting is booked: %(when)s.") % {"when": _slot_label(event, meeting)},
+                )
+    context = {"event": event, "row": row, "form": form, "refusal": refusal}
+    return render(request, "matching/requests/book.html", context, status=status)
+
+
+# --- Organisers' settings --------------------------------------------------------------------
+
+
+@login_required
+def settings_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """The organisers choose the booking mode and cap outgoing requests per participant."""
+    event = _event_or_404(request, slug)
+    _require(request, "matching.change_settings", event)
+    current = services.settings_for(event)
+    form = SettingsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        services.update_settings(event=event, by=request.user, **form.cleaned_data)
+        messages.success(request, _("The meeting settings are saved."))
+        return redirect("matching:settings", slug=event.slug)
+    counts = MeetingRequest.objects.filter(event=event).aggregate(
+        **{status.value: Count("pk", filter=Q(status=status)) for status in RequestStatus},
+        booked=Count("meeting"),
+    )
+    context = {
+        "event": event,
+        "form": form,
+        "counts": [(status.label, counts[status.value]) for status in RequestStatus],
+        "booked": counts["booked"],
+        "section": "meetings",
+    }
+    return render(
+        request,
+        "matching/requests/settings.html",
+        context,
+        status=400 if request.method == "POST" else 200,
+    )

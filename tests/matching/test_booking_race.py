@@ -1,0 +1,286 @@
+"""No double booking under a real race: 200 self-service bookings of the SAME slot, with ONE
+table, fired at once at the real ASGI server (daphne, as in tests/e2e) on PostgreSQL.
+
+Each of the 200 accepted requests joins two different people, so only the table is scarce: exactly
+one booking may win. With the lock (select_for_update on the slot row), the others wait, re-count
+and are refused by the re-count ("every table is taken", data-refusal="taken") or, if the queue
+outlasts the lock timeout, told to try again ("busy"): never a 500, never a second meeting.
+
+Negative control: the same race on a server started with OSEZ_TEST_DISABLE_LOCKS=1 (the test-only
+flag behind settings.TEST_DISABLE_LOCKS). Without the lock, several bookings pass the re-count at
+the same time and the database constraint (one meeting per table and slot) is what refuses them
+(data-refusal="constraint"): the race the lock prevents is real.
+
+    .venv/bin/python -m tests.stack -- .venv/bin/python -m pytest tests/matching/test_booking_race.py
+"""
+
+import contextlib
+import datetime as dt
+import html
+import http.client
+import os
+import re
+import secrets
+import signal
+import subprocess
+import sys
+import threading
+from collections import Counter
+from urllib.parse import urlsplit
+
+import pytest
+from django.urls import reverse
+
+from tests.e2e.conftest import ARTIFACTS, BASE_DIR, _database_url, _free_port, _wait_until_up
+
+pytestmark = pytest.mark.stack
+
+N = 200
+# The negative control fires again on the next slot (with the requests still unplaced) until the
+# constraint shows up, so that a run where the first winner happened to commit before anyone else
+# re-counted does not make the test flaky. It typically shows in the first round.
+ROUNDS = 3
+# A listen backlog for 200 connections at once (Twisted's default, 50, resets the others).
+BACKLOG = 1024
+REFUSAL = re.compile(r'data-refusal="(\w+)"')
+
+
+@contextlib.contextmanager
+def live_server(*, disable_locks: bool):
+    """daphne serving config.asgi on the test database; one thread and one connection per request
+    (DB_CONN_MAX_AGE=0), so 200 requests really run at the same time."""
+    from django.db import connection
+
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(connection.settings_dict),
+        "DB_CONN_MAX_AGE": "0",
+        "TESTING": "1",
+        "CELERY_TASK_ALWAYS_EAGER": "1",
+        "PYTHONUNBUFFERED": "1",
+        "OSEZ_TEST_DISABLE_LOCKS": "1" if disable_locks else "0",
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    ARTIFACTS.mkdir(exist_ok=True)
+    log_name = "booking-race-unlocked.log" if disable_locks else "booking-race-locked.log"
+    with (ARTIFACTS / log_name).open("wb") as log:
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "daphne",
+                "-e",
+                f"tcp:port={port}:interface=127.0.0.1:backlog={BACKLOG}",
+                "config.asgi:application",
+            ],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_until_up(server, f"{url}/healthz")
+            yield url
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait(timeout=5)
+
+
+@pytest.fixture
+def race(transactional_db, django_db_serialized_rollback):
+    """N accepted requests between 2N different people, one slot, one table, self-service; a
+    logged-in session for each request's recipient. Built in bulk (a few seconds at most)."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.utils import timezone
+
+    from accounts.models import User
+    from events.models import Registration, Slot
+    from matching.models import MatchingSettings, MeetingRequest
+    from tests.factories import (
+        PARIS,
+        BuyerOrganisationFactory,
+        EventFactory,
+        OrganisationFactory,
+        SessionFactory,
+        TableFactory,
+    )
+
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "the booking race needs PostgreSQL and a real server: run it through "
+            "`python -m tests.stack -- pytest tests/matching/test_booking_race.py`"
+        )
+    event = EventFactory(phase="requests")
+    MatchingSettings.objects.create(event=event, booking_mode="self_service")
+    block = SessionFactory(
+        event=event,
+        kind="meetings",
+        starts_at=dt.datetime(2019, 11, 26, 14, 0, tzinfo=PARIS),
+        ends_at=dt.datetime(2019, 11, 26, 15, 0, tzinfo=PARIS),
+        slot_minutes=20,
+    )
+    slots = [
+        Slot.objects.create(
+            session=block,
+            starts_at=block.starts_at + dt.timedelta(minutes=20 * i),
+            ends_at=block.starts_at + dt.timedelta(minutes=20 * (i + 1)),
+        )
+        for i in range(ROUNDS)
+    ]
+    TableFactory(event=event, name="T01")
+    buyer_org, ess_org = BuyerOrganisationFactory(), OrganisationFactory()
+    users = User.objects.bulk_create(
+        [User(email=f"race{i}@example.org", password="!") for i in range(2 * N)]
+    )
+    registrations = Registration.objects.bulk_create(
+        [
+            Registration(
+                event=event,
+                user=user,
+                organisation=buyer_org if i < N else ess_org,
+                role="buyer" if i < N else "ess",
+                status="validated",
+            )
+            for i, user in enumerate(users)
+        ]
+    )
+    requests = MeetingRequest.objects.bulk_create(
+        [
+            MeetingRequest(
+                event=event,
+                sender=registrations[i],
+                recipient=registrations[N + i],
+                status="accepted",
+                answered_at=timezone.now(),
+            )
+            for i in range(N)
+        ]
+    )
+    store = SessionStore()
+    sessions = []
+    for request in requests:
+        user = users[N + requests.index(request)]
+        sessions.append(
+            Session(
+                session_key=secrets.token_hex(16),
+                expire_date=timezone.now() + dt.timedelta(hours=1),
+                session_data=store.encode(
+                    {
+                        SESSION_KEY: str(user.pk),
+                        BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[1],
+                        HASH_SESSION_KEY: user.get_session_auth_hash(),
+                    }
+                ),
+            )
+        )
+    Session.objects.bulk_create(sessions)
+    return {
+        "posts": [
+            (reverse("matching:request_book", args=[event.slug, r.pk]), s.session_key)
+            for r, s in zip(requests, sessions, strict=True)
+        ],
+        "slots": slots,
+    }
+
+
+def fire(base_url: str, posts: list[tuple[str, str]], slot_pk: int) -> list[tuple[int, str]]:
+    """POST every booking at once (one thread each, released together); (status, body) each."""
+    host = urlsplit(base_url)
+    barrier = threading.Barrier(len(posts))
+    results: list[tuple[int, str] | None] = [None] * len(posts)
+    csrf = secrets.token_hex(16)  # 32 characters: a valid unmasked CSRF secret
+
+    def book(index: int, path: str, session_key: str) -> None:
+        connection = http.client.HTTPConnection(host.hostname, host.port, timeout=120)
+        try:
+            connection.connect()  # every socket open first, so the 200 requests leave together
+            barrier.wait(timeout=60)
+            connection.request(
+                "POST",
+                path,
+                body=f"slot={slot_pk}",
+                headers={
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Cookie": f"sessionid={session_key}; csrftoken={csrf}",
+                    "X-CSRFToken": csrf,
+                    "Accept-Language": "fr",
+                },
+            )
+            response = connection.getresponse()
+            results[index] = (response.status, response.read().decode())
+        except Exception as error:  # reported by the assertions on the outcome
+            results[index] = (0, repr(error))
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=book, args=(i, path, key)) for i, (path, key) in enumerate(posts)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=180)
+    return results
+
+
+def outcome(results) -> Counter:
+    """'won' for a redirect, else the refusal code the page shows, or 'status <n>'."""
+    counts = Counter()
+    for status, body in results:
+        if status == 302:
+            counts["won"] += 1
+        elif status == 409 and (match := REFUSAL.search(body)):
+            counts[match.group(1)] += 1
+        else:
+            counts[f"status {status}"] += 1
+    return counts
+
+
+def test_booking_race_with_lock_one_winner_clear_refusals(race):
+    from matching.models import Attendance, Meeting
+
+    with live_server(disable_locks=False) as url:
+        results = fire(url, race["posts"], race["slots"][0].pk)
+
+    counts = outcome(results)
+    assert counts["won"] == 1, counts
+    assert set(counts) <= {"won", "taken", "busy"}, counts  # the re-count refused, no constraint
+    assert (Meeting.objects.count(), Attendance.objects.count()) == (1, 2)
+    refused = next(body for status, body in results if status == 409)
+    assert "Toutes les tables sont prises" in refused or "réessayez" in refused
+
+
+def test_booking_race_without_lock_constraint_refuses(race):
+    """Negative control: with the lock switched off, bookings pass the re-count together and only
+    the database constraint stops them."""
+    from matching.models import Attendance, Meeting
+
+    rounds = []
+    posts = race["posts"]
+    with live_server(disable_locks=True) as url:
+        for slot in race["slots"]:
+            results = fire(url, posts, slot.pk)
+            rounds.append(outcome(results))
+            if rounds[-1]["constraint"]:
+                break
+            posts = [
+                post for post, (status, _) in zip(posts, results, strict=True) if status != 302
+            ]
+
+    assert [counts["won"] for counts in rounds] == [1] * len(rounds), rounds
+    assert rounds[-1]["constraint"] >= 1, rounds  # the race is real: the lock is what prevents it
+    assert all(set(counts) <= {"won", "taken", "constraint", "busy"} for counts in rounds), rounds
+    assert (Meeting.objects.count(), Attendance.objects.count()) == (len(rounds), 2 * len(rounds))
+    refused = next(body for status, body in results if 'data-refusal="constraint"' in body)
+    assert "vient d'être pris par quelqu'un d'autre" in html.unescape(refused)

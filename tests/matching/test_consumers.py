@@ -1,0 +1,122 @@
+import contextlib
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.routing import URLRouter
+from channels.testing import WebsocketCommunicator
+from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
+
+from config.routing import websocket_urlpatterns
+from matching.services import schedule as services
+from matching.services.requests import book_meeting
+from tests.matching.schedule_world import eager_tasks, make_world  # noqa: F401
+
+pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
+
+
+@contextlib.asynccontextmanager
+async def connected(path: str, user):
+    communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), path)
+    communicator.scope["user"] = user
+    try:
+        accepted, _ = await communicator.connect()
+        yield communicator, accepted
+    finally:
+        await communicator.disconnect()
+
+
+async def frames_until(communicator, marker: str, limit: int = 20) -> list[str]:
+    frames = []
+    for _ in range(limit):
+        frames.append(await communicator.receive_from(timeout=10))
+        if marker in frames[-1]:
+            return frames
+    raise AssertionError(f"no frame with {marker!r} in {len(frames)} frames")
+
+
+@pytest.fixture
+def world(event, organiser):
+    world = make_world(event)
+    world.organiser = organiser
+    return world
+
+
+@pytest.mark.parametrize("who", ["anonymous", "participant", "other_organiser"])
+async def test_console_consumer_refuses_non_organisers(world, who, other_organiser):
+    user = {
+        "anonymous": AnonymousUser(),
+        "participant": world.buyers[0].user,
+        "other_organiser": other_organiser,
+    }[who]
+
+    async with connected(f"/ws/e/{world.event.slug}/console/schedule/", user) as (_, accepted):
+        assert accepted is False
+
+
+async def test_console_consumer_unknown_event_refused(world):
+    async with connected("/ws/e/no-such-event/console/schedule/", world.organiser) as (_, accepted):
+        assert accepted is False
+
+
+async def test_console_consumer_streams_run_progress(world):
+    path = f"/ws/e/{world.event.slug}/console/schedule/"
+    async with connected(path, world.organiser) as (communicator, accepted):
+        first = await communicator.receive_from(timeout=10)
+
+        await sync_to_async(services.start_run)(event=world.event, by=world.organiser)
+        frames = await frames_until(communicator, "badge-ok")
+
+    assert accepted is True
+    assert 'id="schedule-run"' in first and 'id="schedule-draft"' in first
+    assert any("<progress" in frame for frame in frames)
+    assert 'id="schedule-draft"' in frames[-1]
+
+
+async def test_agenda_consumer_refuses_people_not_registered(world, other_organiser):
+    async with connected(f"/ws/e/{world.event.slug}/agenda/", other_organiser) as (_, accepted):
+        assert accepted is False
+
+
+async def test_agenda_consumer_updates_on_publication(world):
+    def publish():
+        with transaction.atomic():
+            book_meeting(
+                request=world.requests[0],
+                slot=world.slots[0],
+                table=world.tables[0],
+                by=world.organiser,
+            )
+            services.publish_schedule(event=world.event, by=world.organiser)
+
+    person = world.buyers[0].user
+    async with connected(f"/ws/e/{world.event.slug}/agenda/", person) as (communicator, accepted):
+        first = await communicator.receive_from(timeout=10)
+        await sync_to_async(publish)()
+        update = await communicator.receive_from(timeout=10)
+
+    assert accepted is True
+    assert 'id="agenda-meetings"' in first and 'role="status"' not in first
+    assert 'role="status"' in update and str(world.ess[0].organisation) in update
+
+
+async def test_agenda_consumer_of_unchanged_person_gets_nothing(world):
+    def publish():
+        book_meeting(
+            request=world.requests[0],
+            slot=world.slots[0],
+            table=world.tables[0],
+            by=world.organiser,
+        )
+        services.publish_schedule(event=world.event, by=world.organiser)
+
+    bystander = world.buyers[1].user
+    async with connected(f"/ws/e/{world.event.slug}/agenda/", bystander) as (
+        communicator,
+        accepted,
+    ):
+        await communicator.receive_from(timeout=10)
+        await sync_to_async(publish)()
+        nothing = await communicator.receive_nothing(timeout=0.5)
+
+    assert (accepted, nothing) == (True, True)

@@ -1,0 +1,251 @@
+"""Named reads for workshops: the event's workshops with their seats, a participant's wishes and
+seats, registrants, proposals and the time a participant spends in workshops."""
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+
+from events.enums import RegistrationStatus
+from events.models import Event, Registration
+
+from .enums import PlanKind
+from .models import Seat, WaitlistEntry, WishList, Workshop, WorkshopPlan, WorkshopWish
+
+
+def busy_ranges(registration_ids) -> dict[int, list[tuple[dt.datetime, dt.datetime]]]:
+    """The time ranges each participant spends in workshops where they hold a seat, by start.
+
+    Meant for meeting availability: a seat in a workshop makes its holder unavailable then.
+    Participants without a seat are absent from the result."""
+    ranges: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
+    seats = (
+        Seat.objects.filter(registration_id__in=list(registration_ids))
+        .order_by("workshop__session__starts_at")
+        .values_list(
+            "registration_id", "workshop__session__starts_at", "workshop__session__ends_at"
+        )
+    )
+    for registration_id, starts_at, ends_at in seats:
+        ranges[registration_id].append((starts_at, ends_at))
+    return dict(ranges)
+
+
+def event_workshops(event: Event):
+    """The event's workshops in programme order, with seats taken and people waiting."""
+    return (
+        Workshop.objects.filter(session__event=event)
+        .select_related("session__room", "theme")
+        .annotate(
+            seats_taken=Count("seats", distinct=True),
+            waiting=Count("waitlist", distinct=True),
+            first_wishes=Count("wishes", filter=Q(wishes__rank=1), distinct=True),
+            all_wishes=Count("wishes", distinct=True),
+        )
+        .order_by("session__starts_at", "session__title")
+    )
+
+
+@dataclass
+class MyWorkshops:
+    """A participant's side of the workshops page."""
+
+    registration: Registration | None
+    wants: int = 1
+    ranked: list[int] = field(default_factory=list)  # workshop ids, best first
+    seats: set[int] = field(default_factory=set)
+    waiting: dict[int, int] = field(default_factory=dict)  # workshop id -> position (1-based)
+
+
+def my_workshops(event: Event, user) -> MyWorkshops:
+    if not user.is_authenticated:
+        return MyWorkshops(registration=None)
+    registration = event.registrations.filter(
+        user=user, status=RegistrationStatus.VALIDATED
+    ).first()
+    if registration is None:
+        return MyWorkshops(registration=None)
+    wishlist = WishList.objects.filter(registration=registration).first()
+    mine = MyWorkshops(
+        registration=registration,
+        wants=wishlist.wants if wishlist else 1,
+        ranked=list(
+            WorkshopWish.objects.filter(registration=registration)
+            .order_by("rank")
+            .values_list("workshop_id", flat=True)
+        ),
+        seats=set(
+            Seat.objects.filter(registration=registration).values_list("workshop_id", flat=True)
+        ),
+    )
+    for entry in WaitlistEntry.objects.filter(registration=registration):
+        mine.waiting[entry.workshop_id] = (
+            WaitlistEntry.objects.filter(workshop_id=entry.workshop_id)
+            .filter(
+                Q(created_at__lt=entry.created_at) | Q(created_at=entry.created_at, pk__lt=entry.pk)
+            )
+            .count()
+            + 1
+        )
+    return mine
+
+
+def facilitated_ids(event: Event, user) -> set[int]:
+    """The workshops of the event the user facilitates."""
+    if not user.is_authenticated:
+        return set()
+    return set(
+        Workshop.objects.filter(session__event=event, facilitators=user).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def registrants(workshop: Workshop) -> tuple[list[Seat], list[WaitlistEntry]]:
+    """Who holds a seat, and who waits (in order), with their organisation."""
+    seats = list(
+        workshop.seats.select_related("registration__user", "registration__organisation").order_by(
+            "registration__organisation__name", "registration__user__last_name", "pk"
+        )
+    )
+    waiting = list(
+        workshop.waitlist.select_related("registration__user", "registration__organisation")
+    )
+    return seats, waiting
+
+
+def latest_proposal(event: Event) -> WorkshopPlan | None:
+    """The newest proposal not yet applied, if it is newer than every applied one."""
+    latest = event.workshop_plans.order_by("-created_at", "-pk").first()
+    return latest if latest is not None and latest.applied_at is None else None
+
+
+def seats_assigned(event: Event) -> bool:
+    return event.workshop_plans.filter(kind=PlanKind.SEATS, applied_at__isnull=False).exists()
+
+
+def wish_summary(event: Event) -> dict:
+    """How many validated participants ranked workshops, and how many want two."""
+    lists = WishList.objects.filter(
+        registration__event=event,
+        registration__status=RegistrationStatus.VALIDATED,
+        registration__workshop_wishes__isnull=False,
+    ).distinct()
+    return {"people": lists.count(), "want_two": lists.filter(wants__gte=2).count()}
+
+
+@dataclass
+class ProposalView:
+    """A proposal read for the organiser: per workshop, per person and overall figures."""
+
+    proposal: WorkshopPlan
+    workshops: list[dict]
+    people: list[dict]
+    stats: dict
+
+
+def describe_proposal(proposal: WorkshopPlan) -> ProposalView:
+    refs, plan, problem = proposal.refs, proposal.plan, proposal.problem
+    workshop_ids = dict(refs["workshops"])
+    by_pk = {
+        w.pk: w
+        for w in Workshop.objects.filter(pk__in=workshop_ids.values()).select_related(
+            "session__room"
+        )
+    }
+    capacity = {w["id"]: w["capacity"] for w in problem["workshops"]}
+    room_capacity = {r["id"]: r["capacity"] for r in problem["rooms"]}
+    seated = Counter(seat["workshop"] for seat in plan["seats"])
+    placements = {p["workshop"]: p for p in plan["placements"]}
+    rooms = {room.pk: room for room in proposal.event.rooms.all()}
+    blocks = {
+        block_id: tuple(dt.datetime.fromisoformat(t) for t in times)
+        for block_id, times in refs["blocks"].items()
+    }
+    workshops = []
+    for engine_id, pk in workshop_ids.items():
+        placement = placements.get(engine_id)
+        room = None
+        if placement is not None and placement["room"] in refs.get("rooms", {}):
+            room = rooms.get(refs["rooms"][placement["room"]])
+        cap = capacity[engine_id]
+        if placement is not None:
+            cap = min(cap, room_capacity[placement["room"]])
+        workshops.append(
+            {
+                "workshop": by_pk[pk],
+                "seats": seated[engine_id],
+                "capacity": cap,
+                "room": room,
+                "block": blocks.get(placement["block"]) if placement else None,
+                "unplaced": placement is None,
+                "wished": sum(1 for p in problem["people"] if engine_id in p["wishes"]),
+            }
+        )
+    workshops.sort(key=lambda row: (row["workshop"].session.starts_at, row["workshop"].pk))
+
+    got: dict[str, list[str]] = defaultdict(list)
+    for seat in plan["seats"]:
+        got[seat["person"]].append(seat["workshop"])
+    registrations = {
+        r.pk: r
+        for r in Registration.objects.filter(pk__in=list(refs["people"].values())).select_related(
+            "user", "organisation"
+        )
+    }
+    people = []
+    for person in problem["people"]:
+        ranks = sorted(person["wishes"].index(w) + 1 for w in got.get(person["id"], []))
+        people.append(
+            {
+                "registration": registrations.get(refs["people"][person["id"]]),
+                "ranks": ranks,
+                "wants": person.get("wants", 1),
+                "workshops": [
+                    by_pk[workshop_ids[w]] for w in got.get(person["id"], []) if w in workshop_ids
+                ],
+            }
+        )
+    # People left without a seat first: they are the ones an organiser looks for.
+    people.sort(
+        key=lambda row: (
+            bool(row["ranks"]),
+            row["ranks"],
+            row["registration"].user.get_full_name() if row["registration"] else "",
+        )
+    )
+    total = len(problem["people"])
+    served = sum(1 for row in people if row["ranks"])
+    first = sum(1 for row in people if 1 in row["ranks"])
+    best = Counter(row["ranks"][0] if row["ranks"] else 0 for row in people)
+    stats = {
+        "by_rank": sorted(best.items(), key=lambda item: item[0] or len(problem["workshops"]) + 1),
+        "people": total,
+        "served": served,
+        "first": first,
+        "served_pct": round(100 * served / total) if total else 0,
+        "first_pct": round(100 * first / total) if total else 0,
+        "seats": len(plan["seats"]),
+        "co_wish_pairs": plan.get("stats", {}).get("co_wish_pairs", 0),
+        "co_wish_pairs_apart": plan.get("stats", {}).get("co_wish_pairs_apart", 0),
+        "unplaced": [by_pk[workshop_ids[w]] for w in plan.get("unplaced", [])],
+    }
+    return ProposalView(proposal=proposal, workshops=workshops, people=people, stats=stats)
+
+
+def dashboard_context(user) -> dict:
+    """The events where the user is a validated participant and that have workshops."""
+    if not user.is_authenticated:
+        return {}
+    events = (
+        Event.objects.filter(
+            registrations__user=user,
+            registrations__status=RegistrationStatus.VALIDATED,
+            sessions__workshop__isnull=False,
+        )
+        .distinct()
+        .order_by("-start_date")
+    )
+    facilitated = Workshop.objects.filter(facilitators=user).select_related("session__event")
+    return {"workshop_events": list(events), "facilitated_workshops": list(facilitated)}

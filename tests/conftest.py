@@ -3,6 +3,20 @@
 import pytest
 
 
+def pytest_collection_modifyitems(items):
+    """Transactional tests empty every table when they end, including the rows our data migrations
+    seed (themes, territories). Serialized rollback puts them back; mixing transactional tests with
+    and without it makes the next one fail on duplicate content types. So all of them use it."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if (
+            marker
+            and marker.kwargs.get("transaction")
+            and not marker.kwargs.get("serialized_rollback")
+        ):
+            item.add_marker(pytest.mark.django_db(**{**marker.kwargs, "serialized_rollback": True}))
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -33,7 +47,9 @@ def _registered_member(event, organisation, role: str, registration_role: str):
     from tests.factories import MembershipFactory, RegistrationFactory
 
     membership = MembershipFactory(organisation=organisation, role=role)
-    RegistrationFactory(event=event, user=membership.user, organisation=organisation, role=registration_role)
+    RegistrationFactory(
+        event=event, user=membership.user, organisation=organisation, role=registration_role
+    )
     return membership.user
 
 

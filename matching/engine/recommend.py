@@ -311,12 +311,17 @@ def _stemmer() -> Any:
     return snowballstemmer.stemmer("french")
 
 
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """The Snowball French stem of a folded word (cached: a corpus repeats its words)."""
+    return _stemmer().stemWord(word)
+
+
 def words(text: str) -> list[tuple[str, str]]:
     """(stem, folded word) for each meaningful word of a French text."""
     folded = _TOKEN.findall(fold(text))
     kept = [w for w in folded if len(w) > 1 and w not in FRENCH_STOP_WORDS and not w.isdigit()]
-    stems = _stemmer().stemWords(kept)
-    return list(zip(stems, kept, strict=True))
+    return [(stem(w), w) for w in kept]
 
 
 # -- territory -----------------------------------------------------------------------------------
@@ -392,12 +397,15 @@ def _territory_terms(codes: Iterable[str]) -> tuple[list[str], list[str], list[s
 
 
 def _sides(
-    pitches: Sequence[Pitch], structures: Sequence[Structure]
+    pitches: Sequence[Pitch],
+    structures: Sequence[Structure],
+    text_words: list[list[tuple[str, str]]],
 ) -> tuple[_Side, _Side, dict[str, int]]:
+    """Sparse rows for pitches then structures; `text_words` holds `words()` of each, in order."""
     everyone: list[Pitch | Structure] = [*pitches, *structures]
     theme_vocabulary, word_vocabulary, area_vocabulary = _Vocabulary(), _Vocabulary(), _Vocabulary()
     themes = theme_vocabulary.parts([[fold(t) for t in x.themes] for x in everyone])
-    stems = [[stem for stem, _ in words(x.text)] for x in everyone]
+    stems = [[s for s, _ in item] for item in text_words]
     text = word_vocabulary.parts(stems, values="log")
     territory = [_territory_terms(x.territory) for x in everyone]
     parts = [area_vocabulary.parts([t[k] for t in territory]) for k in range(3)]
@@ -480,15 +488,19 @@ def _is_reserved(pitch: Pitch, reserved: Collection[str]) -> bool:
     return pitch.route is not None and pitch.route in reserved
 
 
-def _common_words(pitch: Pitch, structure: Structure, idf_rank: dict[str, int]) -> list[str]:
-    pitch_words = words(pitch.text)
-    shared = {stem for stem, _ in pitch_words} & {stem for stem, _ in words(structure.text)}
+def _common_words(
+    pitch_words: list[tuple[str, str]],
+    structure_words: list[tuple[str, str]],
+    idf_rank: dict[str, int],
+) -> list[str]:
+    """The rarest shared words, as the pitch writes them (folded)."""
+    shared = {s for s, _ in pitch_words} & {s for s, _ in structure_words}
     surface: dict[str, Counter[str]] = defaultdict(Counter)
-    for stem, word in pitch_words:
-        if stem in shared:
-            surface[stem][word] += 1
-    ordered = sorted(shared, key=lambda stem: (idf_rank.get(stem, 0), stem))
-    return [surface[stem].most_common(1)[0][0] for stem in ordered[:COMMON_WORDS_SHOWN]]
+    for s, word in pitch_words:
+        if s in shared:
+            surface[s][word] += 1
+    ordered = sorted(shared, key=lambda s: (idf_rank.get(s, 0), s))
+    return [surface[s].most_common(1)[0][0] for s in ordered[:COMMON_WORDS_SHOWN]]
 
 
 def reasons(
@@ -498,6 +510,17 @@ def reasons(
     idf_rank: dict[str, int] | None = None,
 ) -> tuple[str, ...]:
     """Short French explanations of why a pitch and a structure fit (or do not)."""
+    return _explain(pitch, structure, words(pitch.text), words(structure.text), reserved, idf_rank)
+
+
+def _explain(
+    pitch: Pitch,
+    structure: Structure,
+    pitch_words: list[tuple[str, str]],
+    structure_words: list[tuple[str, str]],
+    reserved: Collection[str],
+    idf_rank: dict[str, int] | None,
+) -> tuple[str, ...]:
     if _is_reserved(pitch, reserved) and pitch.route not in structure.eligible_routes:
         return ("non éligible au marché réservé",)
     out = []
@@ -513,7 +536,7 @@ def reasons(
         out.append("intervient dans le même département")
     if _is_reserved(pitch, reserved):
         out.append("éligible au marché réservé")
-    common = _common_words(pitch, structure, idf_rank or {})
+    common = _common_words(pitch_words, structure_words, idf_rank or {})
     if common:
         out.append(f"mots communs : {', '.join(common)}")
     return tuple(out)
@@ -523,7 +546,7 @@ def score_pair(
     pitch: Pitch, structure: Structure, reserved: Collection[str] = DEFAULT_RESERVED_ROUTES
 ) -> Match:
     """One pair's score and reasons (the same numbers as `recommend`, for a single pair)."""
-    side_p, side_s, _ = _sides([pitch], [structure])
+    side_p, side_s, _ = _sides([pitch], [structure], [words(pitch.text), words(structure.text)])
     eligibility = _Eligibility([pitch], [structure], reserved)
     score = float(_chunk_scores(side_p, side_s, slice(0, 1), eligibility)[0, 0])
     return Match(
@@ -548,8 +571,10 @@ def recommend(
     )
     if not pitches or not structures or top <= 0:
         return result
-    pitch_side, structure_side, vocabulary = _sides(pitches, structures)
+    text_words = [words(x.text) for x in [*pitches, *structures]]
+    pitch_side, structure_side, vocabulary = _sides(pitches, structures, text_words)
     idf_rank = _idf_rank(pitch_side, structure_side, vocabulary)
+    explain = _Explainer(pitches, structures, text_words, reserved_routes, idf_rank)
     eligibility = _Eligibility(pitches, structures, reserved_routes)
     best_pitches: list[list[tuple[float, int]]] = [[] for _ in structures]
     for begin in range(0, len(pitches), CHUNK):
@@ -557,15 +582,11 @@ def recommend(
         scores = _chunk_scores(pitch_side, structure_side, rows, eligibility)
         for offset, row in enumerate(scores):
             i = begin + offset
-            result.for_pitch[pitches[i].id] = [
-                _match(pitches[i], structures[j], row[j], reserved_routes, idf_rank)
-                for j in _top(row, top)
-            ]
+            result.for_pitch[pitches[i].id] = [explain.match(i, j, row[j]) for j in _top(row, top)]
         _merge_columns(best_pitches, scores, begin, top)
     for j, ranked in enumerate(best_pitches):
         result.for_structure[structures[j].id] = [
-            _match(pitches[i], structures[j], -negative, reserved_routes, idf_rank)
-            for negative, i in sorted(ranked)
+            explain.match(i, j, -negative) for negative, i in sorted(ranked)
         ]
     return result
 
@@ -591,19 +612,34 @@ def _idf_rank(side_p: _Side, side_s: _Side, vocabulary: dict[str, int]) -> dict[
     return {stem: int(frequency[column]) for stem, column in vocabulary.items()}
 
 
-def _match(
-    pitch: Pitch,
-    structure: Structure,
-    score: float,
-    reserved: Collection[str],
-    idf_rank: dict[str, int],
-) -> Match:
-    return Match(
-        pitch.id,
-        structure.id,
-        round(float(score), 4),
-        reasons(pitch, structure, reserved, idf_rank),
-    )
+class _Explainer:
+    """Builds matches with reasons, each pair explained once and each text read once."""
+
+    def __init__(
+        self,
+        pitches: Sequence[Pitch],
+        structures: Sequence[Structure],
+        text_words: list[list[tuple[str, str]]],
+        reserved: Collection[str],
+        idf_rank: dict[str, int],
+    ) -> None:
+        self.pitches, self.structures = pitches, structures
+        self.text_words = text_words
+        self.reserved, self.idf_rank = reserved, idf_rank
+        self.cache: dict[tuple[int, int], tuple[str, ...]] = {}
+
+    def match(self, i: int, j: int, score: float) -> Match:
+        if (i, j) not in self.cache:
+            self.cache[i, j] = _explain(
+                self.pitches[i],
+                self.structures[j],
+                self.text_words[i],
+                self.text_words[len(self.pitches) + j],
+                self.reserved,
+                self.idf_rank,
+            )
+        pitch, structure = self.pitches[i], self.structures[j]
+        return Match(pitch.id, structure.id, round(float(score), 4), self.cache[i, j])
 
 
 # -- JSON ----------------------------------------------------------------------------------------

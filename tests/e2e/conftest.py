@@ -146,8 +146,32 @@ def _wait_until_up(server: subprocess.Popen, url: str, timeout: float = 30) -> N
     raise RuntimeError(f"daphne not answering {url} after {timeout} s")
 
 
+@pytest.fixture(scope="package")
+def _serialized_contents(django_db_setup, django_db_blocker) -> dict:
+    """What the migrations loaded (themes, territories), as serialized for rollback, read BEFORE
+    Playwright starts its event loop: inside that loop Django hands out other connection objects
+    (its connections are context-local), which do not carry these contents."""
+    from django.db import connections
+
+    return {
+        alias: getattr(connections[alias], "_test_serialized_contents", None)
+        for alias in connections
+    }
+
+
 @pytest.fixture
-def live_url(_live_server, transactional_db, django_db_serialized_rollback) -> str:
+def _restore_serialized_contents(_serialized_contents) -> None:
+    from django.db import connections
+
+    for alias, contents in _serialized_contents.items():
+        if contents is not None:
+            connections[alias]._test_serialized_contents = contents
+
+
+@pytest.fixture
+def live_url(
+    _live_server, _restore_serialized_contents, transactional_db, django_db_serialized_rollback
+) -> str:
     return _live_server
 
 
@@ -155,7 +179,7 @@ def live_url(_live_server, transactional_db, django_db_serialized_rollback) -> s
 
 
 @pytest.fixture(scope="package")
-def _playwright() -> Iterator:
+def _playwright(_serialized_contents) -> Iterator:
     from playwright.sync_api import sync_playwright
 
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")

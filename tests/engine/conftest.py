@@ -73,9 +73,3 @@ def small_doc() -> dict[str, Any]:
             ("ville", "esat", 4),
         ],
     )
-
-
-@pytest.fixture(autouse=True)
-def _media_root() -> None:
-    """The engine touches no files and no Django settings: this overrides the project-wide
-    fixture of the same name, so that these tests run with `-p no:django`."""

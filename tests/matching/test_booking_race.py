@@ -25,6 +25,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections import Counter
 from urllib.parse import urlsplit
 
@@ -83,6 +84,10 @@ def live_server(*, disable_locks: bool):
         url = f"http://127.0.0.1:{port}"
         try:
             _wait_until_up(server, f"{url}/healthz")
+            time.sleep(0.5)
+            # Another process may have taken the port between _free_port and the bind: then ours
+            # exits and someone else answered /healthz.
+            assert server.poll() is None, f"daphne exited; see {ARTIFACTS / log_name}"
             yield url
         finally:
             os.killpg(server.pid, signal.SIGTERM)
@@ -247,6 +252,11 @@ def outcome(results) -> Counter:
     return counts
 
 
+def unexpected(results) -> list[str]:
+    """What went wrong, for the assertion messages: statuses other than 302/409, shortened."""
+    return [f"{status}: {body[:300]}" for status, body in results if status not in (302, 409)][:5]
+
+
 def test_booking_race_with_lock_one_winner_clear_refusals(race):
     from matching.models import Attendance, Meeting
 
@@ -254,8 +264,11 @@ def test_booking_race_with_lock_one_winner_clear_refusals(race):
         results = fire(url, race["posts"], race["slots"][0].pk)
 
     counts = outcome(results)
-    assert counts["won"] == 1, counts
-    assert set(counts) <= {"won", "taken", "busy"}, counts  # the re-count refused, no constraint
+    assert counts["won"] == 1, (counts, unexpected(results))
+    assert set(counts) <= {"won", "taken", "busy"}, (
+        counts,
+        unexpected(results),
+    )  # the re-count refused, no constraint
     assert (Meeting.objects.count(), Attendance.objects.count()) == (1, 2)
     refused = next(body for status, body in results if status == 409)
     assert "Toutes les tables sont prises" in refused or "réessayez" in refused

@@ -231,7 +231,7 @@ class Membership(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} – {self.organisation} ({self.get_role_display()})"  # noqa: RUF001
+        return f"{self.user} – {self.organisation} ({self.get_role_display()})"
 
 
 class Invitation(models.Model):

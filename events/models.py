@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
@@ -141,7 +142,8 @@ class Slot(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.starts_at:%H:%M}\u2013{self.ends_at:%H:%M}"
+        zone = self.session.event.tzinfo
+        return f"{localtime(self.starts_at, zone):%H:%M}–{localtime(self.ends_at, zone):%H:%M}"
 
 
 class Table(models.Model):
@@ -236,4 +238,6 @@ class Unavailability(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.registration}: {self.starts_at:%H:%M}\u2013{self.ends_at:%H:%M}"
+        zone = self.registration.event.tzinfo
+        start, end = localtime(self.starts_at, zone), localtime(self.ends_at, zone)
+        return f"{self.registration}: {start:%H:%M}–{end:%H:%M}"

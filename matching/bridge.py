@@ -364,7 +364,7 @@ def slot_label(slot: Slot | None, event, *, with_end: bool = False) -> str:
     start = timezone.localtime(slot.starts_at, event.tzinfo).strftime("%H:%M")
     if not with_end:
         return start
-    return f"{start}\u2013{timezone.localtime(slot.ends_at, event.tzinfo):%H:%M}"
+    return f"{start}–{timezone.localtime(slot.ends_at, event.tzinfo):%H:%M}"
 
 
 # --- Versions and what changed between them ------------------------------------------------------

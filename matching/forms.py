@@ -94,7 +94,7 @@ class SlotChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, slot):
         start = time_format(localtime(slot.starts_at, self.time_zone), "H:i")
         end = time_format(localtime(slot.ends_at, self.time_zone), "H:i")
-        return f"{start}\u2013{end}"
+        return f"{start}–{end}"
 
 
 class SlotForm(forms.Form):

@@ -36,11 +36,19 @@ class Case:
 
 def expect(anonymous, buyer, ess_member, ess_admin, organiser, other_organiser) -> dict[str, int]:
     """Positional shorthand in the order of ROLES."""
-    return dict(zip(ROLES, (anonymous, buyer, ess_member, ess_admin, organiser, other_organiser), strict=True))
+    return dict(
+        zip(
+            ROLES,
+            (anonymous, buyer, ess_member, ess_admin, organiser, other_organiser),
+            strict=True,
+        )
+    )
 
 
 def matrix_test(cases: list[Case]):
-    params = [pytest.param(case, role, id=f"{case.name}-{role}") for case in cases for role in ROLES]
+    params = [
+        pytest.param(case, role, id=f"{case.name}-{role}") for case in cases for role in ROLES
+    ]
 
     @pytest.mark.parametrize(("case", "role"), params)
     def test_access(client, world, case: Case, role: str):

@@ -44,7 +44,9 @@ class UserFactory(DjangoModelFactory):
             self.save()
             from allauth.account.models import EmailAddress
 
-            EmailAddress.objects.get_or_create(user=self, email=self.email, verified=True, primary=True)
+            EmailAddress.objects.get_or_create(
+                user=self, email=self.email, verified=True, primary=True
+            )
 
 
 class OrganisationFactory(DjangoModelFactory):

@@ -59,19 +59,44 @@ def postgres(workdir: Path) -> Iterator[str]:
         shutil.chown(data, "postgres")
     port = free_port()
     subprocess.run(
-        as_postgres_user([str(bindir / "initdb"), "-D", str(data), "-U", "osez", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]),
+        as_postgres_user(
+            [
+                str(bindir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "osez",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ]
+        ),
         check=True,
         stdout=subprocess.DEVNULL,
     )
     options = f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
     subprocess.run(
-        as_postgres_user([str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(workdir / "pg.log"), "-w", "start"]),
+        as_postgres_user(
+            [
+                str(bindir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-o",
+                options,
+                "-l",
+                str(workdir / "pg.log"),
+                "-w",
+                "start",
+            ]
+        ),
         check=True,
         stdout=subprocess.DEVNULL,
     )
     try:
         subprocess.run(
-            [str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "osez", "osez"], check=True
+            [str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "osez", "osez"],
+            check=True,
         )
         yield f"postgres://osez@127.0.0.1:{port}/osez"
     finally:
@@ -86,7 +111,19 @@ def postgres(workdir: Path) -> Iterator[str]:
 def redis(workdir: Path) -> Iterator[str]:
     port = free_port()
     process = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(workdir)],
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(workdir),
+        ],
         stdout=subprocess.DEVNULL,
     )
     try:
@@ -106,7 +143,12 @@ def main(argv: list[str]) -> int:
     os.chmod(workdir, 0o755)
     try:
         with postgres(workdir) as database_url, redis(workdir) as redis_url:
-            env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "TESTING": "1"}
+            env = {
+                **os.environ,
+                "DATABASE_URL": database_url,
+                "REDIS_URL": redis_url,
+                "TESTING": "1",
+            }
             print(f"stack: PostgreSQL at {database_url}, Redis at {redis_url}", flush=True)
             child = subprocess.Popen(argv, env=env)
             try:

@@ -18,5 +18,3 @@ def world(world):
     world.ess_member_membership = world.ess_org.memberships.get(user=world.users["ess_member"])
     world.hidden_org = OrganisationFactory(listed_in_directory=False)
     return world
-
-

@@ -176,7 +176,7 @@ def test_create_organisation_with_unknown_territory_saves_nothing(client, db):
 
     assert response.status_code == 200
     assert _errors(response, "territories") == [
-        "Sélectionnez un choix valide. 99999 n’en fait pas partie."  # noqa: RUF001
+        "Sélectionnez un choix valide. 99999 n’en fait pas partie."
     ]
     assert Organisation.objects.count() == 0
 

@@ -35,20 +35,27 @@ from .models import Event, Registration, Room, Session, Table
 REGISTRATIONS_PER_PAGE = 50
 
 
-def _visible_event_or_404(request: HttpRequest, slug: str) -> Event:
-    """Drafts are private to their organisers and staff: others get a 404."""
+def event_or_404(request: HttpRequest, slug: str, perm: str = "events.view_event") -> Event:
+    """The event, when the user holds `perm` on it; a 404 otherwise, so drafts stay private.
+    Every app's views find their event through here."""
     event = get_object_or_404(Event, slug=slug)
-    if not request.user.has_perm("events.view_event", event):
+    if not request.user.has_perm(perm, event):
         raise Http404
+    return event
+
+
+def event_for(request: HttpRequest, slug: str, perm: str) -> Event:
+    """The event for a user holding `perm` on it: 404 if they may not even see the event, 403
+    if they may see it but not do this."""
+    event = event_or_404(request, slug)
+    if not request.user.has_perm(perm, event):
+        raise PermissionDenied
     return event
 
 
 def _managed_event(request: HttpRequest, slug: str) -> Event:
     """The event, for its organisers and staff; 403 for others who can see it, 404 otherwise."""
-    event = _visible_event_or_404(request, slug)
-    if not request.user.has_perm("events.manage_event", event):
-        raise PermissionDenied
-    return event
+    return event_for(request, slug, "events.manage_event")
 
 
 def _apply_errors(form, error: ValidationError) -> None:
@@ -64,7 +71,7 @@ def _apply_errors(form, error: ValidationError) -> None:
 
 
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _visible_event_or_404(request, slug)
+    event = event_or_404(request, slug)
     registration = None
     if request.user.is_authenticated:
         registration = event.registrations.filter(user=request.user).first()
@@ -99,7 +106,7 @@ def create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def register(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _visible_event_or_404(request, slug)
+    event = event_or_404(request, slug)
     if not request.user.has_perm("events.register", event):
         raise PermissionDenied(_("Registration is not open for this event."))
     registration = (
@@ -139,7 +146,7 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def cancel_registration(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _visible_event_or_404(request, slug)
+    event = event_or_404(request, slug)
     if not request.user.has_perm("events.register", event):
         raise PermissionDenied(_("Registration is not open for this event."))
     registration = get_object_or_404(

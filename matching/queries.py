@@ -10,6 +10,7 @@ from events.models import Registration, Slot, Table, Unavailability
 
 from .enums import ACTIVE_REQUEST_STATUSES, WEIGHT_MUTUAL, RequestStatus
 from .models import Attendance, MeetingRequest
+from .recommendations import dashboard_recommendations
 
 # --- meeting requests and self-service booking -------------------------------------------------
 
@@ -176,8 +177,9 @@ def meeting_slots(event):
 
 
 def dashboard_context(user) -> dict:
-    """'My space': for each event in its requests phase or later where the user takes part,
-    how many requests wait for their answer and how many meetings are accepted."""
+    """'My space': for each event in its requests phase or later where the user takes part, how
+    many requests wait for their answer; and the best pitches for the user's ESS structures."""
+
     registrations = (
         Registration.objects.filter(
             user=user,
@@ -196,4 +198,7 @@ def dashboard_context(user) -> dict:
         )
         .order_by("event__start_date")
     )
-    return {"meeting_registrations": list(registrations)}
+    return {
+        "meeting_registrations": list(registrations),
+        "recommendations": dashboard_recommendations(user),
+    }

@@ -18,7 +18,7 @@ from accounts.enums import OrganisationKind
 from accounts.models import Organisation
 from accounts.rules import visible_contact_ids
 from events.enums import RegistrationStatus
-from events.models import Event
+from events.views import event_or_404
 
 from . import queries, services
 from .enums import INTEREST_ACTIVE, RESERVED_ROUTES
@@ -41,13 +41,6 @@ from .models import Attachment, Interest, Pitch, Question
 from .rules import ROUTE_ELIGIBILITY_TEXT, eligibility
 
 PAGE_SIZE = 12
-
-
-def _event_or_404(request: HttpRequest, slug: str) -> Event:
-    event = get_object_or_404(Event, slug=slug)
-    if not request.user.has_perm("events.view_event", event):
-        raise Http404
-    return event
 
 
 def _pitch_or_404(request: HttpRequest, pk: int) -> Pitch:
@@ -76,7 +69,7 @@ def _form_error(form, error: ValidationError) -> None:
 
 def catalogue(request: HttpRequest, slug: str) -> HttpResponse:
     """The public catalogue of an event's published pitches, filtered live with htmx."""
-    event = _event_or_404(request, slug)
+    event = event_or_404(request, slug)
     organisations = queries.user_ess_organisations(request.user)
     pitch_filter = PitchFilter(
         request.GET or None,
@@ -103,7 +96,7 @@ def catalogue(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def mine(request: HttpRequest, slug: str) -> HttpResponse:
     """The pitches of the buyer organisations the user belongs to."""
-    event = _event_or_404(request, slug)
+    event = event_or_404(request, slug)
     if not request.user.memberships.filter(organisation__kind=OrganisationKind.BUYER).exists():
         raise PermissionDenied
     pitches = queries.buyer_pitches(event, request.user)
@@ -121,7 +114,7 @@ def mine(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def organiser_list(request: HttpRequest, slug: str) -> HttpResponse:
     """Every pitch of the event, drafts included, for its organisers."""
-    event = _event_or_404(request, slug)
+    event = event_or_404(request, slug)
     _require(request, "events.manage_event", event)
     return render(
         request,
@@ -133,7 +126,7 @@ def organiser_list(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def my_interests(request: HttpRequest, slug: str) -> HttpResponse:
     """The interests of the user's structures in this event's pitches, with their status."""
-    event = _event_or_404(request, slug)
+    event = event_or_404(request, slug)
     if not queries.user_ess_organisations(request.user):
         raise PermissionDenied
     return render(
@@ -202,7 +195,7 @@ def _pitch_form_page(request, *, event, pitch, buyers):
 
 @login_required
 def create(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _event_or_404(request, slug)
+    event = event_or_404(request, slug)
     _require(request, "pitches.add_pitch", event)
     buyers = _registered_buyers(request.user, event)
     return _pitch_form_page(request, event=event, pitch=None, buyers=buyers)

@@ -7,12 +7,13 @@ participants' page swaps its `board` partial; without JavaScript every form post
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from events.models import Event
+from events.views import event_or_404
 
 from . import bridge, queries, services
 from .forms import WishesForm
@@ -20,10 +21,7 @@ from .models import WaitlistEntry, Workshop
 
 
 def _event_or_404(request: HttpRequest, slug: str) -> Event:
-    event = get_object_or_404(Event, slug=slug)
-    if not request.user.has_perm("workshops.view_workshops", event):
-        raise Http404
-    return event
+    return event_or_404(request, slug, "workshops.view_workshops")
 
 
 def _workshop_or_404(event: Event, pk: int) -> Workshop:

@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,25 +13,16 @@ from django.views.decorators.http import require_POST
 
 from events.enums import RegistrationStatus
 from events.models import Event, Registration, Slot, Table
+from events.views import event_for, event_or_404
 from matching import bridge
 from matching.enums import RequestStatus
 from matching.models import Meeting, MeetingRequest, ScheduleVersion
 from matching.services import schedule as services
 
 
-def _visible_event(request: HttpRequest, slug: str) -> Event:
-    event = get_object_or_404(Event, slug=slug)
-    if not request.user.has_perm("events.view_event", event):
-        raise Http404
-    return event
-
-
 def _console_event(request: HttpRequest, slug: str) -> Event:
     """The event, for its organisers and staff; 403 for others who can see it, 404 otherwise."""
-    event = _visible_event(request, slug)
-    if not request.user.has_perm("matching.view_schedule", event):
-        raise PermissionDenied
-    return event
+    return event_for(request, slug, "matching.view_schedule")
 
 
 def _back(event: Event):
@@ -291,7 +282,7 @@ def version_unpublish(request: HttpRequest, slug: str, number: int) -> HttpRespo
 @login_required
 def agenda(request: HttpRequest, slug: str) -> HttpResponse:
     """My meetings in the current published version, live."""
-    event = _visible_event(request, slug)
+    event = event_or_404(request, slug)
     registration = Registration.objects.filter(
         event=event, user=request.user, status=RegistrationStatus.VALIDATED
     ).first()

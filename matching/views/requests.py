@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from accounts.models import Organisation
 from events.models import Event
 from events.rules import requests_open
+from events.views import event_or_404
 from pitches.enums import PitchStatus
 from pitches.models import Pitch
 
@@ -33,13 +34,6 @@ from ..services import requests as services
 PARTICIPANTS_PER_PAGE = 30
 # Refusals that mean "someone was faster" rather than bad input: HTTP 409.
 CONFLICTS = {services.TAKEN, services.CONSTRAINT, services.BUSY}
-
-
-def _event_or_404(request: HttpRequest, slug: str) -> Event:
-    event = get_object_or_404(Event, slug=slug)
-    if not request.user.has_perm("events.view_event", event):
-        raise Http404
-    return event
 
 
 def _require(request: HttpRequest, perm: str, obj) -> None:
@@ -95,7 +89,7 @@ def _slot_label(event: Event, meeting: Meeting) -> str:
 def participants(request: HttpRequest, slug: str) -> HttpResponse:
     """The event's validated buyers and structures, to find whom to meet (organisations, roles
     and themes; no contact details)."""
-    event = _event_or_404(request, slug)
+    event = event_or_404(request, slug)
     _require(request, "matching.view_participants", event)
     mine = meeting_registration(request.user, event)
     form = ParticipantFilterForm(request.GET or None)
@@ -168,7 +162,7 @@ def _lists_context(request: HttpRequest, event: Event, mine, **extra) -> dict:
 def my_requests(request: HttpRequest, slug: str) -> HttpResponse:
     """ "My meetings": requests received (to answer), sent (to wait for), accepted (with their slot
     and table, a slot to pick, or the organisers' run to wait for) and closed ones."""
-    event = _event_or_404(request, slug)
+    event = event_or_404(request, slug)
     mine = _my_registration(request, event)
     template = "matching/requests/mine.html"
     if request.htmx and not request.htmx.boosted:
@@ -212,7 +206,7 @@ def _pitch_from_query(request: HttpRequest, event: Event) -> Pitch | None:
 def request_new(request: HttpRequest, slug: str, org_pk: int) -> HttpResponse:
     """Ask someone of an organisation for a meeting, about a pitch (?pitch=) or not; ?to= picks
     the person when several of the organisation take part."""
-    event = _event_or_404(request, slug)
+    event = event_or_404(request, slug)
     mine = _my_registration(request, event)
     organisation = get_object_or_404(Organisation, pk=org_pk)
     recipients = queries.participants(event, exclude=mine).filter(organisation=organisation)
@@ -293,7 +287,7 @@ def request_new(request: HttpRequest, slug: str, org_pk: int) -> HttpResponse:
 @login_required
 def request_accept(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Accept a request; in self-service events, pick one of the free slots at once (or later)."""
-    event = _event_or_404(request, slug)
+    event = event_or_404(request, slug)
     row = _request_or_404(request, event, pk)
     if not request.user.has_perm("matching.answer_request", row):
         return _refused(request, event, _not_now(request, event))
@@ -339,7 +333,7 @@ def _accepted_message(event: Event, row: MeetingRequest) -> str:
 @login_required
 def request_decline(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Decline a request, with an optional reason shown to the person who asked."""
-    event = _event_or_404(request, slug)
+    event = event_or_404(request, slug)
     row = _request_or_404(request, event, pk)
     if not request.user.has_perm("matching.answer_request", row):
         return _refused(request, event, _not_now(request, event))
@@ -370,7 +364,7 @@ def request_decline(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 def request_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Withdraw a pending request one sent, or cancel an accepted meeting (its slot is freed)."""
-    event = _event_or_404(request, slug)
+    event = event_or_404(request, slug)
     row = _request_or_404(request, event, pk)
     if not request.user.has_perm("matching.cancel_request", row):
         return _refused(request, event, _not_now(request, event))
@@ -388,7 +382,7 @@ def request_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def request_book(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Pick a free slot for an accepted request (self-service events). A slot taken meanwhile is a
     clear refusal with HTTP 409 (`data-refusal` tells which check refused), never a 500."""
-    event = _event_or_404(request, slug)
+    event = event_or_404(request, slug)
     row = _request_or_404(request, event, pk)
     if not request.user.has_perm("matching.book_meeting", row):
         return _refused(request, event, _not_now(request, event))
@@ -427,7 +421,7 @@ def request_book(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def settings_view(request: HttpRequest, slug: str) -> HttpResponse:
     """The organisers choose the booking mode and cap outgoing requests per participant."""
-    event = _event_or_404(request, slug)
+    event = event_or_404(request, slug)
     _require(request, "matching.change_settings", event)
     current = services.settings_for(event)
     form = SettingsForm(request.POST or None, instance=current)

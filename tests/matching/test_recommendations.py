@@ -11,6 +11,7 @@ from accounts.models import Territory, Theme
 from events.enums import Phase, RegistrationStatus
 from matching import recommendations
 from matching.engine import recommend as engine
+from matching.recommendations import dashboard_recommendations
 from pitches.enums import InterestStatus, Route
 from pitches.models import Lot
 from tests.factories import (
@@ -466,7 +467,8 @@ def test_dashboard_recommendation_queries_do_not_grow(event, django_assert_num_q
         _pitch(event, territories=[LILLE], title=f"Repas {n}", description="Repas")
 
     with django_assert_num_queries(11):
-        html = render_to_string("matching/recommendations/_dashboard.html", {"user": user})
+        data = {"recommendations": dashboard_recommendations(user)}
+        html = render_to_string("matching/recommendations/_dashboard.html", {"data": data})
 
     assert html.count("reco-score") == count
 

@@ -1955,3 +1955,11 @@ QUESTIONS = {
         ),
     ],
 }
+
+# Messages of the structures' meeting requests (one per request, in turn).
+MEETING_REQUEST_MESSAGES = [
+    "Nous aimerions vous présenter notre offre et comprendre vos volumes.",
+    "Un rendez-vous nous aiderait à préparer une réponse adaptée à vos lots.",
+    "Nous pouvons venir avec un exemple de réalisation pour une collectivité voisine.",
+    "Pouvons-nous échanger sur vos contraintes de calendrier et de livraison ?",
+]

@@ -16,6 +16,7 @@ from accounts.models import Organisation
 from events import demo_data
 from events.enums import Phase, SessionKind
 from events.models import Event
+from matching.models import MeetingRequest
 from pitches.enums import RESERVED_ROUTES, PitchStatus
 from pitches.models import Interest, Question
 from pitches.rules import is_eligible
@@ -135,3 +136,9 @@ def test_load_demo_accounts_have_their_roles(demo):
     assert (organiser.email, organiser.is_staff) == (demo_data.ORGANISER_ACCOUNT["email"], True)
     assert event.pitches.filter(author=buyer.user, status=PitchStatus.PUBLISHED).count() == 2
     assert Interest.objects.filter(organisation=ess.organisation).count() == 2
+
+
+def test_load_demo_has_meeting_requests_to_answer_and_to_schedule(demo):
+    statuses = set(MeetingRequest.objects.values_list("status", flat=True))
+
+    assert statuses == {"accepted", "pending"}

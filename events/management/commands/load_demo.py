@@ -33,8 +33,11 @@ from events import demo_data as data
 from events import services as events_services
 from events.enums import Phase, RegistrationStatus
 from events.models import Event
+from matching.models import MeetingRequest
+from matching.services import requests as matching_services
 from pitches import services as pitches_services
-from pitches.enums import GroupMode
+from pitches.enums import INTEREST_ACTIVE, GroupMode, InterestStatus
+from pitches.models import Interest
 
 
 def demo_siret(key: str) -> str:
@@ -339,6 +342,40 @@ class Loader:
             if answer:
                 pitches_services.answer_question(question=question, actor=author, answer=answer)
 
+    def meeting_requests(self, event: Event) -> None:
+        """Structures that would like a meeting ask the pitch's buyer; the buyer accepts the
+        shortlisted ones and two in three of the others, the rest await an answer."""
+        registrations = {
+            r.user_id: r for r in event.registrations.filter(status=RegistrationStatus.VALIDATED)
+        }
+        interests = (
+            Interest.objects.filter(
+                pitch__event=event, wants_meeting=True, status__in=INTEREST_ACTIVE
+            )
+            .select_related("pitch__author", "author")
+            .order_by("pk")
+        )
+        for n, interest in enumerate(interests):
+            sender = registrations.get(interest.author_id)
+            recipient = registrations.get(interest.pitch.author_id)
+            if sender is None or recipient is None or sender.pk == recipient.pk:
+                continue
+            if MeetingRequest.objects.filter(
+                sender__in=[sender, recipient], recipient__in=[sender, recipient]
+            ).exists():
+                continue
+            request = matching_services.send_request(
+                sender=sender,
+                recipient=recipient,
+                by=interest.author,
+                pitch=interest.pitch,
+                message=data.MEETING_REQUEST_MESSAGES[n % len(data.MEETING_REQUEST_MESSAGES)],
+            )
+            if interest.status == InterestStatus.SHORTLISTED or n % 3:
+                matching_services.answer_request(
+                    request=request, accept=True, by=interest.pitch.author
+                )
+
     # --- everything -----------------------------------------------------------------------
 
     def load(self) -> Event:
@@ -367,7 +404,9 @@ class Loader:
             self.interests(pitch, spec, author)
             self.questions(pitch, spec, author)
         self.pitch(event, data.DRAFT_PITCH, publish=False)
-        return events_services.move_phase(event=event, to_phase=Phase.REQUESTS, by=organiser)
+        event = events_services.move_phase(event=event, to_phase=Phase.REQUESTS, by=organiser)
+        self.meeting_requests(event)
+        return event
 
 
 class Command(BaseCommand):

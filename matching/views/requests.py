@@ -25,6 +25,7 @@ from pitches.enums import PitchStatus
 from pitches.models import Pitch
 
 from .. import queries
+from ..bridge import published_version
 from ..enums import ACTIVE_REQUEST_STATUSES, RequestStatus
 from ..forms import DeclineForm, ParticipantFilterForm, RequestForm, SettingsForm, SlotForm
 from ..models import Meeting, MeetingRequest
@@ -136,6 +137,10 @@ def _lists_context(request: HttpRequest, event: Event, mine, **extra) -> dict:
     data = queries.my_requests(mine, request.user)
     is_open = requests_open(request.user, event)
     self_service = services.is_self_service(event)
+    if not self_service:
+        # The organisers' draft stays theirs until they publish it: the agenda shows that.
+        for row in data.accepted:
+            row.placed = None
     # What each card offers mirrors matching/rules.py (answer_request, cancel_request,
     # book_meeting); the action views check the rules themselves.
     for row in [*data.received, *data.sent, *data.accepted]:
@@ -153,6 +158,7 @@ def _lists_context(request: HttpRequest, event: Event, mine, **extra) -> dict:
         "data": data,
         "requests_open": is_open,
         "self_service": self_service,
+        "schedule_published": not self_service and published_version(event) is not None,
         "decline_form": DeclineForm(),
         **extra,
     }

@@ -30,18 +30,18 @@ def test_generate_slots_dropping_a_booked_slot_refused(block, meeting):
     block.slot_minutes = 30
     block.save()
 
-    with pytest.raises(ValidationError, match="hold meetings"):
+    with pytest.raises(ValidationError, match="contiennent déjà des rendez-vous"):
         event_services.generate_slots(session=block)
     assert (block.slots.count(), Meeting.objects.count()) == (3, 1)
 
 
 def test_delete_table_with_meeting_refused(meeting):
-    with pytest.raises(ValidationError, match="holds meetings"):
+    with pytest.raises(ValidationError, match="Cette table accueille des rendez-vous"):
         event_services.delete_table(table=meeting.table)
     assert Meeting.objects.count() == 1
 
 
 def test_delete_block_with_meeting_refused(block, meeting):
-    with pytest.raises(ValidationError, match="holds meetings"):
+    with pytest.raises(ValidationError, match="Cette plage contient des rendez-vous"):
         event_services.delete_session(session=block)
     assert Meeting.objects.count() == 1

@@ -524,3 +524,17 @@ def test_settings_bad_input_saves_nothing(client, event, organiser):
 
     assert response.status_code == 400
     assert MatchingSettings.objects.get(event=event).booking_mode == "organisers"
+
+
+def test_my_requests_organisers_mode_keeps_the_draft_slot_private(
+    client, requests_phase, slots, tables, buyer, buyer_reg, ess_reg, ess_member
+):
+    request = services.accept_request(
+        request=services.send_request(sender=buyer_reg, recipient=ess_reg, by=buyer), by=ess_member
+    )
+    services.book_meeting(request=request, slot=slots[1], by=buyer)  # the organisers' draft
+    client.force_login(ess_member)
+
+    page = client.get(url("requests", requests_phase)).content.decode()
+
+    assert ("14:20" in page, "table T01" in page) == (False, False)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("directory/", views.directory, name="directory"),
     path("organisations/new/", views.organisation_create, name="organisation_create"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation_detail"),
+    path("organisations/<slug:slug>/logo/", views.organisation_logo, name="organisation_logo"),
     path("organisations/<slug:slug>/edit/", views.organisation_edit, name="organisation_edit"),
     path(
         "organisations/<slug:slug>/verify/", views.organisation_verify, name="organisation_verify"

@@ -29,6 +29,8 @@ CASES = [
         expect(302, 200, 200, 200, 200, 200),
         kwargs=lambda world: {"slug": world.hidden_org.slug},
     ),
+    # Without a logo there is nothing to serve (the logo itself: test_organisation_views.py).
+    Case("accounts:organisation_logo", expect(404, 404, 404, 404, 404, 404), kwargs=ess),
     Case("accounts:organisation_edit", expect(302, 403, 403, 200, 403, 403), kwargs=ess),
     # Organisers of an event the structure is registered for verify its declared types.
     Case(

@@ -3,6 +3,7 @@
 import io
 import json
 
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
@@ -12,6 +13,7 @@ from pitches.enums import InterestStatus
 from tests.factories import (
     InterestFactory,
     MembershipFactory,
+    OrganisationFactory,
     PitchFactory,
     UserFactory,
     valid_siret,
@@ -371,3 +373,16 @@ def test_profile_query_count_does_not_grow(client, django_assert_num_queries, bu
         MembershipFactory(organisation=ess_org)
     with django_assert_num_queries(len(one.captured_queries)):
         client.get(url)
+
+
+def test_organisation_logo_served_by_the_app(client, db):
+    organisation = OrganisationFactory(listed_in_directory=True)
+    organisation.logo.save("logo.png", ContentFile(_png()))
+
+    response = client.get(reverse("accounts:organisation_logo", args=[organisation.slug]))
+
+    assert (response.status_code, response["Content-Type"], response.content) == (
+        200,
+        "image/png",
+        _png(),
+    )

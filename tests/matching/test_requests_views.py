@@ -281,8 +281,8 @@ def test_my_requests_query_count_does_not_grow(
     client.force_login(buyer)
     client.get(url("requests", event))
 
-    # session, user, event, registration, requests, weights (2), contacts (5), settings
-    with django_assert_num_queries(13):
+    # session, user, event, registration, requests, weights (2), contacts (5), settings, published version
+    with django_assert_num_queries(14):
         response = client.get(url("requests", event))
 
     assert len(response.context["data"].sent) == count

@@ -632,10 +632,14 @@ def update_registration(
 ) -> Registration:
     """Change one's registration.
 
-    Side effects: checks, writes the registration (its role follows the organisation; a change of
-    organisation sends a validated registration back to validation), replaces the
-    unavailabilities, logs.
+    Side effects: refuses a registration the organisers refused (the person talks to them instead),
+    checks, writes the registration (its role follows the organisation; a change of organisation
+    sends a validated registration back to validation), replaces the unavailabilities, logs.
     """
+    if registration.status == RegistrationStatus.REFUSED:
+        raise ValidationError(
+            _("The organisers refused this registration; please contact them to discuss it.")
+        )
     absences = list(absences)
     _check_registration(
         event=registration.event,

@@ -27,12 +27,6 @@ def world(world):
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    """The production hasher costs ~0.1 s per user; tests do not need it."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _english(settings):
     """Assertions read the English msgids; French pages are checked by the screenshots."""
     settings.LANGUAGE_CODE = "en"

@@ -456,6 +456,20 @@ def test_update_registration_changing_organisation_goes_back_to_validation(event
     )
 
 
+def test_update_registration_refused_stays_as_the_organisers_left_it(event):
+    registration = RegistrationFactory(
+        event=event, status=RegistrationStatus.REFUSED, max_meetings=4
+    )
+
+    with pytest.raises(ValidationError, match="contact them"):
+        services.update_registration(
+            registration=registration, organisation=registration.organisation, max_meetings=9
+        )
+
+    registration.refresh_from_db()
+    assert (registration.status, registration.max_meetings) == (RegistrationStatus.REFUSED, 4)
+
+
 def test_validate_then_refuse_registration(event, organiser):
     registration = RegistrationFactory(event=event, status=RegistrationStatus.PENDING)
 

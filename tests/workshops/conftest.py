@@ -9,11 +9,6 @@ from workshops.services import save_workshop
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _english(settings):
     """Assertions read the English msgids; French pages are checked by the screenshots."""
     settings.LANGUAGE_CODE = "en"

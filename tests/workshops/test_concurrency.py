@@ -1,66 +1,250 @@
-"""Seats under concurrent requests on PostgreSQL: the workshop row lock keeps the capacity, and the
-negative control (locks switched off by the test-only flag) shows the race it prevents."""
+"""No overbooked workshop under a real race: 24 participants take a seat in the SAME workshop (3
+seats) at once, through the real ASGI server (daphne, as in tests/e2e) on PostgreSQL.
 
+Each person posts once (htmx, so the answer is the board with its message). With the lock
+(select_for_update on the workshop row), the requests queue, re-count and exactly 3 get a seat;
+everyone else lands on the waiting list ("The workshop is full") or, if the queue outlasts the lock
+timeout, is told to try again ("busy"): never a 500.
+
+Negative control: the same race on a server started with OSEZ_TEST_DISABLE_LOCKS=1 (the test-only
+flag behind settings.TEST_DISABLE_LOCKS). Without the lock, several requests count the seats before
+any of them commits, and the workshop ends up with more than 3 seats (no database constraint can
+count seats, so nothing stops them): the race the lock prevents is real.
+
+    .venv/bin/python -m tests.stack -- .venv/bin/python -m pytest tests/workshops/test_concurrency.py
+"""
+
+import contextlib
+import datetime as dt
+import html
+import http.client
+import os
+import re
+import secrets
+import signal
+import subprocess
+import sys
 import threading
+import time
+from collections import Counter
+from urllib.parse import urlsplit
 
 import pytest
-from django.core.exceptions import ValidationError
-from django.db import connection
+from django.urls import reverse
 
-from tests.workshops.conftest import make_workshop, participants
-from workshops.models import Seat, WaitlistEntry
-from workshops.services import take_seat
+from tests.e2e.conftest import ARTIFACTS, BASE_DIR, _database_url, _free_port, _wait_until_up
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="row locks need PostgreSQL (tests.stack)"
-    ),
-]
+pytestmark = pytest.mark.stack
 
 PEOPLE = 24
+CAPACITY = 3
+# The negative control fires again at the next workshop (a later time block, so no clash) until
+# the overbooking shows up, so that a run where the first requests happened to commit one after
+# the other does not make the test flaky. It typically shows in the first round.
+ROUNDS = 3
+BACKLOG = 1024
+MESSAGE = re.compile(r'<p class="message message-(\w+)">(.*?)</p>', re.DOTALL)
+SEAT = "Your seat in “{title}” is booked."
+WAITING = "The workshop is full: you are on its waiting list."
+BUSY = "Many people are choosing workshops right now; please try again in a moment."
 
 
-def _rush(workshop, people) -> list[BaseException]:
-    barrier = threading.Barrier(len(people))
-    errors: list[BaseException] = []
+@contextlib.contextmanager
+def live_server(*, disable_locks: bool):
+    """daphne serving config.asgi on the test database; one thread and one connection per request
+    (DB_CONN_MAX_AGE=0), so the requests really run at the same time."""
+    from django.db import connection
 
-    def attempt(registration):
-        from django.db import connection as thread_connection
-
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(connection.settings_dict),
+        "DB_CONN_MAX_AGE": "0",
+        "TESTING": "1",
+        "CELERY_TASK_ALWAYS_EAGER": "1",
+        "PYTHONUNBUFFERED": "1",
+        "OSEZ_TEST_DISABLE_LOCKS": "1" if disable_locks else "0",
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    ARTIFACTS.mkdir(exist_ok=True)
+    log_name = "seat-race-unlocked.log" if disable_locks else "seat-race-locked.log"
+    with (ARTIFACTS / log_name).open("wb") as log:
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "daphne",
+                "-e",
+                f"tcp:port={port}:interface=127.0.0.1:backlog={BACKLOG}",
+                "config.asgi:application",
+            ],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        url = f"http://127.0.0.1:{port}"
         try:
-            thread_connection.ensure_connection()
-            barrier.wait()
-            take_seat(registration=registration, workshop=workshop, by=registration.user)
-        except ValidationError:
-            pass
-        except BaseException as error:
-            errors.append(error)
+            _wait_until_up(server, f"{url}/healthz")
+            time.sleep(0.5)
+            # Another process may have taken the port between _free_port and the bind: then ours
+            # exits and someone else answered /healthz.
+            assert server.poll() is None, f"daphne exited; see {ARTIFACTS / log_name}"
+            yield url
         finally:
-            thread_connection.close()
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait(timeout=5)
 
-    threads = [threading.Thread(target=attempt, args=(person,)) for person in people]
+
+@pytest.fixture
+def race(transactional_db, django_db_serialized_rollback, event, organiser):
+    """ROUNDS workshops of 3 seats in successive time blocks, seats assigned by the organisers
+    (so participants may take seats), then PEOPLE validated participants with a logged-in
+    session each."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.utils import timezone
+
+    from tests.workshops.conftest import make_workshop, participants
+    from workshops.services import apply_plan, propose_seats
+
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "the seat race needs PostgreSQL and a real server: run it through "
+            "`python -m tests.stack -- pytest tests/workshops/test_concurrency.py`"
+        )
+    workshops = [
+        make_workshop(
+            event, f"Atelier {n}", start=(9 + 2 * n, 0), end=(10 + 2 * n, 0), capacity=CAPACITY
+        )
+        for n in range(ROUNDS)
+    ]
+    # Applied before anyone registers, so the assignment gives nobody a seat.
+    apply_plan(proposal=propose_seats(event=event, by=organiser), by=organiser)
+    people = participants(event, PEOPLE)
+    store = SessionStore()
+    sessions = Session.objects.bulk_create(
+        [
+            Session(
+                session_key=secrets.token_hex(16),
+                expire_date=timezone.now() + dt.timedelta(hours=1),
+                session_data=store.encode(
+                    {
+                        SESSION_KEY: str(person.user.pk),
+                        BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[1],
+                        HASH_SESSION_KEY: person.user.get_session_auth_hash(),
+                    }
+                ),
+            )
+            for person in people
+        ]
+    )
+    return {
+        "workshops": workshops,
+        "paths": [reverse("workshops:take", args=[event.slug, w.pk]) for w in workshops],
+        "sessions": [session.session_key for session in sessions],
+    }
+
+
+def fire(base_url: str, path: str, session_keys: list[str]) -> list[tuple[int, str]]:
+    """Everyone POSTs at once (one thread each, released together); (status, body) each."""
+    host = urlsplit(base_url)
+    barrier = threading.Barrier(len(session_keys))
+    results: list[tuple[int, str] | None] = [None] * len(session_keys)
+    csrf = secrets.token_hex(16)  # 32 characters: a valid unmasked CSRF secret
+
+    def take(index: int, session_key: str) -> None:
+        connection = http.client.HTTPConnection(host.hostname, host.port, timeout=120)
+        try:
+            connection.connect()  # every socket open first, so the requests leave together
+            barrier.wait(timeout=60)
+            connection.request(
+                "POST",
+                path,
+                body="",
+                headers={
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Cookie": f"sessionid={session_key}; csrftoken={csrf}",
+                    "X-CSRFToken": csrf,
+                    "HX-Request": "true",
+                    "Accept-Language": "en",
+                },
+            )
+            response = connection.getresponse()
+            results[index] = (response.status, response.read().decode())
+        except Exception as error:  # reported by the assertions on the outcome
+            results[index] = (0, repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=take, args=(i, key)) for i, key in enumerate(session_keys)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
-    return errors
+        thread.join(timeout=180)
+    return results
 
 
-def test_take_seat_concurrently_never_exceeds_capacity(event):
-    workshop = make_workshop(event, capacity=3)
-    people = participants(event, PEOPLE)
+def outcome(results, title: str) -> Counter:
+    """'seat', 'waiting' or 'busy' after the message the board shows, else what came back."""
+    known = {SEAT.format(title=title): "seat", WAITING: "waiting", BUSY: "busy"}
+    counts = Counter()
+    for status, body in results:
+        messages = [(tag, html.unescape(text).strip()) for tag, text in MESSAGE.findall(body)]
+        if status == 200 and len(messages) == 1 and messages[0][1] in known:
+            counts[known[messages[0][1]]] += 1
+        else:
+            counts[f"status {status}: {messages}"] += 1
+    return counts
 
-    errors = _rush(workshop, people)
 
-    assert (errors, Seat.objects.count(), WaitlistEntry.objects.count()) == ([], 3, PEOPLE - 3)
+def unexpected(results) -> list[str]:
+    """What went wrong, for the assertion messages: statuses other than 200, shortened."""
+    return [f"{status}: {body[:300]}" for status, body in results if status != 200][:5]
 
 
-def test_take_seat_concurrently_without_lock_overbooks(event, settings):
-    settings.TEST_DISABLE_LOCKS = True
-    workshop = make_workshop(event, capacity=3)
-    people = participants(event, PEOPLE)
+def test_seat_race_with_lock_keeps_the_capacity(race):
+    from workshops.models import Seat, WaitlistEntry
 
-    _rush(workshop, people)
+    workshop = race["workshops"][0]
+    with live_server(disable_locks=False) as url:
+        results = fire(url, race["paths"][0], race["sessions"])
 
-    assert Seat.objects.count() > 3
+    counts = outcome(results, workshop.session.title)
+    assert counts["seat"] == CAPACITY, (counts, unexpected(results))
+    assert set(counts) <= {"seat", "waiting", "busy"}, (counts, unexpected(results))
+    assert (
+        Seat.objects.filter(workshop=workshop).count(),
+        WaitlistEntry.objects.filter(workshop=workshop).count(),
+    ) == (CAPACITY, counts["waiting"])
+
+
+def test_seat_race_without_lock_overbooks(race):
+    """Negative control: with the lock switched off, several requests count the free seats before
+    any commits, and the workshop gets more seats than it has."""
+    from workshops.models import Seat
+
+    rounds = []
+    with live_server(disable_locks=True) as url:
+        for workshop, path in zip(race["workshops"], race["paths"], strict=True):
+            results = fire(url, path, race["sessions"])
+            rounds.append(
+                (outcome(results, workshop.session.title), workshop.seats.count(), results)
+            )
+            if rounds[-1][1] > CAPACITY:
+                break
+
+    summary = [(counts, seats) for counts, seats, _results in rounds]
+    counts, seats, results = rounds[-1]
+    assert seats > CAPACITY, summary  # the race is real: the lock is what prevents it
+    assert counts["seat"] == seats, (summary, unexpected(results))
+    assert all(set(c) <= {"seat", "waiting", "busy"} for c, _s in summary), summary
+    assert Seat.objects.filter(workshop=race["workshops"][len(rounds) - 1]).count() == seats

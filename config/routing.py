@@ -2,10 +2,11 @@
 
 from django.urls import path
 
-from matching.consumers import AgendaConsumer, ScheduleConsoleConsumer
+from matching.consumers import AgendaConsumer, MyRequestsConsumer, ScheduleConsoleConsumer
 
 websocket_urlpatterns: list = [
-    # matching: the organisers' scheduling console and the participant's agenda
+    # matching: the organisers' scheduling console, the participant's agenda and meetings
     path("ws/e/<slug:slug>/console/schedule/", ScheduleConsoleConsumer.as_asgi()),
     path("ws/e/<slug:slug>/agenda/", AgendaConsumer.as_asgi()),
+    path("ws/e/<slug:slug>/my-meetings/", MyRequestsConsumer.as_asgi()),
 ]

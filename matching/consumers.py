@@ -15,6 +15,8 @@ from events.enums import RegistrationStatus
 from events.models import Event, Registration
 from matching import bridge, groups
 from matching.models import ScheduleRun
+from matching.rules import meeting_registration
+from matching.views.requests import lists_context
 
 
 class _LiveConsumer(AsyncWebsocketConsumer):
@@ -134,3 +136,40 @@ class AgendaConsumer(_LiveConsumer):
         context = {**bridge.agenda_context(self.event, self.registration), "changed": changed}
         with translation.override(self._language()):
             return render_to_string("matching/console/agenda.html#meetings", context)
+
+
+class MyRequestsConsumer(_LiveConsumer):
+    """A participant's "My meetings": the lists re-rendered when a request concerning them is
+    sent, answered, cancelled or booked, by either side."""
+
+    async def authorise(self) -> str | None:
+        return await database_sync_to_async(self._authorise)()
+
+    def _authorise(self) -> str | None:
+        user = self.scope.get("user")
+        event = self._event()
+        if user is None or not user.is_authenticated or event is None:
+            return None
+        registration = meeting_registration(user, event)
+        if registration is None:
+            return None
+        self.event, self.user, self.registration = event, user, registration
+        return groups.my_requests(registration.pk)
+
+    async def requests_changed(self, message: dict) -> None:
+        await self.send(text_data=await self.render(changed=True))
+
+    async def render(self, *, changed: bool) -> str:
+        return await database_sync_to_async(self._render)()
+
+    def _render(self) -> str:
+        """Everything is read again: the phase or the booking mode may have changed too."""
+        # meeting_registration caches on the user, which lives as long as the socket here.
+        getattr(self.user, "_meeting_registrations", {}).clear()
+        event = Event.objects.get(pk=self.event.pk)
+        mine = Registration.objects.select_related("organisation", "event").get(
+            pk=self.registration.pk
+        )
+        with translation.override(self._language()):
+            context = lists_context(self.user, event, mine)
+            return render_to_string("matching/requests/mine.html#live", context)

@@ -13,3 +13,8 @@ def schedule_console(event_id: int) -> str:
 def agenda(registration_id: int) -> str:
     """One participant's open agenda pages (a new published version, a moved meeting)."""
     return f"matching.agenda.{int(registration_id)}"
+
+
+def my_requests(registration_id: int) -> str:
+    """One participant's open "My meetings" pages (a request sent, answered, cancelled or booked)."""
+    return f"matching.requests.{int(registration_id)}"

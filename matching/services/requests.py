@@ -4,7 +4,8 @@ Keyword-only functions, one per state change; each docstring lists its side effe
 Refusals are `ValidationError`s with a message for the person. Booking a meeting is the scarce-resource
 path: it locks the slot row (which owns the slot's tables) and both participants' registrations, late
 and in a fixed order, re-counts, then writes; database constraints (one meeting per table and slot, one
-seat per participant and slot) stand behind the lock.
+seat per participant and slot) stand behind the lock. Every change tells both sides' open "My meetings"
+pages on commit (groups named in matching/groups.py); those messages are only hints.
 """
 
 import logging
@@ -22,6 +23,7 @@ from accounts.models import User
 from events.enums import RegistrationRole, RegistrationStatus
 from events.models import Event, Registration, Slot, Table
 from events.rules import requests_open
+from matching import groups
 from matching.enums import (
     ACTIVE_REQUEST_STATUSES,
     REQUEST_TRANSITIONS,
@@ -51,6 +53,15 @@ class Busy(ValidationError):
 
     def __init__(self, message):
         super().__init__(message, code=BUSY)
+
+
+def _lists_changed(request: MeetingRequest) -> None:
+    """On commit, ask both sides' open "My meetings" pages to re-render from the database."""
+    # Imported here: services.schedule imports this module.
+    from matching.services.schedule import broadcast_on_commit
+
+    for registration_id in (request.sender_id, request.recipient_id):
+        broadcast_on_commit(groups.my_requests(registration_id), {"type": "requests.changed"})
 
 
 def settings_for(event) -> MatchingSettings:
@@ -94,7 +105,7 @@ def send_request(
     requests phase, the pitch (if any) is a published need of the event, open for exchanges and,
     between a buyer and a structure, the buyer's own; lock the sender's registration; check the
     organisers' cap on outgoing requests and that no active request joins the pair; write the
-    request; log. A lock timeout becomes `Busy`.
+    request; log; tell both sides' pages on commit. A lock timeout becomes `Busy`.
     """
     check_request(sender=sender, recipient=recipient, by=by, pitch=pitch)
     message = message.strip()
@@ -109,6 +120,7 @@ def send_request(
     logger.info(
         "meeting request %s: %s -> %s by user %s", request.pk, sender.pk, recipient.pk, by.pk
     )
+    _lists_changed(request)
     return request
 
 
@@ -204,7 +216,8 @@ def answer_request(
 ) -> MeetingRequest:
     """The recipient accepts or declines (with an optional reason).
 
-    Side effects, in order: lock the request; check it is pending; write status and answer time.
+    Side effects, in order: lock the request; check it is pending; write status and answer time;
+    tell both sides' pages on commit.
     """
     with transaction.atomic():
         locked = MeetingRequest.objects.select_for_update().get(pk=request.pk)
@@ -215,6 +228,7 @@ def answer_request(
         locked.answered_at = timezone.now()
         locked.save(update_fields=["status", "decline_reason", "answered_at"])
         logger.info("meeting request %s %s by user %s", locked.pk, target, by.pk)
+        _lists_changed(locked)
         return locked
 
 
@@ -236,7 +250,8 @@ def accept_request(
 def cancel_request(*, request: MeetingRequest, by: User) -> MeetingRequest:
     """Either side withdraws a pending or accepted request; its meeting, if any, is freed.
 
-    Side effects, in order: lock the request; check the move; delete its meeting; write the status.
+    Side effects, in order: lock the request; check the move; delete its meeting; write the status;
+    tell both sides' pages on commit.
     """
     with transaction.atomic():
         locked = MeetingRequest.objects.select_for_update().get(pk=request.pk)
@@ -245,6 +260,7 @@ def cancel_request(*, request: MeetingRequest, by: User) -> MeetingRequest:
         locked.status = RequestStatus.CANCELLED
         locked.save(update_fields=["status"])
         logger.info("meeting request %s cancelled by user %s", locked.pk, by.pk)
+        _lists_changed(locked)
         return locked
 
 
@@ -299,7 +315,8 @@ def book_meeting(
     Side effects, in order: set a lock timeout; lock the slot row, then both registrations in id
     order; re-check the request is accepted and unplaced, both people are free and available, caps;
     pick a free table (accessible when either needs it) unless one is given; write the meeting and
-    its two seats. A lock timeout becomes `Busy`; a constraint violation means someone else won.
+    its two seats; tell both sides' pages on commit. A lock timeout becomes `Busy`; a constraint
+    violation means someone else won.
     """
     try:
         with transaction.atomic():
@@ -336,6 +353,7 @@ def book_meeting(
             code=CONSTRAINT,
         ) from None
     logger.info("meeting request %s booked in slot %s by user %s", request.pk, slot.pk, by.pk)
+    _lists_changed(request)
     return meeting
 
 

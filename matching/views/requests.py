@@ -133,9 +133,11 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
 # --- My meetings -----------------------------------------------------------------------------
 
 
-def _lists_context(request: HttpRequest, event: Event, mine, **extra) -> dict:
-    data = queries.my_requests(mine, request.user)
-    is_open = requests_open(request.user, event)
+def lists_context(user, event: Event, mine, **extra) -> dict:
+    """The context of the `lists` partial of "My meetings" for `user` (also rendered by
+    matching.consumers.MyRequestsConsumer)."""
+    data = queries.my_requests(mine, user)
+    is_open = requests_open(user, event)
     self_service = services.is_self_service(event)
     if not self_service:
         # The organisers' draft stays theirs until they publish it: the agenda shows that.
@@ -173,13 +175,13 @@ def my_requests(request: HttpRequest, slug: str) -> HttpResponse:
     template = "matching/requests/mine.html"
     if request.htmx and not request.htmx.boosted:
         template += "#lists"
-    return render(request, template, _lists_context(request, event, mine))
+    return render(request, template, lists_context(request.user, event, mine))
 
 
 def _done(request: HttpRequest, event: Event, message: str) -> HttpResponse:
     if request.htmx:
         mine = _my_registration(request, event)
-        context = _lists_context(request, event, mine, notice=message)
+        context = lists_context(request.user, event, mine, notice=message)
         return render(request, "matching/requests/mine.html#lists", context)
     messages.success(request, message)
     return redirect("matching:requests", slug=event.slug)
@@ -188,7 +190,7 @@ def _done(request: HttpRequest, event: Event, message: str) -> HttpResponse:
 def _refused(request: HttpRequest, event: Event, message: str, status: int = 409) -> HttpResponse:
     if request.htmx:
         mine = _my_registration(request, event)
-        context = _lists_context(request, event, mine, error=message)
+        context = lists_context(request.user, event, mine, error=message)
         return render(request, "matching/requests/mine.html#lists", context, status=status)
     messages.error(request, message)
     return redirect("matching:requests", slug=event.slug)

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 
 from config.routing import websocket_urlpatterns
+from matching.services import requests as services_requests
 from matching.services import schedule as services
 from matching.services.requests import book_meeting
 from tests.matching.schedule_world import eager_tasks, make_world  # noqa: F401
@@ -120,3 +121,76 @@ async def test_agenda_consumer_of_unchanged_person_gets_nothing(world):
         nothing = await communicator.receive_nothing(timeout=0.5)
 
     assert (accepted, nothing) == (True, True)
+
+
+# --- "My meetings" (MyRequestsConsumer) ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["anonymous", "organiser", "other_organiser", "not_registered"])
+async def test_requests_consumer_refuses_people_not_registered(
+    requests_phase, who, organiser, other_organiser
+):
+    from tests.factories import UserFactory
+
+    user = {
+        "anonymous": lambda: AnonymousUser(),
+        "organiser": lambda: organiser,
+        "other_organiser": lambda: other_organiser,
+        "not_registered": lambda: UserFactory(),
+    }[who]
+    user = await sync_to_async(user)()
+
+    async with connected(f"/ws/e/{requests_phase.slug}/my-meetings/", user) as (_, accepted):
+        assert accepted is False
+
+
+async def test_requests_consumer_renders_lists_on_connect(requests_phase, ess_member):
+    path = f"/ws/e/{requests_phase.slug}/my-meetings/"
+    async with connected(path, ess_member) as (communicator, accepted):
+        first = await communicator.receive_from(timeout=10)
+
+    assert accepted is True
+    assert 'id="my-requests-live"' in first and "request-card" not in first
+
+
+async def test_requests_consumer_pushes_new_request_to_recipient_only(
+    requests_phase, buyer_reg, ess_reg, buyer, ess_member
+):
+    from tests.factories import RegistrationFactory
+
+    bystander = await sync_to_async(lambda: RegistrationFactory(event=requests_phase).user)()
+    path = f"/ws/e/{requests_phase.slug}/my-meetings/"
+    async with (
+        connected(path, ess_member) as (recipient, recipient_accepted),
+        connected(path, bystander) as (other, other_accepted),
+    ):
+        await recipient.receive_from(timeout=10)
+        await other.receive_from(timeout=10)
+        request = await sync_to_async(services_requests.send_request)(
+            sender=buyer_reg, recipient=ess_reg, by=buyer
+        )
+        update = await recipient.receive_from(timeout=10)
+        nothing = await other.receive_nothing(timeout=0.5)
+
+    assert (recipient_accepted, other_accepted, nothing) == (True, True, True)
+    assert f'id="request-{request.pk}"' in update and buyer_reg.organisation.name in update
+
+
+async def test_requests_consumer_pushes_answer_to_sender(
+    requests_phase, buyer_reg, ess_reg, buyer, ess_member
+):
+    request = await sync_to_async(services_requests.send_request)(
+        sender=buyer_reg, recipient=ess_reg, by=buyer
+    )
+    path = f"/ws/e/{requests_phase.slug}/my-meetings/"
+    async with connected(path, buyer) as (communicator, accepted):
+        first = await communicator.receive_from(timeout=10)
+        await sync_to_async(services_requests.answer_request)(
+            request=request, accept=True, by=ess_member
+        )
+        update = await communicator.receive_from(timeout=10)
+
+    assert accepted is True
+    assert first.count(f'id="request-{request.pk}"') == 1
+    assert update.index(f'id="request-{request.pk}"') > update.index('id="accepted-title"')
+    assert first.index(f'id="request-{request.pk}"') > first.index('id="sent-title"')

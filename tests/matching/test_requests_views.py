@@ -266,6 +266,15 @@ def test_my_requests_sorts_received_sent_and_shows_mutual(
     assert "Intérêt mutuel" in response.content.decode()
 
 
+def test_my_requests_connects_its_lists_to_the_live_socket(client, event, ess_member):
+    client.force_login(ess_member)
+
+    content = client.get(url("requests", event)).content.decode()
+
+    assert f'ws-connect="/ws/e/{event.slug}/my-meetings/"' in content
+    assert content.count('id="my-requests-live"') == 1
+
+
 def test_my_requests_not_participant_403(client, event, organiser):
     client.force_login(organiser)
 

@@ -55,12 +55,14 @@ class Busy(ValidationError):
         super().__init__(message, code=BUSY)
 
 
-def _lists_changed(request: MeetingRequest) -> None:
-    """On commit, ask both sides' open "My meetings" pages to re-render from the database."""
+def _lists_changed(*requests: MeetingRequest) -> None:
+    """On commit, ask both sides' open "My meetings" pages to re-render from the database (one
+    message per person, however many of their requests changed)."""
     # Imported here: services.schedule imports this module.
     from matching.services.schedule import broadcast_on_commit
 
-    for registration_id in (request.sender_id, request.recipient_id):
+    people = {r.sender_id for r in requests} | {r.recipient_id for r in requests}
+    for registration_id in sorted(people):
         broadcast_on_commit(groups.my_requests(registration_id), {"type": "requests.changed"})
 
 
@@ -267,11 +269,13 @@ def cancel_request(*, request: MeetingRequest, by: User) -> MeetingRequest:
 def lapse_pending_requests(*, event) -> int:
     """When the requests phase closes, pending requests lapse. Returns how many did.
 
-    Side effects: one UPDATE of every pending request of the event.
+    Side effects: one UPDATE of every pending request of the event; on commit, both sides' open
+    "My meetings" pages re-render.
     """
-    lapsed = MeetingRequest.objects.filter(event=event, status=RequestStatus.PENDING).update(
-        status=RequestStatus.LAPSED, answered_at=timezone.now()
-    )
+    pending = MeetingRequest.objects.filter(event=event, status=RequestStatus.PENDING)
+    concerned = list(pending.only("sender_id", "recipient_id"))
+    lapsed = pending.update(status=RequestStatus.LAPSED, answered_at=timezone.now())
+    _lists_changed(*concerned)
     logger.info("event %s: %s pending meeting requests lapsed", event.slug, lapsed)
     return lapsed
 

@@ -194,3 +194,26 @@ async def test_requests_consumer_pushes_answer_to_sender(
     assert first.count(f'id="request-{request.pk}"') == 1
     assert update.index(f'id="request-{request.pk}"') > update.index('id="accepted-title"')
     assert first.index(f'id="request-{request.pk}"') > first.index('id="sent-title"')
+
+
+async def test_requests_consumer_pushes_lapse_once_to_each_side(
+    requests_phase, buyer_reg, ess_reg, buyer, ess_member
+):
+    from tests.factories import OrganisationFactory, RegistrationFactory
+
+    other = await sync_to_async(
+        lambda: RegistrationFactory(event=requests_phase, organisation=OrganisationFactory())
+    )()
+    await sync_to_async(services_requests.send_request)(
+        sender=buyer_reg, recipient=ess_reg, by=buyer
+    )
+    await sync_to_async(services_requests.send_request)(sender=buyer_reg, recipient=other, by=buyer)
+    path = f"/ws/e/{requests_phase.slug}/my-meetings/"
+    async with connected(path, buyer) as (communicator, accepted):
+        await communicator.receive_from(timeout=10)
+        await sync_to_async(services_requests.lapse_pending_requests)(event=requests_phase)
+        update = await communicator.receive_from(timeout=10)
+        more = await communicator.receive_nothing(timeout=0.5)
+
+    assert (accepted, more) == (True, True)
+    assert update.count(">Expirée<") == 2

@@ -46,20 +46,13 @@ server is another process and cannot see an in-memory SQLite database):
 import contextlib
 import os
 import re
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 
-BASE_DIR = Path(__file__).resolve().parents[2]
-ARTIFACTS = BASE_DIR / "test-artifacts"
+from tests.live import ARTIFACTS, daphne_server
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -75,21 +68,6 @@ PHONE = {"width": 390, "height": 844}
 # --- the server -------------------------------------------------------------------------------
 
 
-def _database_url(settings_dict: dict) -> str:
-    user = quote(settings_dict.get("USER") or "", safe="")
-    password = quote(settings_dict.get("PASSWORD") or "", safe="")
-    credentials = f"{user}:{password}@" if password else (f"{user}@" if user else "")
-    host = settings_dict.get("HOST") or "localhost"
-    port = f":{settings_dict['PORT']}" if settings_dict.get("PORT") else ""
-    return f"postgres://{credentials}{host}{port}/{settings_dict['NAME']}"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="package")
 def _live_server(django_db_setup, django_db_blocker) -> Iterator[str]:
     from django.db import connection
@@ -99,51 +77,8 @@ def _live_server(django_db_setup, django_db_blocker) -> Iterator[str]:
             "e2e tests need PostgreSQL (the server process cannot see an in-memory SQLite test "
             "database): run them through `python -m tests.stack -- pytest tests/e2e`"
         )
-    ARTIFACTS.mkdir(exist_ok=True)
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(connection.settings_dict),
-        "TESTING": "1",
-        "CELERY_TASK_ALWAYS_EAGER": "1",
-        "PYTHONUNBUFFERED": "1",
-    }
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)]
-    with (ARTIFACTS / "e2e-server.log").open("wb") as log:
-        server = subprocess.Popen(
-            [*command, "config.asgi:application"],
-            cwd=BASE_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            _wait_until_up(server, f"{url}/healthz")
-            yield url
-        finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait(timeout=5)
-
-
-def _wait_until_up(server: subprocess.Popen, url: str, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(
-                f"daphne exited ({server.returncode}); see {ARTIFACTS}/e2e-server.log"
-            )
-        with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=2) as response:
-            if response.status == 200:
-                return
-        time.sleep(0.2)
-    raise RuntimeError(f"daphne not answering {url} after {timeout} s")
+    with daphne_server("e2e-server.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="package")

@@ -14,25 +14,16 @@ the same time and the database constraint (one meeting per table and slot) is wh
     .venv/bin/python -m tests.stack -- .venv/bin/python -m pytest tests/matching/test_booking_race.py
 """
 
-import contextlib
 import datetime as dt
 import html
-import http.client
-import os
 import re
 import secrets
-import signal
-import subprocess
-import sys
-import threading
-import time
 from collections import Counter
-from urllib.parse import urlsplit
 
 import pytest
 from django.urls import reverse
 
-from tests.e2e.conftest import ARTIFACTS, BASE_DIR, _database_url, _free_port, _wait_until_up
+from tests.live import daphne_server, post_all_at_once
 
 pytestmark = pytest.mark.stack
 
@@ -44,58 +35,6 @@ ROUNDS = 3
 # A listen backlog for 200 connections at once (Twisted's default, 50, resets the others).
 BACKLOG = 1024
 REFUSAL = re.compile(r'data-refusal="(\w+)"')
-
-
-@contextlib.contextmanager
-def live_server(*, disable_locks: bool):
-    """daphne serving config.asgi on the test database; one thread and one connection per request
-    (DB_CONN_MAX_AGE=0), so 200 requests really run at the same time."""
-    from django.db import connection
-
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(connection.settings_dict),
-        "DB_CONN_MAX_AGE": "0",
-        "TESTING": "1",
-        "CELERY_TASK_ALWAYS_EAGER": "1",
-        "PYTHONUNBUFFERED": "1",
-        "OSEZ_TEST_DISABLE_LOCKS": "1" if disable_locks else "0",
-    }
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    ARTIFACTS.mkdir(exist_ok=True)
-    log_name = "booking-race-unlocked.log" if disable_locks else "booking-race-locked.log"
-    with (ARTIFACTS / log_name).open("wb") as log:
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "-e",
-                f"tcp:port={port}:interface=127.0.0.1:backlog={BACKLOG}",
-                "config.asgi:application",
-            ],
-            cwd=BASE_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            _wait_until_up(server, f"{url}/healthz")
-            time.sleep(0.5)
-            # Another process may have taken the port between _free_port and the bind: then ours
-            # exits and someone else answered /healthz.
-            assert server.poll() is None, f"daphne exited; see {ARTIFACTS / log_name}"
-            yield url
-        finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait(timeout=5)
 
 
 @pytest.fixture
@@ -200,43 +139,9 @@ def race(transactional_db, django_db_serialized_rollback):
 
 
 def fire(base_url: str, posts: list[tuple[str, str]], slot_pk: int) -> list[tuple[int, str]]:
-    """POST every booking at once (one thread each, released together); (status, body) each."""
-    host = urlsplit(base_url)
-    barrier = threading.Barrier(len(posts))
-    results: list[tuple[int, str] | None] = [None] * len(posts)
-    csrf = secrets.token_hex(16)  # 32 characters: a valid unmasked CSRF secret
-
-    def book(index: int, path: str, session_key: str) -> None:
-        connection = http.client.HTTPConnection(host.hostname, host.port, timeout=120)
-        try:
-            connection.connect()  # every socket open first, so the 200 requests leave together
-            barrier.wait(timeout=60)
-            connection.request(
-                "POST",
-                path,
-                body=f"slot={slot_pk}",
-                headers={
-                    "Content-Type": "application/x-www-form-urlencoded",
-                    "Cookie": f"sessionid={session_key}; csrftoken={csrf}",
-                    "X-CSRFToken": csrf,
-                    "Accept-Language": "fr",
-                },
-            )
-            response = connection.getresponse()
-            results[index] = (response.status, response.read().decode())
-        except Exception as error:  # reported by the assertions on the outcome
-            results[index] = (0, repr(error))
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=book, args=(i, path, key)) for i, (path, key) in enumerate(posts)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=180)
-    return results
+    """POST every booking (path, session key) at once; (status, body) each."""
+    bookings = [(path, session_key, f"slot={slot_pk}") for path, session_key in posts]
+    return post_all_at_once(base_url, bookings, {"Accept-Language": "fr"})
 
 
 def outcome(results) -> Counter:
@@ -260,7 +165,7 @@ def unexpected(results) -> list[str]:
 def test_booking_race_with_lock_one_winner_clear_refusals(race):
     from matching.models import Attendance, Meeting
 
-    with live_server(disable_locks=False) as url:
+    with daphne_server("booking-race-locked.log", disable_locks=False, backlog=BACKLOG) as url:
         results = fire(url, race["posts"], race["slots"][0].pk)
 
     counts = outcome(results)
@@ -281,7 +186,7 @@ def test_booking_race_without_lock_constraint_refuses(race):
 
     rounds = []
     posts = race["posts"]
-    with live_server(disable_locks=True) as url:
+    with daphne_server("booking-race-unlocked.log", disable_locks=True, backlog=BACKLOG) as url:
         for slot in race["slots"]:
             results = fire(url, posts, slot.pk)
             rounds.append(outcome(results))

@@ -14,25 +14,16 @@ count seats, so nothing stops them): the race the lock prevents is real.
     .venv/bin/python -m tests.stack -- .venv/bin/python -m pytest tests/workshops/test_concurrency.py
 """
 
-import contextlib
 import datetime as dt
 import html
-import http.client
-import os
 import re
 import secrets
-import signal
-import subprocess
-import sys
-import threading
-import time
 from collections import Counter
-from urllib.parse import urlsplit
 
 import pytest
 from django.urls import reverse
 
-from tests.e2e.conftest import ARTIFACTS, BASE_DIR, _database_url, _free_port, _wait_until_up
+from tests.live import daphne_server, post_all_at_once
 
 pytestmark = pytest.mark.stack
 
@@ -47,58 +38,6 @@ MESSAGE = re.compile(r'<p class="message message-(\w+)">(.*?)</p>', re.DOTALL)
 SEAT = "Your seat in “{title}” is booked."
 WAITING = "The workshop is full: you are on its waiting list."
 BUSY = "Many people are choosing workshops right now; please try again in a moment."
-
-
-@contextlib.contextmanager
-def live_server(*, disable_locks: bool):
-    """daphne serving config.asgi on the test database; one thread and one connection per request
-    (DB_CONN_MAX_AGE=0), so the requests really run at the same time."""
-    from django.db import connection
-
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(connection.settings_dict),
-        "DB_CONN_MAX_AGE": "0",
-        "TESTING": "1",
-        "CELERY_TASK_ALWAYS_EAGER": "1",
-        "PYTHONUNBUFFERED": "1",
-        "OSEZ_TEST_DISABLE_LOCKS": "1" if disable_locks else "0",
-    }
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    ARTIFACTS.mkdir(exist_ok=True)
-    log_name = "seat-race-unlocked.log" if disable_locks else "seat-race-locked.log"
-    with (ARTIFACTS / log_name).open("wb") as log:
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "-e",
-                f"tcp:port={port}:interface=127.0.0.1:backlog={BACKLOG}",
-                "config.asgi:application",
-            ],
-            cwd=BASE_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            _wait_until_up(server, f"{url}/healthz")
-            time.sleep(0.5)
-            # Another process may have taken the port between _free_port and the bind: then ours
-            # exits and someone else answered /healthz.
-            assert server.poll() is None, f"daphne exited; see {ARTIFACTS / log_name}"
-            yield url
-        finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait(timeout=5)
 
 
 @pytest.fixture
@@ -155,42 +94,9 @@ def race(transactional_db, django_db_serialized_rollback, event, organiser):
 
 
 def fire(base_url: str, path: str, session_keys: list[str]) -> list[tuple[int, str]]:
-    """Everyone POSTs at once (one thread each, released together); (status, body) each."""
-    host = urlsplit(base_url)
-    barrier = threading.Barrier(len(session_keys))
-    results: list[tuple[int, str] | None] = [None] * len(session_keys)
-    csrf = secrets.token_hex(16)  # 32 characters: a valid unmasked CSRF secret
-
-    def take(index: int, session_key: str) -> None:
-        connection = http.client.HTTPConnection(host.hostname, host.port, timeout=120)
-        try:
-            connection.connect()  # every socket open first, so the requests leave together
-            barrier.wait(timeout=60)
-            connection.request(
-                "POST",
-                path,
-                body="",
-                headers={
-                    "Content-Type": "application/x-www-form-urlencoded",
-                    "Cookie": f"sessionid={session_key}; csrftoken={csrf}",
-                    "X-CSRFToken": csrf,
-                    "HX-Request": "true",
-                    "Accept-Language": "en",
-                },
-            )
-            response = connection.getresponse()
-            results[index] = (response.status, response.read().decode())
-        except Exception as error:  # reported by the assertions on the outcome
-            results[index] = (0, repr(error))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=take, args=(i, key)) for i, key in enumerate(session_keys)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=180)
-    return results
+    """Everyone POSTs at once, as htmx (the board's message comes back); (status, body) each."""
+    posts = [(path, session_key, "") for session_key in session_keys]
+    return post_all_at_once(base_url, posts, {"HX-Request": "true", "Accept-Language": "en"})
 
 
 def outcome(results, title: str) -> Counter:
@@ -215,7 +121,7 @@ def test_seat_race_with_lock_keeps_the_capacity(race):
     from workshops.models import Seat, WaitlistEntry
 
     workshop = race["workshops"][0]
-    with live_server(disable_locks=False) as url:
+    with daphne_server("seat-race-locked.log", disable_locks=False, backlog=BACKLOG) as url:
         results = fire(url, race["paths"][0], race["sessions"])
 
     counts = outcome(results, workshop.session.title)
@@ -233,7 +139,7 @@ def test_seat_race_without_lock_overbooks(race):
     from workshops.models import Seat
 
     rounds = []
-    with live_server(disable_locks=True) as url:
+    with daphne_server("seat-race-unlocked.log", disable_locks=True, backlog=BACKLOG) as url:
         for workshop, path in zip(race["workshops"], race["paths"], strict=True):
             results = fire(url, path, race["sessions"])
             rounds.append(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from ..formats import FormatError
+from ..formats import FormatError, _ids, _is_int, _objects  # the shared parsing helpers
 
 FORMAT = "osez-workshops/1"
 
@@ -105,39 +105,6 @@ class Plan:
     format: str = FORMAT
 
 
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _items(doc: dict, key: str, errors: list[str], required: bool = True) -> list[dict]:
-    items = doc.get(key, None if required else [])
-    if not isinstance(items, list):
-        errors.append(f"{key}: missing or not a list")
-        return []
-    kept = []
-    for position, item in enumerate(items):
-        if isinstance(item, dict):
-            kept.append(item)
-        else:
-            errors.append(f"{key}[{position}]: not an object")
-    return kept
-
-
-def _with_ids(items: list[dict], kind: str, errors: list[str]) -> list[dict]:
-    seen: set[str] = set()
-    kept = []
-    for position, item in enumerate(items):
-        item_id = item.get("id")
-        if not isinstance(item_id, str) or not item_id:
-            errors.append(f"{kind}[{position}]: missing or non-string id")
-        elif item_id in seen:
-            errors.append(f"{kind} {item_id}: duplicate id")
-        else:
-            seen.add(item_id)
-            kept.append(item)
-    return kept
-
-
 def _positive(item: dict, key: str, label: str, errors: list[str], default: int | None) -> int:
     value = item.get(key, default)
     if not _is_int(value) or value < 1:
@@ -211,10 +178,10 @@ def load_problem(doc: object) -> WorkshopProblem:
     blocks = _blocks(doc, errors)
     rooms = tuple(
         Room(item["id"], _positive(item, "capacity", f"room {item['id']}", errors, None))
-        for item in _with_ids(_items(doc, "rooms", errors), "room", errors)
+        for item in _ids(_objects(doc, "rooms", errors, required=True), "room", errors)
     )
     workshops = []
-    for item in _with_ids(_items(doc, "workshops", errors), "workshop", errors):
+    for item in _ids(_objects(doc, "workshops", errors, required=True), "workshop", errors):
         label = f"workshop {item['id']}"
         capacity = _positive(item, "capacity", label, errors, None)
         duration = _positive(item, "duration", label, errors, 1)
@@ -224,9 +191,9 @@ def load_problem(doc: object) -> WorkshopProblem:
     workshop_ids = {w.id for w in workshops}
     people = tuple(
         _person(item, workshop_ids, errors)
-        for item in _with_ids(_items(doc, "people", errors), "person", errors)
+        for item in _ids(_objects(doc, "people", errors, required=True), "person", errors)
     )
-    fixed = _placements(_items(doc, "fixed", errors, required=False), "fixed", errors)
+    fixed = _placements(_objects(doc, "fixed", errors, required=False), "fixed", errors)
     problem = WorkshopProblem(blocks, rooms, tuple(workshops), people, tuple(fixed))
     if not errors:
         _check_fixed(problem, errors)
@@ -240,9 +207,11 @@ def load_plan(doc: object) -> Plan:
     if not isinstance(doc, dict):
         raise FormatError(["plan: not a JSON object"])
     errors: list[str] = []
-    placements = _placements(_items(doc, "placements", errors), "placements", errors)
+    placements = _placements(
+        _objects(doc, "placements", errors, required=True), "placements", errors
+    )
     seats = []
-    for position, item in enumerate(_items(doc, "seats", errors)):
+    for position, item in enumerate(_objects(doc, "seats", errors, required=True)):
         person, workshop = item.get("person"), item.get("workshop")
         if isinstance(person, str) and isinstance(workshop, str):
             seats.append(Seat(person, workshop))

@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core.locking import lock, locked_transaction
+
 from .enums import MembershipRole, OrganisationKind
 from .models import Invitation, Membership, Organisation, Territory, Theme, User
 
@@ -90,7 +92,7 @@ def _set_relations(
         organisation.territories.set(territories)
 
 
-@transaction.atomic
+@locked_transaction()
 def create_organisation(
     *,
     creator: User,
@@ -114,7 +116,7 @@ def create_organisation(
     return organisation
 
 
-@transaction.atomic
+@locked_transaction()
 def update_organisation(
     *,
     organisation: Organisation,
@@ -174,7 +176,7 @@ def _send_invitation(invitation: Invitation) -> None:
     )
 
 
-@transaction.atomic
+@locked_transaction()
 def invite_member(
     *, organisation: Organisation, inviter: User, email: str, role: str = MembershipRole.MEMBER
 ) -> Invitation:
@@ -187,7 +189,7 @@ def invite_member(
     if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
         raise AccountsError(_("This person is already a member of the organisation."))
     invitation = (
-        Invitation.objects.select_for_update()
+        lock(Invitation.objects)
         .filter(organisation=organisation, email__iexact=email, accepted_at__isnull=True)
         .first()
     )
@@ -214,7 +216,7 @@ def invitation_matches(invitation: Invitation, user: User) -> bool:
     return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
 
 
-@transaction.atomic
+@locked_transaction()
 def accept_invitation(*, invitation: Invitation, user: User) -> Membership:
     """Accept an invitation sent to the person's email address.
 
@@ -222,7 +224,7 @@ def accept_invitation(*, invitation: Invitation, user: User) -> Membership:
     insert the membership with the invited role (an existing membership is kept as it is); mark
     the invitation accepted; log.
     """
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    invitation = lock(Invitation.objects).get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise AccountsError(_("This invitation has already been used."))
     if not invitation_matches(invitation, user):
@@ -242,7 +244,7 @@ def accept_invitation(*, invitation: Invitation, user: User) -> Membership:
 def _other_admins(membership: Membership) -> int:
     """Lock the organisation's admin memberships and count those other than this one."""
     admins = list(
-        Membership.objects.select_for_update()
+        lock(Membership.objects)
         .filter(organisation_id=membership.organisation_id, role=MembershipRole.ADMIN)
         .values_list("pk", flat=True)
     )
@@ -258,7 +260,7 @@ def _last_admin_error() -> AccountsError:
     )
 
 
-@transaction.atomic
+@locked_transaction()
 def change_member_role(*, membership: Membership, actor: User, role: str) -> Membership:
     """Change a member's role.
 
@@ -274,7 +276,7 @@ def change_member_role(*, membership: Membership, actor: User, role: str) -> Mem
     return membership
 
 
-@transaction.atomic
+@locked_transaction()
 def remove_member(*, membership: Membership, actor: User) -> None:
     """Remove a member from an organisation (an admin removes someone, or a person leaves).
 
@@ -401,7 +403,7 @@ def sole_admin_blockers(user: User) -> list[Organisation]:
     return blockers
 
 
-@transaction.atomic
+@locked_transaction()
 def delete_user_account(*, user: User) -> None:
     """Delete a person's account and personal data.
 

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from core.views import require
 
 from . import queries, services
 from .enums import MembershipRole
@@ -131,11 +132,6 @@ def _organisation(slug: str) -> Organisation:
     return get_object_or_404(Organisation, slug=slug)
 
 
-def _require(request: HttpRequest, perm: str, obj) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
 @login_required
 def organisation_create(request: HttpRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None, request.FILES or None)
@@ -199,7 +195,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _organisation(slug)
-    _require(request, "accounts.change_organisation", organisation)
+    require(request, "accounts.change_organisation", organisation)
     form = OrganisationForm(request.POST or None, request.FILES or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
         was_verified = organisation.verified_at is not None
@@ -228,7 +224,7 @@ def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def organisation_verify(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _organisation(slug)
-    _require(request, "accounts.verify_organisation", organisation)
+    require(request, "accounts.verify_organisation", organisation)
     verified = request.POST.get("verified", "1") != "0"
     services.verify_organisation(organisation=organisation, actor=request.user, verified=verified)
     if verified:
@@ -241,7 +237,7 @@ def organisation_verify(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def organisation_members(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _organisation(slug)
-    _require(request, "accounts.view_organisation_private", organisation)
+    require(request, "accounts.view_organisation_private", organisation)
     can_manage = request.user.has_perm("accounts.manage_members", organisation)
     return render(
         request,
@@ -259,7 +255,7 @@ def organisation_members(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def organisation_invite(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _organisation(slug)
-    _require(request, "accounts.invite_member", organisation)
+    require(request, "accounts.invite_member", organisation)
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -291,7 +287,7 @@ def _membership(request: HttpRequest, slug: str, pk: int) -> Membership:
 @require_POST
 def member_role(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     membership = _membership(request, slug, pk)
-    _require(request, "accounts.manage_members", membership.organisation)
+    require(request, "accounts.manage_members", membership.organisation)
     form = RoleForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a valid role."))
@@ -317,7 +313,7 @@ def member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     membership = _membership(request, slug, pk)
     leaving = membership.user_id == request.user.pk
     if not leaving:
-        _require(request, "accounts.manage_members", membership.organisation)
+        require(request, "accounts.manage_members", membership.organisation)
     try:
         services.remove_member(membership=membership, actor=request.user)
     except services.AccountsError as error:

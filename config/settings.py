@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "allauth",
     "allauth.account",
+    "core",
     "accounts",
     "events",
     "pitches",
@@ -140,6 +141,8 @@ ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupExtraForm"
 
 LANGUAGE_CODE = "fr"
+# Day-first dates and a 24-hour clock in every language (core/times.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"

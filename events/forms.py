@@ -11,11 +11,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, Theme, User
+from core import times
 
 from .enums import Phase, RegistrationRole, RegistrationStatus, SessionKind
 from .models import Event, Registration, Room, Table
 from .services import Absence, WorkshopDetails
-from .times import event_datetime, event_days, local
+from .times import event_datetime, event_days
 
 # A text input rather than type=time: browsers show type=time in the OS locale (AM/PM for
 # some), the product wants 24-hour times everywhere. "14:30", "14h30" and "14h" are accepted.
@@ -184,7 +185,7 @@ class SessionForm(EventDayMixin, forms.Form):
 
     @staticmethod
     def initial_for(event: Event, session) -> dict:
-        start, end = local(event, session.starts_at), local(event, session.ends_at)
+        start, end = times.local(session.starts_at, event), times.local(session.ends_at, event)
         initial = {
             "kind": session.kind,
             "title": session.title,
@@ -304,9 +305,9 @@ def unavailability_formset(event: Event, data=None, registration: Registration |
     if registration is not None:
         initial = [
             {
-                "day": local(event, u.starts_at).date().isoformat(),
-                "starts_at": local(event, u.starts_at).time(),
-                "ends_at": local(event, u.ends_at).time(),
+                "day": times.local(u.starts_at, event).date().isoformat(),
+                "starts_at": times.local(u.starts_at, event).time(),
+                "ends_at": times.local(u.ends_at, event).time(),
                 "reason": u.reason,
             }
             for u in registration.unavailabilities.all()

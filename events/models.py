@@ -5,10 +5,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from core import times
 
 from .enums import Phase, RegistrationRole, RegistrationStatus, SessionKind
 
@@ -142,8 +142,7 @@ class Slot(models.Model):
         ]
 
     def __str__(self) -> str:
-        zone = self.session.event.tzinfo
-        return f"{localtime(self.starts_at, zone):%H:%M}–{localtime(self.ends_at, zone):%H:%M}"
+        return times.time_range(self.starts_at, self.ends_at, self.session.event)
 
 
 class Table(models.Model):
@@ -238,6 +237,5 @@ class Unavailability(models.Model):
         ]
 
     def __str__(self) -> str:
-        zone = self.registration.event.tzinfo
-        start, end = localtime(self.starts_at, zone), localtime(self.ends_at, zone)
-        return f"{self.registration}: {start:%H:%M}–{end:%H:%M}"
+        span = times.time_range(self.starts_at, self.ends_at, self.registration.event)
+        return f"{self.registration}: {span}"

@@ -6,9 +6,10 @@ from itertools import groupby
 
 from django.db.models import Count, QuerySet
 
+from core import times
+
 from .enums import PHASES_PUBLIC, RegistrationStatus, SessionKind
 from .models import Event, Registration, Session, Slot
-from .times import local
 
 
 def events_for_home(user) -> QuerySet[Event]:
@@ -34,7 +35,7 @@ def programme_by_day(event: Event) -> list[tuple[dt.date, list[Session]]]:
     sessions = list(programme(event))
     return [
         (day, list(items))
-        for day, items in groupby(sessions, key=lambda s: local(event, s.starts_at).date())
+        for day, items in groupby(sessions, key=lambda s: times.local(s.starts_at, event).date())
     ]
 
 

@@ -25,11 +25,12 @@ from django.utils.translation import gettext as _
 
 from accounts.enums import MembershipRole, OrganisationKind
 from accounts.models import Membership, Organisation, Theme, User
+from core import times
+from core.locking import lock, locked_transaction
 from workshops.services import remove_workshop, save_workshop
 
 from .enums import PHASE_TRANSITIONS, Phase, RegistrationRole, RegistrationStatus, SessionKind
 from .models import Event, Registration, Room, Session, Slot, Table, Unavailability
-from .times import hhmm, local
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ MAX_BULK_TABLES = 200
 # --- Events, phases, organisers -------------------------------------------------------------
 
 
-@transaction.atomic
+@locked_transaction()
 def create_event(
     *,
     created_by: User,
@@ -76,7 +77,7 @@ def create_event(
     return event
 
 
-@transaction.atomic
+@locked_transaction()
 def update_event(
     *,
     event: Event,
@@ -93,12 +94,12 @@ def update_event(
     Side effects: locks the event, refuses new dates that would leave programme sessions outside
     them, writes, logs. Changing the time zone keeps the sessions' absolute instants.
     """
-    locked = Event.objects.select_for_update().get(pk=event.pk)
+    locked = lock(Event.objects).get(pk=event.pk)
     outside = [
         s
         for s in locked.sessions.all()
-        if local(locked, s.starts_at).date() < start_date
-        or local(locked, s.ends_at).date() > end_date
+        if times.local(s.starts_at, locked).date() < start_date
+        or times.local(s.ends_at, locked).date() > end_date
     ]
     if outside:
         raise ValidationError(
@@ -125,14 +126,14 @@ def update_event(
     return locked
 
 
-@transaction.atomic
+@locked_transaction()
 def move_phase(*, event: Event, to_phase: str, by: User) -> Event:
     """Move an event to the next or previous phase (the only legal moves, PHASE_TRANSITIONS).
 
     Side effects: locks the event row, checks the move, writes the phase, lapses the pending
     meeting requests when the event leaves the requests phase, logs.
     """
-    locked = Event.objects.select_for_update().get(pk=event.pk)
+    locked = lock(Event.objects).get(pk=event.pk)
     current = Phase(locked.phase)
     try:
         target = Phase(to_phase)
@@ -159,7 +160,7 @@ def move_phase(*, event: Event, to_phase: str, by: User) -> Event:
     return locked
 
 
-@transaction.atomic
+@locked_transaction()
 def add_organiser(*, event: Event, email: str, by: User) -> User:
     """Make an existing user an organiser of the event.
 
@@ -178,14 +179,14 @@ def add_organiser(*, event: Event, email: str, by: User) -> User:
     return user
 
 
-@transaction.atomic
+@locked_transaction()
 def remove_organiser(*, event: Event, user: User, by: User) -> None:
     """Remove an organiser from the event; an event always keeps at least one.
 
     Side effects: locks the event row (so two removals cannot both pass the count), checks, removes,
     logs.
     """
-    locked = Event.objects.select_for_update().get(pk=event.pk)
+    locked = lock(Event.objects).get(pk=event.pk)
     if not locked.organisers.filter(pk=user.pk).exists():
         raise ValidationError(_("This person does not organise the event."))
     if locked.organisers.count() <= 1:
@@ -197,7 +198,7 @@ def remove_organiser(*, event: Event, user: User, by: User) -> None:
 # --- Rooms, programme, slots ----------------------------------------------------------------
 
 
-@transaction.atomic
+@locked_transaction()
 def save_room(
     *, event: Event, name: str, capacity: int, accessible: bool = True, room: Room | None = None
 ) -> Room:
@@ -277,7 +278,7 @@ def _check_session(
 
     if ends_at <= starts_at:
         add("ends_at", _("The session must end after it starts."))
-    first_day, last_day = local(event, starts_at).date(), local(event, ends_at).date()
+    first_day, last_day = times.local(starts_at, event).date(), times.local(ends_at, event).date()
     if first_day < event.start_date or last_day > event.end_date:
         add(
             "starts_at",
@@ -323,15 +324,15 @@ def _check_session(
                 % {
                     "room": room.name,
                     "title": clash.title,
-                    "start": hhmm(event, clash.starts_at),
-                    "end": hhmm(event, clash.ends_at),
+                    "start": times.hhmm(clash.starts_at, event),
+                    "end": times.hhmm(clash.ends_at, event),
                 },
             )
     if errors:
         raise ValidationError(errors)
 
 
-@transaction.atomic
+@locked_transaction()
 def save_session(
     *,
     event: Event,
@@ -353,7 +354,7 @@ def save_session(
     writes the session; for a meeting block regenerates its slots, otherwise deletes any; for a
     workshop creates or updates its Workshop row (workshops.services), otherwise removes it; logs.
     """
-    Event.objects.select_for_update().get(pk=event.pk)
+    lock(Event.objects).get(pk=event.pk)
     if room is not None:
         room = Room.objects.get(pk=room.pk)
     _check_session(
@@ -401,7 +402,7 @@ def delete_session(*, session: Session) -> None:
     logger.info("session %s deleted", session.pk)
 
 
-@transaction.atomic
+@locked_transaction()
 def generate_slots(*, session: Session) -> list[Slot]:
     """(Re)build the slot grid of a meeting block from its times, slot length and gap.
 
@@ -432,7 +433,7 @@ def generate_slots(*, session: Session) -> list[Slot]:
 def _refuse_if_protected(delete, message: str) -> None:
     """Run a deletion; when meetings still point at what it deletes, refuse with `message`."""
     try:
-        with transaction.atomic():
+        with locked_transaction():
             delete()
     except ProtectedError:
         raise ValidationError(message) from None
@@ -451,7 +452,7 @@ def save_table(
     table = table or Table(event=event)
     table.name, table.zone, table.accessible = name, zone, accessible
     try:
-        with transaction.atomic():
+        with locked_transaction():
             table.save()
     except IntegrityError:
         raise ValidationError(
@@ -467,7 +468,7 @@ def table_names(prefix: str, first: int, last: int) -> list[str]:
     return [f"{prefix}{n:0{width}d}" for n in range(first, last + 1)]
 
 
-@transaction.atomic
+@locked_transaction()
 def create_tables(
     *, event: Event, prefix: str, first: int, last: int, zone: str = "", accessible: bool = True
 ) -> tuple[list[Table], list[str]]:
@@ -482,7 +483,7 @@ def create_tables(
         raise ValidationError(
             {"last": _("At most %(count)s tables at a time.") % {"count": MAX_BULK_TABLES}}
         )
-    Event.objects.select_for_update().get(pk=event.pk)
+    lock(Event.objects).get(pk=event.pk)
     names = table_names(prefix.strip(), first, last)
     existing = {n.lower() for n in event.tables.values_list("name", flat=True)}
     skipped = [n for n in names if n.lower() in existing]
@@ -540,11 +541,14 @@ def _check_registration(
         if absence.ends_at <= absence.starts_at:
             errors.setdefault("__all__", []).append(
                 _("An unavailability must end after it starts (from %(start)s to %(end)s).")
-                % {"start": hhmm(event, absence.starts_at), "end": hhmm(event, absence.ends_at)}
+                % {
+                    "start": times.hhmm(absence.starts_at, event),
+                    "end": times.hhmm(absence.ends_at, event),
+                }
             )
         elif not (
-            event.start_date <= local(event, absence.starts_at).date() <= event.end_date
-            and local(event, absence.ends_at).date() <= event.end_date
+            event.start_date <= times.local(absence.starts_at, event).date() <= event.end_date
+            and times.local(absence.ends_at, event).date() <= event.end_date
         ):
             errors.setdefault("__all__", []).append(
                 _("An unavailability must lie within the event's days.")
@@ -598,10 +602,8 @@ def register(
     }
     already = _("%(person)s is already registered for this event.") % {"person": user.email}
     try:
-        with transaction.atomic():
-            registration = (
-                Registration.objects.select_for_update().filter(event=event, user=user).first()
-            )
+        with locked_transaction():
+            registration = lock(Registration.objects).filter(event=event, user=user).first()
             if registration is not None:
                 if registration.status in {
                     RegistrationStatus.PENDING,
@@ -620,7 +622,7 @@ def register(
     return registration
 
 
-@transaction.atomic
+@locked_transaction()
 def update_registration(
     *,
     registration: Registration,
@@ -664,7 +666,7 @@ def update_registration(
     return registration
 
 
-@transaction.atomic
+@locked_transaction()
 def cancel_registration(*, registration: Registration, by: User) -> Registration:
     """Cancel a registration (the person or an organiser). Side effects: writes the status, logs."""
     if registration.status == RegistrationStatus.CANCELLED:
@@ -675,11 +677,11 @@ def cancel_registration(*, registration: Registration, by: User) -> Registration
     return registration
 
 
-@transaction.atomic
+@locked_transaction()
 def validate_registration(*, registration: Registration, by: User) -> Registration:
     """An organiser validates a registration. Side effects: locks, checks it is not cancelled,
     writes the status (clearing any refusal reason), logs."""
-    locked = Registration.objects.select_for_update().get(pk=registration.pk)
+    locked = lock(Registration.objects).get(pk=registration.pk)
     if locked.status == RegistrationStatus.CANCELLED:
         raise ValidationError(_("A cancelled registration cannot be validated."))
     locked.status, locked.refusal_reason = RegistrationStatus.VALIDATED, ""
@@ -688,14 +690,14 @@ def validate_registration(*, registration: Registration, by: User) -> Registrati
     return locked
 
 
-@transaction.atomic
+@locked_transaction()
 def refuse_registration(*, registration: Registration, by: User, reason: str) -> Registration:
     """An organiser refuses a registration with a reason. Side effects: locks, checks, writes the
     status and reason, logs."""
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the registration is refused.")})
-    locked = Registration.objects.select_for_update().get(pk=registration.pk)
+    locked = lock(Registration.objects).get(pk=registration.pk)
     if locked.status == RegistrationStatus.CANCELLED:
         raise ValidationError(_("A cancelled registration cannot be refused."))
     locked.status, locked.refusal_reason = RegistrationStatus.REFUSED, reason
@@ -720,7 +722,7 @@ def _send_invitation(user_pk: int, event_pk: int, language: str) -> None:
     send_mail(subject, body, None, [user.email])
 
 
-@transaction.atomic
+@locked_transaction()
 def register_on_behalf(
     *,
     event: Event,

@@ -14,12 +14,3 @@ def event_days(event: Event) -> list[dt.date]:
 def event_datetime(event: Event, day: dt.date, time: dt.time) -> dt.datetime:
     """An aware datetime for a wall-clock time on a day of the event, in its time zone."""
     return dt.datetime.combine(day, time.replace(tzinfo=None), tzinfo=event.tzinfo)
-
-
-def local(event: Event, value: dt.datetime) -> dt.datetime:
-    return value.astimezone(event.tzinfo)
-
-
-def hhmm(event: Event, value: dt.datetime) -> str:
-    """24-hour wall-clock time in the event's zone, for messages."""
-    return local(event, value).strftime("%H:%M")

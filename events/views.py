@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
+from core.views import require
 
 from . import queries, services
 from .enums import PHASE_TRANSITIONS, Phase, RegistrationRole, RegistrationStatus
@@ -48,8 +49,7 @@ def event_for(request: HttpRequest, slug: str, perm: str) -> Event:
     """The event for a user holding `perm` on it: 404 if they may not even see the event, 403
     if they may see it but not do this."""
     event = event_or_404(request, slug)
-    if not request.user.has_perm(perm, event):
-        raise PermissionDenied
+    require(request, perm, event)
     return event
 
 
@@ -87,8 +87,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def create(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("events.add_event"):
-        raise PermissionDenied
+    require(request, "events.add_event")
     form = EventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

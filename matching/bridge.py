@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import times
 from events.enums import RegistrationStatus, SessionKind
 from events.models import Registration, Session, Slot, Table, Unavailability
 from matching import engine
@@ -361,10 +361,9 @@ def slot_label(slot: Slot | None, event, *, with_end: bool = False) -> str:
     """The slot's start (and end) in the event's time zone, 24-hour clock."""
     if slot is None:
         return "?"
-    start = timezone.localtime(slot.starts_at, event.tzinfo).strftime("%H:%M")
     if not with_end:
-        return start
-    return f"{start}–{timezone.localtime(slot.ends_at, event.tzinfo):%H:%M}"
+        return times.hhmm(slot.starts_at, event)
+    return times.time_range(slot.starts_at, slot.ends_at, event)
 
 
 # --- Versions and what changed between them ------------------------------------------------------

@@ -1,11 +1,10 @@
 """Forms of the matching app, one section per area."""
 
 from django import forms
-from django.utils.formats import time_format
-from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Theme
+from core import times
 from events.enums import RegistrationRole
 
 from .enums import BookingMode
@@ -92,9 +91,7 @@ class SlotChoiceField(forms.ModelChoiceField):
         super().__init__(*args, **kwargs)
 
     def label_from_instance(self, slot):
-        start = time_format(localtime(slot.starts_at, self.time_zone), "H:i")
-        end = time_format(localtime(slot.ends_at, self.time_zone), "H:i")
-        return f"{start}–{end}"
+        return times.time_range(slot.starts_at, slot.ends_at, self.time_zone)
 
 
 class SlotForm(forms.Form):

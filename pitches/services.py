@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation, User
+from core import times
+from core.locking import lock, locked_transaction
 from events.enums import (
     PHASES_OPEN_FOR_INTEREST,
     PHASES_OPEN_FOR_PITCHES,
@@ -86,7 +87,7 @@ def _is_organiser(user: User | None, event: Event) -> bool:
 
 
 def _lock_pitch(pitch: Pitch) -> Pitch:
-    return Pitch.objects.select_for_update().select_related("event").get(pk=pitch.pk)
+    return lock(Pitch.objects).select_related("event").get(pk=pitch.pk)
 
 
 def _check_pitch_editable(pitch: Pitch, actor: User) -> None:
@@ -172,7 +173,7 @@ def create_pitch(
         raise ValidationError(_("Only a buyer organisation can publish need pitches."))
     if event.phase not in PHASES_OPEN_FOR_PITCHES and not _is_organiser(author, event):
         raise ValidationError(_("Pitches can no longer be changed at this stage of the event."))
-    with transaction.atomic():
+    with locked_transaction():
         pitch = Pitch.objects.create(
             event=event,
             buyer=buyer,
@@ -201,7 +202,7 @@ def update_pitch(
     (organisers may always); write fields, territories, lots, questions; log UPDATED when the pitch
     is published (what every structure sees has changed).
     """
-    with transaction.atomic():
+    with locked_transaction():
         locked = _lock_pitch(pitch)
         _check_pitch_editable(locked, actor)
         for name in PITCH_FIELDS:
@@ -229,7 +230,7 @@ def publish_pitch(*, pitch: Pitch, actor: User) -> Pitch:
     Side effects, in order: lock the pitch; check it is a draft and the phase allows it
     (organisers may always); set status PUBLISHED and published_at; log PUBLISHED.
     """
-    with transaction.atomic():
+    with locked_transaction():
         locked = _lock_pitch(pitch)
         if locked.status != PitchStatus.DRAFT:
             raise ValidationError(_("Only a draft can be published."))
@@ -253,7 +254,7 @@ def withdraw_pitch(*, pitch: Pitch, actor: User, reason: str = "") -> Pitch:
     Side effects, in order: lock the pitch; check it is not already withdrawn; set status
     WITHDRAWN; log WITHDRAWN (with the reason, if any).
     """
-    with transaction.atomic():
+    with locked_transaction():
         locked = _lock_pitch(pitch)
         if locked.status == PitchStatus.WITHDRAWN:
             raise ValidationError(_("This pitch has already been withdrawn."))
@@ -273,7 +274,7 @@ def add_attachment(*, pitch: Pitch, actor: User, title: str, kind: str, upload) 
     check it may be changed; store the file and write the attachment; log DOCUMENT.
     """
     check_attachment(upload)
-    with transaction.atomic():
+    with locked_transaction():
         locked = _lock_pitch(pitch)
         _check_pitch_editable(locked, actor)
         attachment = Attachment(pitch=locked, title=title, kind=kind, size=upload.size)
@@ -298,7 +299,7 @@ def launch_consultation(*, pitch: Pitch, actor: User, launched_on: date, url: st
     """
     if not url:
         raise ValidationError(_("Give the link to the official consultation."))
-    with transaction.atomic():
+    with locked_transaction():
         locked = _lock_pitch(pitch)
         if locked.status != PitchStatus.PUBLISHED:
             raise ValidationError(_("This pitch is not published."))
@@ -313,7 +314,7 @@ def launch_consultation(*, pitch: Pitch, actor: User, launched_on: date, url: st
             actor=actor,
             organisation=locked.buyer,
             summary=_("Consultation launched on %(date)s: %(url)s")
-            % {"date": launched_on.strftime("%d/%m/%Y"), "url": url},
+            % {"date": times.day(launched_on), "url": url},
         )
     return locked
 
@@ -364,7 +365,7 @@ def express_interest(
     lots = list(lots)
     if organisation.kind != OrganisationKind.ESS:
         raise ValidationError(_("Only an ESS structure can express interest."))
-    with transaction.atomic():
+    with locked_transaction():
         locked = _lock_pitch(pitch)
         _check_open_for_exchanges(locked, PHASES_OPEN_FOR_INTEREST)
         _check_interest_content(locked, lots, group_mode, partners, answers)
@@ -411,10 +412,10 @@ def update_interest(
     INTEREST_UPDATED.
     """
     lots = list(lots)
-    with transaction.atomic():
+    with locked_transaction():
         locked = _lock_pitch(interest.pitch)
         _check_open_for_exchanges(locked, PHASES_OPEN_FOR_INTEREST)
-        interest = Interest.objects.select_for_update().get(pk=interest.pk)
+        interest = lock(Interest.objects).get(pk=interest.pk)
         if not interest.is_active:
             raise ValidationError(_("This interest can no longer be changed."))
         _check_interest_content(locked, lots, group_mode, partners, answers)
@@ -440,9 +441,7 @@ def update_interest(
 def _move_interest(
     interest: Interest, to: InterestStatus, *, reason: str = ""
 ) -> tuple[Interest, InterestStatus]:
-    interest = (
-        Interest.objects.select_for_update().select_related("organisation").get(pk=interest.pk)
-    )
+    interest = lock(Interest.objects).select_related("organisation").get(pk=interest.pk)
     previous = InterestStatus(interest.status)
     if to not in INTEREST_TRANSITIONS[previous]:
         raise ValidationError(
@@ -461,7 +460,7 @@ def withdraw_interest(*, interest: Interest, actor: User) -> Interest:
     Side effects, in order: lock the pitch; re-check it is open; lock the interest and check the
     transition; set status WITHDRAWN; log INTEREST_WITHDRAWN.
     """
-    with transaction.atomic():
+    with locked_transaction():
         locked = _lock_pitch(interest.pitch)
         _check_open_for_exchanges(locked, PHASES_OPEN_FOR_INTEREST)
         interest, _previous = _move_interest(interest, InterestStatus.WITHDRAWN)
@@ -482,7 +481,7 @@ def shortlist_interest(*, interest: Interest, actor: User) -> Interest:
     Side effects, in order: lock the interest; check the transition; set status SHORTLISTED; log
     SHORTLISTED.
     """
-    with transaction.atomic():
+    with locked_transaction():
         interest, _previous = _move_interest(interest, InterestStatus.SHORTLISTED)
         log(
             pitch=interest.pitch,
@@ -503,7 +502,7 @@ def decline_interest(*, interest: Interest, actor: User, reason: str) -> Interes
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Give the structure a reason."))
-    with transaction.atomic():
+    with locked_transaction():
         interest, _previous = _move_interest(interest, InterestStatus.DECLINED, reason=reason)
         log(
             pitch=interest.pitch,
@@ -529,7 +528,7 @@ def ask_question(*, pitch: Pitch, organisation: Organisation, actor: User, text:
         raise ValidationError(_("Only an ESS structure can ask a question on a pitch."))
     if not text:
         raise ValidationError(_("Write your question."))
-    with transaction.atomic():
+    with locked_transaction():
         locked = _lock_pitch(pitch)
         _check_open_for_exchanges(locked, PHASES_OPEN_FOR_QUESTIONS)
         question = Question.objects.create(
@@ -558,8 +557,8 @@ def answer_question(*, question: Question, actor: User, answer: str) -> Question
     answer = answer.strip()
     if not answer:
         raise ValidationError(_("Write your answer."))
-    with transaction.atomic():
-        question = Question.objects.select_for_update().get(pk=question.pk)
+    with locked_transaction():
+        question = lock(Question.objects).get(pk=question.pk)
         if question.answered_at is not None:
             raise ValidationError(_("This question has already been answered."))
         question.answer = answer

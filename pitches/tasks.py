@@ -3,12 +3,12 @@
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mass_mail
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.locking import lock, locked_transaction
 
 from .enums import INTEREST_RECEIVES_ANSWERS
 from .models import Question
@@ -30,9 +30,9 @@ def notify_answer(question_id: int) -> int:
     """Email a published answer to every interested structure; does nothing the second time.
 
     Returns the number of emails sent."""
-    with transaction.atomic():
+    with locked_transaction():
         question = (
-            Question.objects.select_for_update(of=("self",))
+            lock(Question.objects)
             .select_related("pitch", "pitch__event", "organisation")
             .filter(pk=question_id)
             .first()

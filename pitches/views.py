@@ -17,6 +17,8 @@ from django.views.decorators.http import require_POST
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation
 from accounts.rules import visible_contact_ids
+from core import times
+from core.views import require
 from events.enums import RegistrationStatus
 from events.views import event_or_404
 
@@ -52,11 +54,6 @@ def _pitch_or_404(request: HttpRequest, pk: int) -> Pitch:
     if not request.user.has_perm("pitches.view_pitch", pitch):
         raise Http404
     return pitch
-
-
-def _require(request: HttpRequest, perm: str, obj) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
 
 
 def _form_error(form, error: ValidationError) -> None:
@@ -115,7 +112,7 @@ def mine(request: HttpRequest, slug: str) -> HttpResponse:
 def organiser_list(request: HttpRequest, slug: str) -> HttpResponse:
     """Every pitch of the event, drafts included, for its organisers."""
     event = event_or_404(request, slug)
-    _require(request, "events.manage_event", event)
+    require(request, "events.manage_event", event)
     return render(
         request,
         "pitches/organiser_list.html",
@@ -196,7 +193,7 @@ def _pitch_form_page(request, *, event, pitch, buyers):
 @login_required
 def create(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_or_404(request, slug)
-    _require(request, "pitches.add_pitch", event)
+    require(request, "pitches.add_pitch", event)
     buyers = _registered_buyers(request.user, event)
     return _pitch_form_page(request, event=event, pitch=None, buyers=buyers)
 
@@ -204,7 +201,7 @@ def create(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     pitch = _pitch_or_404(request, pk)
-    _require(request, "pitches.change_pitch", pitch)
+    require(request, "pitches.change_pitch", pitch)
     return _pitch_form_page(request, event=pitch.event, pitch=pitch, buyers=None)
 
 
@@ -212,7 +209,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
     pitch = _pitch_or_404(request, pk)
-    _require(request, "pitches.publish_pitch", pitch)
+    require(request, "pitches.publish_pitch", pitch)
     try:
         services.publish_pitch(pitch=pitch, actor=request.user)
     except ValidationError as error:
@@ -225,7 +222,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     pitch = _pitch_or_404(request, pk)
-    _require(request, "pitches.withdraw_pitch", pitch)
+    require(request, "pitches.withdraw_pitch", pitch)
     form = WithdrawPitchForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -247,7 +244,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
     pitch = _pitch_or_404(request, pk)
-    _require(request, "pitches.change_pitch", pitch)
+    require(request, "pitches.change_pitch", pitch)
     form = AttachmentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -293,7 +290,7 @@ def attachment(request: HttpRequest, pk: int) -> HttpResponse:
 def consultation(request: HttpRequest, pk: int) -> HttpResponse:
     """The buyer records that the consultation is launched: the quiet period starts."""
     pitch = _pitch_or_404(request, pk)
-    _require(request, "pitches.launch_consultation", pitch)
+    require(request, "pitches.launch_consultation", pitch)
     form = ConsultationForm(request.POST or None, initial={"launched_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -374,9 +371,9 @@ def interest(request: HttpRequest, pk: int) -> HttpResponse:
         .first()
     )
     if current is not None:
-        _require(request, "pitches.change_interest", current)
+        require(request, "pitches.change_interest", current)
     else:
-        _require(request, "pitches.express_interest", pitch)
+        require(request, "pitches.express_interest", pitch)
         taken = set(
             Interest.objects.filter(
                 pitch=pitch, organisation__in=organisations, status__in=INTEREST_ACTIVE
@@ -448,7 +445,7 @@ def _interest_or_404(request: HttpRequest, pk: int) -> Interest:
 @require_POST
 def interest_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     interest = _interest_or_404(request, pk)
-    _require(request, "pitches.change_interest", interest)
+    require(request, "pitches.change_interest", interest)
     try:
         services.withdraw_interest(interest=interest, actor=request.user)
     except ValidationError as error:
@@ -462,7 +459,7 @@ def interest_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 def interests(request: HttpRequest, pk: int) -> HttpResponse:
     """The buyer's review of the structures interested in a pitch."""
     pitch = _pitch_or_404(request, pk)
-    _require(request, "pitches.manage_pitch", pitch)
+    require(request, "pitches.manage_pitch", pitch)
     rows = list(queries.pitch_interests(pitch))
     contacts = _visible_contacts(request.user, rows)
     return render(
@@ -487,7 +484,7 @@ def _visible_contacts(user, interests) -> dict[int, list]:
 @require_POST
 def interest_shortlist(request: HttpRequest, pk: int) -> HttpResponse:
     interest = _interest_or_404(request, pk)
-    _require(request, "pitches.review_interest", interest)
+    require(request, "pitches.review_interest", interest)
     try:
         services.shortlist_interest(interest=interest, actor=request.user)
     except ValidationError as error:
@@ -502,7 +499,7 @@ def interest_shortlist(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def interest_decline(request: HttpRequest, pk: int) -> HttpResponse:
     interest = _interest_or_404(request, pk)
-    _require(request, "pitches.review_interest", interest)
+    require(request, "pitches.review_interest", interest)
     form = DeclineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -526,7 +523,7 @@ def interest_decline(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def question_ask(request: HttpRequest, pk: int) -> HttpResponse:
     pitch = _pitch_or_404(request, pk)
-    _require(request, "pitches.ask_question", pitch)
+    require(request, "pitches.ask_question", pitch)
     organisations = queries.user_ess_organisations(request.user)
     form = QuestionForm(request.POST or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
@@ -564,7 +561,7 @@ def question_answer(request: HttpRequest, pk: int) -> HttpResponse:
     pitch = question.pitch
     if not request.user.has_perm("pitches.view_pitch", pitch):
         raise Http404
-    _require(request, "pitches.answer_question", pitch)
+    require(request, "pitches.answer_question", pitch)
     if question.is_answered:
         messages.info(request, _("This question has already been answered."))
         return redirect("pitches:detail", pk=pitch.pk)
@@ -594,7 +591,7 @@ def question_answer(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def log(request: HttpRequest, pk: int) -> HttpResponse:
     pitch = _pitch_or_404(request, pk)
-    _require(request, "pitches.manage_pitch", pitch)
+    require(request, "pitches.manage_pitch", pitch)
     return render(
         request, "pitches/log.html", {"pitch": pitch, "entries": queries.pitch_log(pitch)}
     )
@@ -605,7 +602,7 @@ def log_csv(request: HttpRequest, pk: int) -> HttpResponse:
     """The sourcing log as CSV for Excel: UTF-8 with BOM, `;` separator, French headers,
     dates in the event's time zone."""
     pitch = _pitch_or_404(request, pk)
-    _require(request, "pitches.manage_pitch", pitch)
+    require(request, "pitches.manage_pitch", pitch)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="sourcing-pitch-{pitch.pk}.csv"'
     response.write("\ufeff")
@@ -616,11 +613,10 @@ def log_csv(request: HttpRequest, pk: int) -> HttpResponse:
             [_("Date"), _("Time"), _("Kind"), _("Organisation"), _("Person"), _("Summary")]
         )
         for entry in queries.pitch_log(pitch):
-            at = entry.at.astimezone(tz)
             writer.writerow(
                 [
-                    at.strftime("%d/%m/%Y"),
-                    at.strftime("%H:%M"),
+                    times.day(entry.at, tz),
+                    times.hhmm(entry.at, tz),
                     entry.get_kind_display(),
                     entry.organisation.name if entry.organisation else "",
                     str(entry.actor) if entry.actor else "",

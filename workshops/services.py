@@ -14,13 +14,14 @@ load, so a Celery task would only add moving parts.
 import logging
 from collections.abc import Iterable, Sequence
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import Theme, User
+from core.locking import lock, locked_transaction
 from events.enums import RegistrationStatus
 from events.models import Event, Registration, Session
 from matching.engine import FormatError
@@ -32,33 +33,14 @@ from .models import Seat, WaitlistEntry, WishList, Workshop, WorkshopPlan, Works
 
 logger = logging.getLogger(__name__)
 
-LOCK_TIMEOUT = "3s"
 SOLVER_TIME_LIMIT = 10.0
-
-
-class Busy(ValidationError):
-    """Someone else holds the lock; the person should simply try again."""
-
-
-def _lock(queryset):
-    """settings.TEST_DISABLE_LOCKS (tests only) switches locking off to show the race it prevents."""
-    return queryset if settings.TEST_DISABLE_LOCKS else queryset.select_for_update(of=("self",))
-
-
-def _set_lock_timeout() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
-
-
-def _busy() -> Busy:
-    return Busy(_("Many people are choosing workshops right now; please try again in a moment."))
+BUSY_MESSAGE = _lazy("Many people are choosing workshops right now; please try again in a moment.")
 
 
 # --- Workshops (called by events.services.save_session) --------------------------------------
 
 
-@transaction.atomic
+@locked_transaction()
 def save_workshop(
     *,
     session: Session,
@@ -123,12 +105,8 @@ def save_wishes(
         raise ValidationError(
             _("You can attend between 1 and %(limit)s workshops.") % {"limit": limit}
         )
-    with transaction.atomic():
-        _set_lock_timeout()
-        try:
-            _lock(Registration.objects.filter(pk=registration.pk)).get()
-        except OperationalError:
-            raise _busy() from None
+    with locked_transaction(BUSY_MESSAGE):
+        lock(Registration.objects.filter(pk=registration.pk)).get()
         WorkshopWish.objects.filter(registration=registration).delete()
         wishes = WorkshopWish.objects.bulk_create(
             [
@@ -176,7 +154,7 @@ def _clash_error(seat: Seat) -> ValidationError:
 
 
 def _lock_workshop(workshop: Workshop) -> Workshop:
-    return _lock(Workshop.objects.filter(pk=workshop.pk)).select_related("session__room").get()
+    return lock(Workshop.objects.filter(pk=workshop.pk)).select_related("session__room").get()
 
 
 def take_seat(*, registration: Registration, workshop: Workshop, by: User) -> Seat | WaitlistEntry:
@@ -192,10 +170,9 @@ def take_seat(*, registration: Registration, workshop: Workshop, by: User) -> Se
     if registration.event_id != workshop.session.event_id:
         raise ValidationError(_("This workshop belongs to another event."))
     try:
-        with transaction.atomic():
-            _set_lock_timeout()
+        with locked_transaction(BUSY_MESSAGE):
             locked = _lock_workshop(workshop)
-            _lock(Registration.objects.filter(pk=registration.pk)).get()
+            lock(Registration.objects.filter(pk=registration.pk)).get()
             if Seat.objects.filter(workshop=locked, registration=registration).exists():
                 raise ValidationError(_("You already have a seat in this workshop."))
             clash = _clashing_seat(registration, locked)
@@ -213,8 +190,6 @@ def take_seat(*, registration: Registration, workshop: Workshop, by: User) -> Se
             )
             logger.info("registration %s waits for workshop %s", registration.pk, locked.pk)
             return entry
-    except OperationalError:
-        raise _busy() from None
     except IntegrityError:
         raise ValidationError(_("You already have a seat in this workshop.")) from None
 
@@ -230,7 +205,7 @@ def _promote(workshop: Workshop) -> list[Seat]:
     for entry in WaitlistEntry.objects.filter(workshop=workshop).select_related("registration"):
         if free <= 0:
             break
-        person = _lock(Registration.objects.filter(pk=entry.registration_id)).get()
+        person = lock(Registration.objects.filter(pk=entry.registration_id)).get()
         if _clashing_seat(person, workshop) is not None:
             continue
         promoted.append(Seat.objects.create(workshop=workshop, registration=person, locked=True))
@@ -248,22 +223,18 @@ def leave_workshop(*, registration: Registration, workshop: Workshop, by: User) 
     free at that time (locking each one's registration) in the same transaction; log. Returns the
     promoted seats.
     """
-    try:
-        with transaction.atomic():
-            _set_lock_timeout()
-            locked = _lock_workshop(workshop)
-            seats, _d = Seat.objects.filter(workshop=locked, registration=registration).delete()
-            waiting, _d = WaitlistEntry.objects.filter(
-                workshop=locked, registration=registration
-            ).delete()
-            if not seats and not waiting:
-                raise ValidationError(
-                    _("You have neither a seat nor a place on the waiting list here.")
-                )
-            logger.info("registration %s left workshop %s", registration.pk, locked.pk)
-            return _promote(locked)
-    except OperationalError:
-        raise _busy() from None
+    with locked_transaction(BUSY_MESSAGE):
+        locked = _lock_workshop(workshop)
+        seats, _d = Seat.objects.filter(workshop=locked, registration=registration).delete()
+        waiting, _d = WaitlistEntry.objects.filter(
+            workshop=locked, registration=registration
+        ).delete()
+        if not seats and not waiting:
+            raise ValidationError(
+                _("You have neither a seat nor a place on the waiting list here.")
+            )
+        logger.info("registration %s left workshop %s", registration.pk, locked.pk)
+        return _promote(locked)
 
 
 # --- Organisers: engine proposals ---------------------------------------------------------------
@@ -349,26 +320,18 @@ def apply_plan(*, proposal: WorkshopPlan, by: User) -> WorkshopPlan:
     - placement: move the workshops through events.services.save_session (room and time);
     mark the proposal applied; log.
     """
-    try:
-        with transaction.atomic():
-            _set_lock_timeout()
-            locked = (
-                _lock(WorkshopPlan.objects.filter(pk=proposal.pk)).select_related("event").get()
-            )
-            if locked.applied_at is not None:
-                raise ValidationError(_("This proposal is already applied."))
-            workshops = list(
-                _lock(Workshop.objects.filter(session__event=locked.event).order_by("pk"))
-            )
-            _check_still_current(locked)
-            if locked.kind == PlanKind.SEATS:
-                _apply_seats(locked, workshops)
-            else:
-                _apply_placement(locked, by)
-            locked.applied_at = timezone.now()
-            locked.save(update_fields=["applied_at"])
-    except OperationalError:
-        raise _busy() from None
+    with locked_transaction(BUSY_MESSAGE):
+        locked = lock(WorkshopPlan.objects.filter(pk=proposal.pk)).select_related("event").get()
+        if locked.applied_at is not None:
+            raise ValidationError(_("This proposal is already applied."))
+        workshops = list(lock(Workshop.objects.filter(session__event=locked.event).order_by("pk")))
+        _check_still_current(locked)
+        if locked.kind == PlanKind.SEATS:
+            _apply_seats(locked, workshops)
+        else:
+            _apply_placement(locked, by)
+        locked.applied_at = timezone.now()
+        locked.save(update_fields=["applied_at"])
     logger.info("workshop plan %s applied by user %s", proposal.pk, by.pk)
     return locked
 

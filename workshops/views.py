@@ -6,12 +6,13 @@ participants' page swaps its `board` partial; without JavaScript every form post
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.views import require
 from events.models import Event
 from events.views import event_or_404
 
@@ -98,8 +99,7 @@ def workshop_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _my_registration(request: HttpRequest, event: Event, perm: str):
-    if not request.user.has_perm(perm, event):
-        raise PermissionDenied
+    require(request, perm, event)
     return queries.my_workshops(event, request.user).registration
 
 
@@ -173,8 +173,7 @@ def leave(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def registrants(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     event = _event_or_404(request, slug)
     workshop = _workshop_or_404(event, pk)
-    if not request.user.has_perm("workshops.view_registrants", workshop):
-        raise PermissionDenied
+    require(request, "workshops.view_registrants", workshop)
     seats, waiting = queries.registrants(workshop)
     context = {
         "event": event,
@@ -189,8 +188,7 @@ def registrants(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 def _managed_event(request: HttpRequest, slug: str) -> Event:
     event = _event_or_404(request, slug)
-    if not request.user.has_perm("workshops.assign", event):
-        raise PermissionDenied
+    require(request, "workshops.assign", event)
     return event
 
 

@@ -11,15 +11,18 @@ pages on commit (groups named in matching/groups.py); those messages are only hi
 import logging
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+import core.locking
 from accounts.enums import OrganisationKind
 from accounts.models import User
+from core.live import broadcast_on_commit
+from core.locking import lock, locked_transaction
 from events.enums import RegistrationRole, RegistrationStatus
 from events.models import Event, Registration, Slot, Table
 from events.rules import requests_open
@@ -39,28 +42,18 @@ from pitches.models import Interest, Pitch
 
 logger = logging.getLogger(__name__)
 
-LOCK_TIMEOUT = "3s"
 MAX_MESSAGE_LENGTH = 1000
 
 # Codes of booking refusals, so callers can tell a lost race from bad input (HTTP 409 vs 400).
 TAKEN = "taken"  # the re-count under lock found the slot full or a person busy
 CONSTRAINT = "constraint"  # a database constraint refused the write (someone won meanwhile)
-BUSY = "busy"  # the lock was not obtained in time
-
-
-class Busy(ValidationError):
-    """Someone else holds the lock; the person should simply try again."""
-
-    def __init__(self, message):
-        super().__init__(message, code=BUSY)
+BUSY = core.locking.BUSY  # the lock was not obtained in time
+BUSY_MESSAGE = _lazy("Many people are booking right now; please try again in a moment.")
 
 
 def _lists_changed(*requests: MeetingRequest) -> None:
     """On commit, ask both sides' open "My meetings" pages to re-render from the database (one
     message per person, however many of their requests changed)."""
-    # Imported here: services.schedule imports this module.
-    from matching.services.schedule import broadcast_on_commit
-
     people = {r.sender_id for r in requests} | {r.recipient_id for r in requests}
     for registration_id in sorted(people):
         broadcast_on_commit(groups.my_requests(registration_id), {"type": "requests.changed"})
@@ -68,21 +61,6 @@ def _lists_changed(*requests: MeetingRequest) -> None:
 
 def settings_for(event) -> MatchingSettings:
     return MatchingSettings.objects.get_or_create(event=event)[0]
-
-
-def _locks_enabled() -> bool:
-    """settings.TEST_DISABLE_LOCKS (tests only) switches locking off to show the race it prevents."""
-    return not settings.TEST_DISABLE_LOCKS
-
-
-def _lock(queryset):
-    return queryset.select_for_update() if _locks_enabled() else queryset
-
-
-def _set_lock_timeout() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
 
 
 def _check_transition(request: MeetingRequest, target: str) -> None:
@@ -115,10 +93,7 @@ def send_request(
         raise ValidationError(
             _("Keep the message under %(max)s characters.") % {"max": MAX_MESSAGE_LENGTH}
         )
-    try:
-        request = _write_request(sender, recipient, pitch, message)
-    except OperationalError:
-        raise Busy(_("Many people are sending requests right now; please try again.")) from None
+    request = _write_request(sender, recipient, pitch, message)
     logger.info(
         "meeting request %s: %s -> %s by user %s", request.pk, sender.pk, recipient.pk, by.pk
     )
@@ -127,9 +102,8 @@ def send_request(
 
 
 def _write_request(sender, recipient, pitch, message) -> MeetingRequest:
-    with transaction.atomic():
-        _set_lock_timeout()
-        locked_sender = _lock(Registration.objects.filter(pk=sender.pk)).get()
+    with locked_transaction(_lazy("Many people are sending requests right now; please try again.")):
+        locked_sender = lock(Registration.objects.filter(pk=sender.pk)).get()
         cap = settings_for(locked_sender.event).max_requests_per_participant
         if cap is not None:
             sent = MeetingRequest.objects.filter(
@@ -144,7 +118,7 @@ def _write_request(sender, recipient, pitch, message) -> MeetingRequest:
         if MeetingRequest.objects.filter(pair, status__in=ACTIVE_REQUEST_STATUSES).exists():
             raise ValidationError(_("A meeting request between you is already open."))
         try:
-            with transaction.atomic():
+            with locked_transaction():
                 return MeetingRequest.objects.create(
                     event_id=sender.event_id,
                     sender=sender,
@@ -221,8 +195,8 @@ def answer_request(
     Side effects, in order: lock the request; check it is pending; write status and answer time;
     tell both sides' pages on commit.
     """
-    with transaction.atomic():
-        locked = MeetingRequest.objects.select_for_update().get(pk=request.pk)
+    with locked_transaction():
+        locked = lock(MeetingRequest.objects).get(pk=request.pk)
         target = RequestStatus.ACCEPTED if accept else RequestStatus.DECLINED
         _check_transition(locked, target)
         locked.status = target
@@ -242,7 +216,7 @@ def accept_request(
     Side effects, in order: accept (answer_request); when a slot is given, book it (book_meeting)
     in the same transaction, so a refused booking leaves the request pending.
     """
-    with transaction.atomic():
+    with locked_transaction():
         accepted = answer_request(request=request, accept=True, by=by)
         if slot is not None:
             book_meeting(request=accepted, slot=slot, by=by)
@@ -255,8 +229,8 @@ def cancel_request(*, request: MeetingRequest, by: User) -> MeetingRequest:
     Side effects, in order: lock the request; check the move; delete its meeting; write the status;
     tell both sides' pages on commit.
     """
-    with transaction.atomic():
-        locked = MeetingRequest.objects.select_for_update().get(pk=request.pk)
+    with locked_transaction():
+        locked = lock(MeetingRequest.objects).get(pk=request.pk)
         _check_transition(locked, RequestStatus.CANCELLED)
         Meeting.objects.filter(request=locked).delete()
         locked.status = RequestStatus.CANCELLED
@@ -290,9 +264,9 @@ def update_settings(
     """
     if booking_mode not in BookingMode.values:
         raise ValidationError({"booking_mode": _("Choose a booking mode.")})
-    with transaction.atomic():
+    with locked_transaction():
         settings_for(event)
-        row = MatchingSettings.objects.select_for_update().get(event=event)
+        row = lock(MatchingSettings.objects).get(event=event)
         row.booking_mode = booking_mode
         row.max_requests_per_participant = max_requests_per_participant
         row.save(update_fields=["booking_mode", "max_requests_per_participant"])
@@ -323,11 +297,10 @@ def book_meeting(
     violation means someone else won.
     """
     try:
-        with transaction.atomic():
-            _set_lock_timeout()
-            locked_slot = _lock(Slot.objects.filter(pk=slot.pk)).select_related("session").get()
+        with locked_transaction(BUSY_MESSAGE):
+            locked_slot = lock(Slot.objects.filter(pk=slot.pk)).select_related("session").get()
             people = list(
-                _lock(
+                lock(
                     Registration.objects.filter(pk__in=[request.sender_id, request.recipient_id])
                 ).order_by("pk")
             )
@@ -349,8 +322,6 @@ def book_meeting(
                     for person in people
                 ]
             )
-    except OperationalError:
-        raise Busy(_("Many people are booking right now; please try again in a moment.")) from None
     except IntegrityError:
         raise ValidationError(
             _("This slot was just taken by someone else; please choose another one."),

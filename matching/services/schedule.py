@@ -10,12 +10,10 @@ Live messages are sent from `transaction.on_commit` to groups named in matching/
 import logging
 from datetime import timedelta
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -23,6 +21,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.live import broadcast_on_commit
+from core.locking import lock, locked_transaction
 from events.models import Event, Slot, Table
 from matching import bridge, engine, groups
 from matching.enums import ACTIVE_RUN_STATUSES, RequestStatus, RunStatus, RunStep
@@ -52,16 +52,6 @@ def _check_phase(event: Event) -> None:
         )
 
 
-def _send(group: str, message: dict) -> None:
-    layer = get_channel_layer()
-    if layer is not None:
-        async_to_sync(layer.group_send)(group, message)
-
-
-def broadcast_on_commit(group: str, message: dict) -> None:
-    transaction.on_commit(lambda: _send(group, message))
-
-
 def _console_changed(event_id: int, run: ScheduleRun | None = None) -> None:
     """Tell the console; a run's step travels with the message, since a fast run may be over
     before the consumer reads the database."""
@@ -84,15 +74,15 @@ def start_run(*, event: Event, by: User) -> ScheduleRun:
     from matching.tasks import run_schedule
 
     _check_phase(event)
-    with transaction.atomic():
-        Event.objects.select_for_update().filter(pk=event.pk).get()
+    with locked_transaction():
+        lock(Event.objects).filter(pk=event.pk).get()
         ScheduleRun.objects.filter(
             event=event, status=RunStatus.RUNNING, started_at__lt=timezone.now() - STALE_RUN
         ).update(status=RunStatus.FAILED, error=_("The run stopped without finishing."))
         if ScheduleRun.objects.filter(event=event, status__in=ACTIVE_RUN_STATUSES).exists():
             raise ValidationError(_("A scheduling run is already under way."))
         try:
-            with transaction.atomic():
+            with locked_transaction():
                 run = ScheduleRun.objects.create(event=event, requested_by=by)
         except IntegrityError:
             raise ValidationError(_("A scheduling run is already under way.")) from None
@@ -104,8 +94,8 @@ def start_run(*, event: Event, by: User) -> ScheduleRun:
 
 def _advance(run_id: int, step: str, **fields) -> ScheduleRun:
     """Write a run's step (and other fields) in its own transaction; the console hears it."""
-    with transaction.atomic():
-        run = ScheduleRun.objects.select_for_update().get(pk=run_id)
+    with locked_transaction():
+        run = lock(ScheduleRun.objects).get(pk=run_id)
         run.step, run.progress = step, PROGRESS.get(step, run.progress)
         for name, value in fields.items():
             setattr(run, name, value)
@@ -122,8 +112,8 @@ def execute_run(*, run_id: int, time_limit: float = ENGINE_TIME_LIMIT) -> Schedu
     rules; save it as the draft (`apply_schedule`); mark the run done with the engine's stats, or
     failed with the reason. Each step is its own transaction and is broadcast to the console.
     """
-    with transaction.atomic():
-        run = ScheduleRun.objects.select_for_update().filter(pk=run_id).first()
+    with locked_transaction():
+        run = lock(ScheduleRun.objects).filter(pk=run_id).first()
         if run is None or run.status != RunStatus.QUEUED:
             return None
         run.status, run.started_at = RunStatus.RUNNING, timezone.now()
@@ -174,8 +164,8 @@ def _finish(run_id: int, stats: dict) -> ScheduleRun:
 
 
 def _fail(run_id: int, error: str, violations: list[str]) -> ScheduleRun:
-    with transaction.atomic():
-        run = ScheduleRun.objects.select_for_update().get(pk=run_id)
+    with locked_transaction():
+        run = lock(ScheduleRun.objects).get(pk=run_id)
         run.status, run.error, run.violations = RunStatus.FAILED, error, violations[:50]
         run.finished_at = timezone.now()
         run.save()
@@ -192,9 +182,9 @@ def apply_schedule(*, event: Event, schedule: engine.Schedule) -> int:
     requests no longer accepted are skipped) and their seats; broadcast to the console. Returns
     the number of meetings written.
     """
-    with transaction.atomic():
+    with locked_transaction():
         list(
-            Slot.objects.select_for_update()
+            lock(Slot.objects)
             .filter(session__event=event)
             .order_by("pk")
             .values_list("pk", flat=True)
@@ -238,9 +228,7 @@ def apply_schedule(*, event: Event, schedule: engine.Schedule) -> int:
 def _event_meeting(meeting: Meeting) -> Meeting:
     """The meeting re-read under lock, with its event."""
     return (
-        Meeting.objects.select_for_update(of=("self",))
-        .select_related("slot__session__event", "request")
-        .get(pk=meeting.pk)
+        lock(Meeting.objects).select_related("slot__session__event", "request").get(pk=meeting.pk)
     )
 
 
@@ -249,7 +237,7 @@ def lock_meeting(*, meeting: Meeting, locked: bool, by: User) -> Meeting:
 
     Side effects, in order: check the phase; lock the row; write the flag; log; broadcast.
     """
-    with transaction.atomic():
+    with locked_transaction():
         current = _event_meeting(meeting)
         _check_phase(current.slot.session.event)
         current.locked = locked
@@ -266,7 +254,7 @@ def move_meeting(*, meeting: Meeting, slot: Slot, table: Table | None, by: User)
     book the request again in `slot` at `table` (or a free table) through `book_meeting`, all in
     one transaction: a refusal leaves the meeting where it was; log; broadcast.
     """
-    with transaction.atomic():
+    with locked_transaction():
         current = _event_meeting(meeting)
         event = current.slot.session.event
         _check_phase(event)
@@ -288,7 +276,7 @@ def unschedule_meeting(*, meeting: Meeting, by: User) -> MeetingRequest:
     Side effects, in order: check the phase; lock the meeting; refuse locked ones; delete it and
     its seats; log; broadcast.
     """
-    with transaction.atomic():
+    with locked_transaction():
         current = _event_meeting(meeting)
         event = current.slot.session.event
         _check_phase(event)
@@ -308,7 +296,7 @@ def place_request(*, request: MeetingRequest, slot: Slot, table: Table | None, b
     broadcast.
     """
     _check_phase(request.event)
-    with transaction.atomic():
+    with locked_transaction():
         meeting = book_meeting(request=request, slot=slot, table=table, by=by)
         _console_changed(request.event_id)
     return meeting
@@ -327,8 +315,8 @@ def publish_schedule(*, event: Event, by: User) -> ScheduleVersion:
     from matching.tasks import notify_schedule_version
 
     _check_phase(event)
-    with transaction.atomic():
-        Event.objects.select_for_update().filter(pk=event.pk).get()
+    with locked_transaction():
+        lock(Event.objects).filter(pk=event.pk).get()
         previous = bridge.published_version(event)
         meetings = [
             {"request": m.request_id, "slot": m.slot_id, "table": m.table_id, "locked": m.locked}
@@ -376,8 +364,8 @@ def unpublish_version(*, version: ScheduleVersion, by: User) -> ScheduleVersion:
     """
     event = version.event
     _check_phase(event)
-    with transaction.atomic():
-        Event.objects.select_for_update().filter(pk=event.pk).get()
+    with locked_transaction():
+        lock(Event.objects).filter(pk=event.pk).get()
         current = bridge.published_version(event)
         if current is None or current.pk != version.pk:
             raise ValidationError(_("Only the current version can be unpublished."))
@@ -398,12 +386,9 @@ def notify_version(*, version_id: int) -> int:
     (idempotent); work out the changes against the version it replaced; send one email per
     changed person; write the notified time. Returns the number of emails sent.
     """
-    with transaction.atomic():
+    with locked_transaction():
         version = (
-            ScheduleVersion.objects.select_for_update(of=("self",))
-            .select_related("event")
-            .filter(pk=version_id)
-            .first()
+            lock(ScheduleVersion.objects).select_related("event").filter(pk=version_id).first()
         )
         if version is None or version.notified_at or version.unpublished_at:
             return 0

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation
+from core.views import require
 from events.enums import RegistrationStatus
 from events.models import Event
 from events.rules import interest_open
@@ -81,8 +82,7 @@ def structures_for_pitch(request: HttpRequest, pk: int) -> HttpResponse:
     pitch = get_object_or_404(Pitch.objects.select_related("event", "buyer", "theme"), pk=pk)
     if not request.user.has_perm("pitches.view_pitch", pitch):
         raise Http404
-    if not request.user.has_perm("pitches.manage_pitch", pitch):
-        raise PermissionDenied
+    require(request, "pitches.manage_pitch", pitch)
     include_directory = request.GET.get("directory") == "1"
     ranking = recommendations.structures_for_pitch(pitch, include_directory=include_directory)
     shown = len(ranking.recommended) if request.GET.get("all") == "1" else STRUCTURES_SHOWN

@@ -12,12 +12,12 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.formats import time_format
-from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Organisation
+from core import times
+from core.views import require
 from events.models import Event
 from events.rules import requests_open
 from events.views import event_or_404
@@ -35,11 +35,6 @@ from ..services import requests as services
 PARTICIPANTS_PER_PAGE = 30
 # Refusals that mean "someone was faster" rather than bad input: HTTP 409.
 CONFLICTS = {services.TAKEN, services.CONSTRAINT, services.BUSY}
-
-
-def _require(request: HttpRequest, perm: str, obj) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDenied
 
 
 def _my_registration(request: HttpRequest, event: Event):
@@ -79,7 +74,7 @@ def _not_now(request: HttpRequest, event: Event) -> str:
 
 
 def _slot_label(event: Event, meeting: Meeting) -> str:
-    start = time_format(localtime(meeting.slot.starts_at, event.tzinfo), "H:i")
+    start = times.hhmm(meeting.slot.starts_at, event)
     return _("%(time)s, table %(table)s") % {"time": start, "table": meeting.table.name}
 
 
@@ -91,7 +86,7 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
     """The event's validated buyers and structures, to find whom to meet (organisations, roles
     and themes; no contact details)."""
     event = event_or_404(request, slug)
-    _require(request, "matching.view_participants", event)
+    require(request, "matching.view_participants", event)
     mine = meeting_registration(request.user, event)
     form = ParticipantFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -430,7 +425,7 @@ def request_book(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def settings_view(request: HttpRequest, slug: str) -> HttpResponse:
     """The organisers choose the booking mode and cap outgoing requests per participant."""
     event = event_or_404(request, slug)
-    _require(request, "matching.change_settings", event)
+    require(request, "matching.change_settings", event)
     current = services.settings_for(event)
     form = SettingsForm(request.POST or None, instance=current)
     if request.method == "POST" and form.is_valid():

@@ -24,7 +24,7 @@ endef
 help:
 	@echo "make run       set up and serve the demo at http://127.0.0.1:8000 (SQLite, no services needed)"
 	@echo "make test      install what tests need, start PostgreSQL + Redis, run the whole suite"
-	@echo "make lint      ruff, makemigrations --check, translations compiled"
+	@echo "make lint      ruff, import contracts, makemigrations --check, translations compiled"
 	@echo "make messages  refresh locale/*.po from the code, then compile"
 
 $(VENV)/.installed: pyproject.toml
@@ -68,6 +68,7 @@ test: system-packages venv compilemessages
 lint: venv compilemessages
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 
 .PHONY: messages

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "pitches",
     "matching",
     "workshops",
+    "demo",
 ]
 
 MIDDLEWARE = [

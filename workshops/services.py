@@ -11,6 +11,7 @@ problem, solving and checking takes about 0.05 s (measured on the demo data), we
 load, so a Celery task would only add moving parts.
 """
 
+import datetime as dt
 import logging
 from collections.abc import Iterable, Sequence
 
@@ -24,6 +25,7 @@ from accounts.models import Theme, User
 from core.locking import lock, locked_transaction
 from events.enums import RegistrationStatus
 from events.models import Event, Registration, Session
+from events.services import WorkshopDetails, save_session
 from matching.engine import FormatError
 from matching.engine import workshops as engine
 
@@ -37,7 +39,23 @@ SOLVER_TIME_LIMIT = 10.0
 BUSY_MESSAGE = _lazy("Many people are choosing workshops right now; please try again in a moment.")
 
 
-# --- Workshops (called by events.services.save_session) --------------------------------------
+# --- Workshops (events.services.save_session hands every saved session to sync_workshop) ------
+
+
+def sync_workshop(*, session: Session, workshop: WorkshopDetails | None) -> Workshop | None:
+    """The workshop row follows its session: created or updated when the session is a workshop
+    with details, removed otherwise. Registered in `WorkshopsConfig.ready()` as a hook of
+    events/programme.py. Side effects: save_workshop or remove_workshop."""
+    if workshop is None:
+        remove_workshop(session=session)
+        return None
+    return save_workshop(
+        session=session,
+        theme=workshop.theme,
+        capacity=workshop.capacity,
+        facilitators=workshop.facilitators,
+        expected_outcome=workshop.expected_outcome,
+    )
 
 
 @locked_transaction()
@@ -360,10 +378,6 @@ def _apply_seats(proposal: WorkshopPlan, workshops: list[Workshop]) -> None:
 def _apply_placement(proposal: WorkshopPlan, by: User) -> None:
     """Move workshops in two passes (first out of their rooms, then into the new ones) so that
     two workshops swapping rooms never clash halfway."""
-    import datetime as dt
-
-    from events.services import WorkshopDetails, save_session
-
     refs = proposal.refs
     workshops = {
         w.pk: w

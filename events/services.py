@@ -29,7 +29,14 @@ from core import times
 from core.locking import lock, locked_transaction
 
 from . import phases, programme
-from .enums import PHASE_TRANSITIONS, Phase, RegistrationRole, RegistrationStatus, SessionKind
+from .enums import (
+    PHASE_TRANSITIONS,
+    REGISTRATION_ACTIVE,
+    Phase,
+    RegistrationRole,
+    RegistrationStatus,
+    SessionKind,
+)
 from .models import Event, Registration, Room, Session, Slot, Table, Unavailability
 
 logger = logging.getLogger(__name__)
@@ -595,10 +602,7 @@ def register(
         with locked_transaction():
             registration = lock(Registration.objects).filter(event=event, user=user).first()
             if registration is not None:
-                if registration.status in {
-                    RegistrationStatus.PENDING,
-                    RegistrationStatus.VALIDATED,
-                }:
+                if registration.status in REGISTRATION_ACTIVE:
                     raise ValidationError(already)
                 for name, value in fields.items():
                     setattr(registration, name, value)

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 
 from accounts.rules import visible_contact_ids
-from events.enums import Phase, RegistrationRole, RegistrationStatus, SessionKind
+from events.enums import PHASES_WITH_MEETINGS, RegistrationRole, RegistrationStatus, SessionKind
 from events.models import Registration, Slot, Table, Unavailability
 
 from .enums import ACTIVE_REQUEST_STATUSES, WEIGHT_MUTUAL, RequestStatus
@@ -186,7 +186,7 @@ def dashboard_context(user) -> dict:
             status=RegistrationStatus.VALIDATED,
             role__in=[RegistrationRole.BUYER, RegistrationRole.ESS],
             organisation__isnull=False,
-            event__phase__in=[Phase.REQUESTS, Phase.SCHEDULING, Phase.PUBLISHED, Phase.LIVE],
+            event__phase__in=PHASES_WITH_MEETINGS,
         )
         .select_related("event")
         .annotate(

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import SIAE_TYPES, DisabilityType, OrganisationKind
 from accounts.rules import is_ess_member
-from events.enums import RegistrationStatus
+from events.enums import REGISTRATION_ACTIVE
 from events.rules import interest_open, is_organiser, is_public, pitches_open, questions_open
 
 from .enums import INTEREST_ACTIVE, Eligibility, PitchStatus, Route
@@ -124,7 +124,7 @@ def has_registered_buyer_org(user, event) -> bool:
     return event.registrations.filter(
         organisation__kind=OrganisationKind.BUYER,
         organisation__memberships__user=user,
-        status__in=[RegistrationStatus.PENDING, RegistrationStatus.VALIDATED],
+        status__in=REGISTRATION_ACTIVE,
     ).exists()
 
 

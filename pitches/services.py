@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+import rules
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,12 +20,8 @@ from accounts.enums import OrganisationKind
 from accounts.models import Organisation, User
 from core import times
 from core.locking import lock, locked_transaction
-from events.enums import (
-    PHASES_OPEN_FOR_INTEREST,
-    PHASES_OPEN_FOR_PITCHES,
-    PHASES_OPEN_FOR_QUESTIONS,
-)
 from events.models import Event
+from events.rules import interest_open, pitches_open, questions_open
 
 from .enums import INTEREST_TRANSITIONS, GroupMode, InterestStatus, LogKind, PitchStatus
 from .models import (
@@ -93,11 +90,11 @@ def _lock_pitch(pitch: Pitch) -> Pitch:
 def _check_pitch_editable(pitch: Pitch, actor: User) -> None:
     if pitch.status == PitchStatus.WITHDRAWN:
         raise ValidationError(_("This pitch has been withdrawn and can no longer be changed."))
-    if pitch.event.phase not in PHASES_OPEN_FOR_PITCHES and not _is_organiser(actor, pitch.event):
+    if not pitches_open(actor, pitch.event) and not _is_organiser(actor, pitch.event):
         raise ValidationError(_("Pitches can no longer be changed at this stage of the event."))
 
 
-def _check_open_for_exchanges(pitch: Pitch, phases: set) -> None:
+def _check_open_for_exchanges(pitch: Pitch, phase_open: rules.Predicate) -> None:
     if pitch.status != PitchStatus.PUBLISHED:
         raise ValidationError(_("This pitch is not published."))
     if pitch.in_quiet_period:
@@ -107,7 +104,7 @@ def _check_open_for_exchanges(pitch: Pitch, phases: set) -> None:
                 "official consultation only."
             )
         )
-    if pitch.event.phase not in phases:
+    if not phase_open(None, pitch.event):
         raise ValidationError(_("This is no longer possible at this stage of the event."))
 
 
@@ -171,7 +168,7 @@ def create_pitch(
     """
     if buyer.kind != OrganisationKind.BUYER:
         raise ValidationError(_("Only a buyer organisation can publish need pitches."))
-    if event.phase not in PHASES_OPEN_FOR_PITCHES and not _is_organiser(author, event):
+    if not pitches_open(author, event) and not _is_organiser(author, event):
         raise ValidationError(_("Pitches can no longer be changed at this stage of the event."))
     with locked_transaction():
         pitch = Pitch.objects.create(
@@ -367,7 +364,7 @@ def express_interest(
         raise ValidationError(_("Only an ESS structure can express interest."))
     with locked_transaction():
         locked = _lock_pitch(pitch)
-        _check_open_for_exchanges(locked, PHASES_OPEN_FOR_INTEREST)
+        _check_open_for_exchanges(locked, interest_open)
         _check_interest_content(locked, lots, group_mode, partners, answers)
         interest = Interest.objects.filter(pitch=locked, organisation=organisation).first()
         if interest is not None and interest.status != InterestStatus.WITHDRAWN:
@@ -414,7 +411,7 @@ def update_interest(
     lots = list(lots)
     with locked_transaction():
         locked = _lock_pitch(interest.pitch)
-        _check_open_for_exchanges(locked, PHASES_OPEN_FOR_INTEREST)
+        _check_open_for_exchanges(locked, interest_open)
         interest = lock(Interest.objects).get(pk=interest.pk)
         if not interest.is_active:
             raise ValidationError(_("This interest can no longer be changed."))
@@ -462,7 +459,7 @@ def withdraw_interest(*, interest: Interest, actor: User) -> Interest:
     """
     with locked_transaction():
         locked = _lock_pitch(interest.pitch)
-        _check_open_for_exchanges(locked, PHASES_OPEN_FOR_INTEREST)
+        _check_open_for_exchanges(locked, interest_open)
         interest, _previous = _move_interest(interest, InterestStatus.WITHDRAWN)
         log(
             pitch=locked,
@@ -530,7 +527,7 @@ def ask_question(*, pitch: Pitch, organisation: Organisation, actor: User, text:
         raise ValidationError(_("Write your question."))
     with locked_transaction():
         locked = _lock_pitch(pitch)
-        _check_open_for_exchanges(locked, PHASES_OPEN_FOR_QUESTIONS)
+        _check_open_for_exchanges(locked, questions_open)
         question = Question.objects.create(
             pitch=locked, organisation=organisation, author=actor, text=text
         )

@@ -19,7 +19,7 @@ from accounts.models import Organisation
 from accounts.rules import visible_contact_ids
 from core import times
 from core.views import require
-from events.enums import RegistrationStatus
+from events.enums import REGISTRATION_ACTIVE
 from events.views import event_or_404
 
 from . import queries, services
@@ -142,7 +142,7 @@ def _registered_buyers(user, event):
             kind=OrganisationKind.BUYER,
             memberships__user=user,
             registrations__event=event,
-            registrations__status__in=[RegistrationStatus.PENDING, RegistrationStatus.VALIDATED],
+            registrations__status__in=REGISTRATION_ACTIVE,
         )
         .distinct()
         .order_by("name")

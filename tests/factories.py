@@ -13,6 +13,8 @@ from events.enums import Phase, RegistrationRole, RegistrationStatus, SessionKin
 from events.models import Event, Registration, Room, Session, Table
 from pitches.enums import PitchStatus, Route
 from pitches.models import Interest, Pitch, Question
+from workshops.enums import PlanKind
+from workshops.models import WorkshopPlan
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -158,3 +160,23 @@ class QuestionFactory(DjangoModelFactory):
     pitch = factory.SubFactory(PitchFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     text = "Quel volume de repas par jour ?"
+
+
+# --- workshops ---------------------------------------------------------------------------------
+
+
+class WorkshopPlanFactory(DjangoModelFactory):
+    """An (empty) engine proposal; `applied=True` makes it applied, e.g. a seat assignment that
+    opens self-service seats (workshops.rules.seats_assigned)."""
+
+    class Meta:
+        model = WorkshopPlan
+
+    class Params:
+        applied = factory.Trait(applied_at=factory.LazyFunction(lambda: dt.datetime.now(tz=dt.UTC)))
+
+    event = factory.SubFactory(EventFactory)
+    kind = PlanKind.SEATS
+    problem = factory.LazyFunction(dict)
+    plan = factory.LazyFunction(dict)
+    refs = factory.LazyFunction(dict)

@@ -32,6 +32,7 @@ from matching.engine import workshops as engine
 from . import bridge
 from .enums import PlanKind
 from .models import Seat, WaitlistEntry, WishList, Workshop, WorkshopPlan, WorkshopWish
+from .rules import seats_assigned, seats_phase, wishes_phase
 
 logger = logging.getLogger(__name__)
 
@@ -101,15 +102,17 @@ def save_wishes(
 ) -> list[WorkshopWish]:
     """Replace a participant's ranked wishes (best first) and how many workshops they want.
 
-    Side effects, in order: check the registration is validated, no seat assignment is applied,
-    the workshops are distinct and belong to the event, `wants` is between 1 and the number of
+    Side effects, in order: check the registration is validated, the phase takes wishes and no
+    seat assignment is applied (workshops/rules.py, as the views ask), the workshops are distinct and belong to the event, `wants` is between 1 and the number of
     time blocks (at most 2); lock the registration; replace the wishes and the wish list; log.
     An empty list withdraws every wish.
     """
     event = registration.event
     if registration.status != RegistrationStatus.VALIDATED:
         raise ValidationError(_("Only validated participants can choose workshops."))
-    if event.workshop_plans.filter(kind=PlanKind.SEATS, applied_at__isnull=False).exists():
+    if not wishes_phase(by, event):
+        raise ValidationError(_("Workshop wishes are not open at this stage of the event."))
+    if seats_assigned(by, event):
         raise ValidationError(
             _("The organisers have already assigned the seats: wishes can no longer change.")
         )
@@ -178,8 +181,9 @@ def _lock_workshop(workshop: Workshop) -> Workshop:
 def take_seat(*, registration: Registration, workshop: Workshop, by: User) -> Seat | WaitlistEntry:
     """Take a free seat in a workshop, or join its waiting list when it is full.
 
-    Side effects, in order: check the registration is validated and for the workshop's event;
-    set a lock timeout; lock the workshop row, then the registration; re-check the person has no
+    Side effects, in order: check the registration is validated and for the workshop's event, and
+    that seats are open (phase, seats assigned: workshops/rules.py, as the views ask); set a lock
+    timeout; lock the workshop row, then the registration; re-check the person has no
     seat here nor one at the same time elsewhere; count the seats; write a kept seat (and drop the
     person's waiting list entry) or a waiting list entry; log. A lock timeout becomes `Busy`.
     """
@@ -187,6 +191,8 @@ def take_seat(*, registration: Registration, workshop: Workshop, by: User) -> Se
         raise ValidationError(_("Only validated participants can take a seat."))
     if registration.event_id != workshop.session.event_id:
         raise ValidationError(_("This workshop belongs to another event."))
+    if not (seats_phase(by, registration.event) and seats_assigned(by, registration.event)):
+        raise ValidationError(_("Workshop seats are not open at this stage of the event."))
     try:
         with locked_transaction(BUSY_MESSAGE):
             locked = _lock_workshop(workshop)

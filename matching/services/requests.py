@@ -192,11 +192,13 @@ def answer_request(
 ) -> MeetingRequest:
     """The recipient accepts or declines (with an optional reason).
 
-    Side effects, in order: lock the request; check it is pending; write status and answer time;
-    tell both sides' pages on commit.
+    Side effects, in order: lock the request; check the phase (`requests_open`, as the views)
+    and that it is pending; write status and answer time; tell both sides' pages on commit.
     """
     with locked_transaction():
-        locked = lock(MeetingRequest.objects).get(pk=request.pk)
+        locked = lock(MeetingRequest.objects).select_related("event").get(pk=request.pk)
+        if not requests_open(by, locked.event):
+            raise ValidationError(_("Meeting requests are not open for this event at the moment."))
         target = RequestStatus.ACCEPTED if accept else RequestStatus.DECLINED
         _check_transition(locked, target)
         locked.status = target

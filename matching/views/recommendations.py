@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation
 from core.views import require
-from events.enums import RegistrationStatus
+from events.enums import REGISTRATION_ACTIVE
 from events.models import Event
 from events.rules import interest_open
 from pitches.enums import INTEREST_ACTIVE, RESERVED_ROUTES
@@ -32,7 +32,7 @@ def _ess_organisations(user, event) -> list[Organisation]:
     registered = set(
         event.registrations.filter(
             organisation__in=organisations,
-            status__in=[RegistrationStatus.PENDING, RegistrationStatus.VALIDATED],
+            status__in=REGISTRATION_ACTIVE,
         ).values_list("organisation_id", flat=True)
     )
     return sorted(organisations, key=lambda org: org.pk not in registered)

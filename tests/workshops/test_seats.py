@@ -7,7 +7,7 @@ from tests.workshops.conftest import make_workshop, participants
 from workshops.models import Seat, WaitlistEntry
 from workshops.services import leave_workshop, take_seat
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seats_open")]
 
 
 def _seated(workshop):

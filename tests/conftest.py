@@ -17,6 +17,15 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.django_db(**{**marker.kwargs, "serialized_rollback": True}))
 
 
+@pytest.fixture
+def assert_queries_constant(db):
+    """The one query-count helper (tests/queries.py): a page or a read costs as many queries with
+    1 and 3 items."""
+    from tests.queries import assert_queries_constant
+
+    return assert_queries_constant
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

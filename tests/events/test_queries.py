@@ -5,7 +5,6 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from accounts.models import Theme
 from events.enums import RegistrationStatus, SessionKind
 from tests.factories import (
     PARIS,
@@ -15,9 +14,9 @@ from tests.factories import (
     SessionFactory,
     TableFactory,
     UserFactory,
+    WorkshopFactory,
 )
 from tests.queries import growing
-from workshops.models import Workshop
 
 pytestmark = pytest.mark.django_db
 
@@ -33,9 +32,7 @@ def add_session(event, n: int):
         starts_at=start,
         ends_at=start + dt.timedelta(minutes=30),
     )
-    workshop = Workshop.objects.create(
-        session=workshop_session, theme=Theme.objects.get(code="food"), capacity=20
-    )
+    workshop = WorkshopFactory(session=workshop_session, capacity=20)
     workshop.facilitators.add(UserFactory())
     SessionFactory(
         event=event,

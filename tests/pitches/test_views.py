@@ -12,10 +12,13 @@ from pitches import services
 from pitches.enums import InterestStatus, LogKind, PitchStatus, Route
 from pitches.models import Interest, Pitch, PitchQuestion, Question, SourcingLogEntry
 from tests.factories import (
+    InterestAnswerFactory,
     InterestFactory,
+    LotFactory,
     MembershipFactory,
     OrganisationFactory,
     PitchFactory,
+    PitchQuestionFactory,
     QuestionFactory,
 )
 from tests.queries import growing
@@ -181,8 +184,8 @@ def test_my_interests_query_count(
 def test_interests_review_query_count(client, pitch, buyer, assert_queries_constant):
     client.force_login(buyer)
     url = reverse("pitches:interests", args=[pitch.pk])
-    question = PitchQuestion.objects.create(pitch=pitch, text="Capacité ?")
-    lot = pitch.lots.create(number=1, title="Lot")
+    question = PitchQuestionFactory(pitch=pitch, text="Capacité ?")
+    lot = LotFactory(pitch=pitch, number=1, title="Lot")
 
     def add(n):
         org = OrganisationFactory()
@@ -191,7 +194,7 @@ def test_interests_review_query_count(client, pitch, buyer, assert_queries_const
         member_of(org)
         interest = InterestFactory(pitch=pitch, organisation=org)
         interest.lots.set([lot])
-        interest.answers.create(question=question, text="Beaucoup")
+        InterestAnswerFactory(interest=interest, question=question, text="Beaucoup")
 
     assert_queries_constant(items=growing(add), run=lambda _: client.get(url))
 

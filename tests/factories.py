@@ -36,6 +36,7 @@ from pitches.models import (
     Question,
     SourcingLogEntry,
 )
+from tests.roles import PASSWORD
 from workshops.enums import PlanKind
 from workshops.models import (
     Seat,
@@ -67,7 +68,7 @@ class UserFactory(DjangoModelFactory):
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     first_name = factory.Sequence(lambda n: f"Prénom{n}")
     last_name = "Martin"
-    password = factory.PostGenerationMethodCall("set_password", "osez-test-password")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
     def verified(self, create, extracted, **kwargs):

@@ -19,6 +19,7 @@ from tests.factories import (
     valid_siret,
 )
 from tests.queries import growing
+from tests.roles import PASSWORD
 
 
 def _png(size=(40, 40), image_format="PNG") -> bytes:
@@ -329,7 +330,7 @@ def test_delete_account_with_a_wrong_password_keeps_it(client, ess_member):
 def test_delete_account_with_the_password_deletes_and_logs_out(client, ess_member):
     client.force_login(ess_member)
 
-    response = client.post(reverse("accounts:delete_account"), {"password": "osez-test-password"})
+    response = client.post(reverse("accounts:delete_account"), {"password": PASSWORD})
 
     assert response.status_code == 302
     assert not type(ess_member).objects.filter(pk=ess_member.pk).exists()
@@ -339,7 +340,7 @@ def test_delete_account_with_the_password_deletes_and_logs_out(client, ess_membe
 def test_delete_account_of_the_sole_admin_is_refused_with_a_message(client, ess_admin, ess_member):
     client.force_login(ess_admin)
 
-    response = client.post(reverse("accounts:delete_account"), {"password": "osez-test-password"})
+    response = client.post(reverse("accounts:delete_account"), {"password": PASSWORD})
 
     assert response.status_code == 200
     assert "seul administrateur" in str(response.context["form"].non_field_errors())

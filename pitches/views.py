@@ -23,7 +23,7 @@ from events.enums import RegistrationStatus
 from events.views import event_or_404
 
 from . import queries, services
-from .enums import INTEREST_ACTIVE, RESERVED_ROUTES
+from .enums import INTEREST_ACTIVE, RESERVED_ROUTES, GroupMode
 from .filters import PitchFilter
 from .forms import (
     AnswerForm,
@@ -381,6 +381,8 @@ def interest(request: HttpRequest, pk: int) -> HttpResponse:
         )
         organisations = [org for org in organisations if org.pk not in taken]
     initial = {}
+    if request.GET.get("group") == "1":  # "answer in a group" from Pitches for you
+        initial["group_mode"] = GroupMode.GROUP
     if current is not None:
         initial = {
             "lots": list(current.lots.all()),

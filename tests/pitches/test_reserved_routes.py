@@ -6,7 +6,6 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import translation
 
 from pitches import services
 from pitches.enums import Eligibility, GroupMode, Route
@@ -69,19 +68,17 @@ def test_interest_alone_not_eligible_is_refused_with_the_reason(client, reserved
 def test_interest_alone_not_eligible_is_refused_in_english(client, reserved, scic):
     client.force_login(scic.member)
 
-    with translation.override("en"):
-        response = client.post(
-            reverse("pitches:interest", args=[reserved.pk]),
-            {"group_mode": GroupMode.ALONE},
-            HTTP_ACCEPT_LANGUAGE="en",
-        )
+    response = client.post(
+        reverse("pitches:interest", args=[reserved.pk]),
+        {"group_mode": GroupMode.ALONE},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
 
     assert Interest.objects.count() == 0
-    errors = response.context["form"].errors["group_mode"]
-    assert errors == [
+    assert (
         "Your structure is not eligible for this reserved route: it may answer only in a group "
         "that names an eligible structure."
-    ]
+    ) in response.text
 
 
 def test_interest_in_group_naming_an_eligible_member_is_saved(client, reserved, scic, siae):
@@ -143,10 +140,9 @@ def test_interest_form_offers_only_eligible_members_of_the_event_or_the_director
 def test_interest_form_says_when_no_eligible_structure_can_be_named(client, reserved, scic):
     client.force_login(scic.member)
 
-    with translation.override("en"):
-        response = client.get(
-            reverse("pitches:interest", args=[reserved.pk]), HTTP_ACCEPT_LANGUAGE="en"
-        )
+    response = client.get(
+        reverse("pitches:interest", args=[reserved.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
 
     assert "No eligible structure of this event or of the directory" in response.text
 
@@ -183,10 +179,9 @@ def test_interests_page_shows_each_structures_eligibility(
     )
     client.force_login(buyer)
 
-    with translation.override("en"):
-        response = client.get(
-            reverse("pitches:interests", args=[reserved.pk]), HTTP_ACCEPT_LANGUAGE="en"
-        )
+    response = client.get(
+        reverse("pitches:interests", args=[reserved.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
 
     rows = {row.organisation.name: row for row, _contacts in response.context["rows"]}
     assert {name: str(row.answer_eligibility) for name, row in rows.items()} == {

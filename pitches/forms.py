@@ -265,6 +265,7 @@ class InterestForm(forms.Form):
             if own != Eligibility.ELIGIBLE:
                 self.route_notice = NOT_ELIGIBLE_ALONE_TEXT[own]
                 self.no_eligible_member = not members
+                self.initial.setdefault("group_mode", GroupMode.GROUP)
 
     def clean(self):
         cleaned = super().clean()

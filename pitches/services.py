@@ -430,12 +430,17 @@ def express_interest(
         interest.save()
         interest.lots.set(lots)
         _save_answers(interest, answers)
+        summary = _("%(organisation)s expressed interest.") % {"organisation": organisation}
+        if eligible_member is not None:
+            summary = _(
+                "%(organisation)s expressed interest, in a group with %(member)s (eligible member)."
+            ) % {"organisation": organisation, "member": eligible_member}
         log(
             pitch=locked,
             kind=LogKind.INTEREST,
             actor=actor,
             organisation=organisation,
-            summary=_("%(organisation)s expressed interest.") % {"organisation": organisation},
+            summary=summary,
         )
     return interest
 

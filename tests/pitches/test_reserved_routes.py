@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from pitches import services
-from pitches.enums import Eligibility, GroupMode, Route
-from pitches.models import Interest, Pitch
+from pitches.enums import Eligibility, GroupMode, LogKind, Route
+from pitches.models import Interest, Pitch, SourcingLogEntry
 from pitches.rules import NOT_ELIGIBLE_ALONE_TEXT
 from tests.factories import (
     PARIS,
@@ -97,6 +97,17 @@ def test_interest_in_group_naming_an_eligible_member_is_saved(client, reserved, 
         GroupMode.GROUP,
         siae,
     )
+    assert SourcingLogEntry.objects.get(kind=LogKind.INTEREST).summary == (
+        "Coop SCIC a marqué son intérêt, en groupement avec Régie EI (membre éligible)."
+    )
+
+
+def test_interest_form_starts_in_a_group_for_a_structure_not_eligible(client, reserved, scic):
+    client.force_login(scic.member)
+
+    response = client.get(reverse("pitches:interest", args=[reserved.pk]))
+
+    assert response.context["form"]["group_mode"].value() == GroupMode.GROUP
 
 
 def test_interest_in_group_naming_a_not_eligible_member_is_refused(client, reserved, scic, event):

@@ -40,7 +40,7 @@ from accounts.enums import OrganisationKind, TerritoryKind
 from accounts.models import Organisation, Territory
 from events.enums import PHASES_OPEN_FOR_INTEREST, RegistrationStatus
 from events.models import Event, Registration
-from pitches.enums import Eligibility, PitchStatus, Route
+from pitches.enums import RESERVED_ROUTES, Eligibility, PitchStatus
 from pitches.models import Interest, Lot, Pitch
 from pitches.rules import ROUTE_ELIGIBILITY_TEXT, eligibility, is_eligible, is_reserved
 
@@ -213,7 +213,8 @@ def structure_text(organisation: Organisation) -> str:
 
 
 def eligible_routes(organisation: Organisation) -> tuple[str, ...]:
-    return tuple(route for route in Route.values if is_eligible(organisation, route))
+    """The reserved routes the structure may answer (the only ones the engine compares)."""
+    return tuple(sorted(route for route in RESERVED_ROUTES if is_eligible(organisation, route)))
 
 
 def pitch_input(pitch: Pitch, tree: TerritoryTree) -> engine.Pitch:

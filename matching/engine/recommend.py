@@ -703,7 +703,12 @@ def _entries(doc: dict, key: str, errors: list[str]) -> list[dict]:
 
 
 def load_input(doc: object) -> tuple[list[Pitch], list[Structure]]:
-    """Read {"pitches": [...], "structures": [...]}; raise `FormatError` listing every error."""
+    """Read {"pitches": [...], "structures": [...]}; raise `FormatError` listing every error.
+
+    A pitch is {"id", "themes", "territory", "route", "text"}, where "route" is given only when it
+    restricts who may answer (null or absent: open to all); a structure is {"id", "themes",
+    "territory", "eligible_routes", "text"}, "eligible_routes" naming the restricted routes it
+    may answer, in the caller's own identifiers."""
     if not isinstance(doc, dict):
         raise FormatError(["input: not a JSON object"])
     errors: list[str] = []

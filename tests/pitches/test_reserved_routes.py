@@ -242,3 +242,13 @@ def test_update_of_an_interest_alone_is_refused_once_the_route_is_reserved(
     assert "group_mode" in response.context["form"].errors
     interest.refresh_from_db()
     assert interest.message == ""
+
+
+def test_interest_with_a_20_digit_member_id_is_a_form_error(client, reserved, scic, siae):
+    client.force_login(scic.member)
+
+    response = _post(client, reserved, {"group_mode": GroupMode.GROUP, "eligible_member": "9" * 20})
+
+    assert response.status_code == 200
+    assert "eligible_member" in response.context["form"].errors
+    assert Interest.objects.count() == 0

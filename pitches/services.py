@@ -23,7 +23,14 @@ from core.locking import lock, locked_transaction
 from events.models import Event
 from events.rules import interest_open, pitches_open, questions_open
 
-from .enums import INTEREST_TRANSITIONS, GroupMode, InterestStatus, LogKind, PitchStatus
+from .enums import (
+    INTEREST_TRANSITIONS,
+    Eligibility,
+    GroupMode,
+    InterestStatus,
+    LogKind,
+    PitchStatus,
+)
 from .models import (
     Attachment,
     Interest,
@@ -34,6 +41,8 @@ from .models import (
     Question,
     SourcingLogEntry,
 )
+from .queries import group_member_candidates
+from .rules import NOT_ELIGIBLE_ALONE_TEXT, answer_eligibility, eligibility, is_eligible
 from .uploads import check_attachment
 
 PITCH_FIELDS = (
@@ -317,17 +326,50 @@ def launch_consultation(*, pitch: Pitch, actor: User, launched_on: date, url: st
 
 
 def _check_interest_content(
-    pitch: Pitch, lots: list[Lot], group_mode: str, partners: str, answers: dict[int, str]
+    pitch: Pitch,
+    lots: list[Lot],
+    group_mode: str,
+    partners: str,
+    answers: dict[int, str],
+    eligible_member: Organisation | None = None,
 ) -> None:
     if any(lot.pitch_id != pitch.pk for lot in lots):
         raise ValidationError(_("This lot does not belong to this pitch."))
-    if group_mode == GroupMode.GROUP and not partners.strip():
+    if group_mode == GroupMode.GROUP and not partners.strip() and eligible_member is None:
         raise ValidationError(_("Name your partners when you answer in a group."))
     for question in pitch.screening_questions.all():
         if question.required and not answers.get(question.pk, "").strip():
             raise ValidationError(
                 _("Answer the question “%(question)s”.") % {"question": question.text}
             )
+
+
+def _check_route(
+    pitch: Pitch, organisation: Organisation, group_mode: str, member: Organisation | None
+) -> None:
+    """The reserved-route rule (pitches.rules.answer_eligibility), checked under the pitch lock: a
+    structure not eligible answers only in a group naming an eligible member of the event or of
+    the directory. A named member must be such a structure, eligible, and not the answering one."""
+    if member is not None:
+        if group_mode != GroupMode.GROUP:
+            raise ValidationError(_("Name an eligible member only when you answer in a group."))
+        if member.pk == organisation.pk:
+            raise ValidationError(_("Name another structure than your own as eligible member."))
+        if not group_member_candidates(pitch).filter(pk=member.pk).exists():
+            raise ValidationError(
+                _(
+                    "The eligible member must be an ESS structure registered for this event or "
+                    "listed in the directory."
+                )
+            )
+        if not is_eligible(member, pitch.route):
+            raise ValidationError(
+                _("%(organisation)s is not eligible for this reserved route.")
+                % {"organisation": member}
+            )
+    verdict = answer_eligibility(organisation, pitch.route, group_mode=group_mode, member=member)
+    if verdict != Eligibility.ELIGIBLE:
+        raise ValidationError(str(NOT_ELIGIBLE_ALONE_TEXT[eligibility(organisation, pitch.route)]))
 
 
 def _save_answers(interest: Interest, answers: dict[int, str]) -> None:
@@ -349,6 +391,7 @@ def express_interest(
     lots: Iterable[Lot] = (),
     group_mode: str = GroupMode.ALONE,
     partners: str = "",
+    eligible_member: Organisation | None = None,
     wants_meeting: bool = True,
     message: str = "",
 ) -> Interest:
@@ -356,8 +399,9 @@ def express_interest(
 
     Side effects, in order: check the organisation is an ESS structure; lock the pitch; re-check it
     is published, not in the quiet period and the phase allows interests; check required screening
-    answers, lots and partners; write the interest (or reopen a withdrawn one), its lots and
-    answers; log INTEREST.
+    answers, lots and partners; check the reserved route (a structure not eligible answers only in
+    a group naming an eligible member); write the interest (or reopen a withdrawn one), its lots
+    and answers; log INTEREST.
     """
     lots = list(lots)
     if organisation.kind != OrganisationKind.ESS:
@@ -365,7 +409,8 @@ def express_interest(
     with locked_transaction():
         locked = _lock_pitch(pitch)
         _check_open_for_exchanges(locked, interest_open)
-        _check_interest_content(locked, lots, group_mode, partners, answers)
+        _check_interest_content(locked, lots, group_mode, partners, answers, eligible_member)
+        _check_route(locked, organisation, group_mode, eligible_member)
         interest = Interest.objects.filter(pitch=locked, organisation=organisation).first()
         if interest is not None and interest.status != InterestStatus.WITHDRAWN:
             raise ValidationError(_("Your structure has already expressed interest in this pitch."))
@@ -376,17 +421,23 @@ def express_interest(
         interest.decline_reason = ""
         interest.group_mode = group_mode
         interest.partners = partners.strip() if group_mode == GroupMode.GROUP else ""
+        interest.eligible_member = eligible_member
         interest.wants_meeting = wants_meeting
         interest.message = message
         interest.save()
         interest.lots.set(lots)
         _save_answers(interest, answers)
+        summary = _("%(organisation)s expressed interest.") % {"organisation": organisation}
+        if eligible_member is not None:
+            summary = _(
+                "%(organisation)s expressed interest, in a group with %(member)s (eligible member)."
+            ) % {"organisation": organisation, "member": eligible_member}
         log(
             pitch=locked,
             kind=LogKind.INTEREST,
             actor=actor,
             organisation=organisation,
-            summary=_("%(organisation)s expressed interest.") % {"organisation": organisation},
+            summary=summary,
         )
     return interest
 
@@ -399,14 +450,15 @@ def update_interest(
     lots: Iterable[Lot] = (),
     group_mode: str = GroupMode.ALONE,
     partners: str = "",
+    eligible_member: Organisation | None = None,
     wants_meeting: bool = True,
     message: str = "",
 ) -> Interest:
     """The structure changes its interest (answers, lots, group, meeting wish, message).
 
     Side effects, in order: lock the pitch; re-check it is open for exchanges; check the interest
-    is active; check answers, lots and partners; write the interest, lots and answers; log
-    INTEREST_UPDATED.
+    is active; check answers, lots and partners; check the reserved route (as
+    `express_interest`); write the interest, lots and answers; log INTEREST_UPDATED.
     """
     lots = list(lots)
     with locked_transaction():
@@ -415,10 +467,12 @@ def update_interest(
         interest = lock(Interest.objects).get(pk=interest.pk)
         if not interest.is_active:
             raise ValidationError(_("This interest can no longer be changed."))
-        _check_interest_content(locked, lots, group_mode, partners, answers)
+        _check_interest_content(locked, lots, group_mode, partners, answers, eligible_member)
+        _check_route(locked, interest.organisation, group_mode, eligible_member)
         interest.author = actor
         interest.group_mode = group_mode
         interest.partners = partners.strip() if group_mode == GroupMode.GROUP else ""
+        interest.eligible_member = eligible_member
         interest.wants_meeting = wants_meeting
         interest.message = message
         interest.save()

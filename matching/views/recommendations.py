@@ -57,12 +57,12 @@ def pitches_for_me(request: HttpRequest, slug: str) -> HttpResponse:
     can_express = interest_open(request.user, event)
     for match in [*ranking.recommended, *ranking.others, *ranking.not_eligible]:
         active = match.interest is not None and match.interest.status in INTEREST_ACTIVE
-        match.can_express = (
-            can_express
-            and match.eligible
-            and not active
-            and pitch_open_for_exchanges(request.user, match.pitch)
+        open_now = (
+            can_express and not active and pitch_open_for_exchanges(request.user, match.pitch)
         )
+        match.can_express = open_now and match.eligible
+        # Not eligible for the reserved route: only in a group naming an eligible structure.
+        match.can_answer_in_group = open_now and not match.eligible
     return render(
         request,
         "matching/recommendations/pitches_for_me.html",

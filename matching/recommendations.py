@@ -38,7 +38,7 @@ from django.utils.translation import ngettext
 
 from accounts.enums import OrganisationKind, TerritoryKind
 from accounts.models import Organisation, Territory
-from events.enums import PHASES_OPEN_FOR_INTEREST, RegistrationStatus
+from events.enums import PHASES_OPEN_FOR_INTEREST, REGISTRATION_ACTIVE
 from events.models import Event, Registration
 from pitches.enums import RESERVED_ROUTES, Eligibility, PitchStatus
 from pitches.models import Interest, Lot, Pitch
@@ -46,7 +46,6 @@ from pitches.rules import ROUTE_ELIGIBILITY_TEXT, eligibility, is_eligible, is_r
 
 from .engine import recommend as engine
 
-LIVE_REGISTRATIONS = (RegistrationStatus.PENDING, RegistrationStatus.VALIDATED)
 CACHE_SECONDS = 15 * 60
 # "Recommended" needs more than the territory (at most 0.2) and a stray common word: a shared
 # theme alone gives 0.4. Below, matches are still listed and ranked, as weaker ones.
@@ -381,7 +380,7 @@ def pitches_for_structures(events, organisation: Organisation) -> dict[int, Rank
 def candidate_structures(event, *, include_directory: bool = False):
     """ESS structures registered for the event (pending or validated), and optionally those
     listed in the public directory."""
-    registered = Q(registrations__event=event, registrations__status__in=LIVE_REGISTRATIONS)
+    registered = Q(registrations__event=event, registrations__status__in=REGISTRATION_ACTIVE)
     where = registered | Q(listed_in_directory=True) if include_directory else registered
     return Organisation.objects.filter(where, kind=OrganisationKind.ESS).distinct()
 
@@ -455,12 +454,11 @@ def dashboard_recommendations(user) -> list[dict]:
     )
     if not organisations:
         return []
-    live = [RegistrationStatus.PENDING, RegistrationStatus.VALIDATED]
     events = list(
         Event.objects.filter(
             phase__in=PHASES_OPEN_FOR_INTEREST,
             registrations__organisation__in=organisations,
-            registrations__status__in=live,
+            registrations__status__in=REGISTRATION_ACTIVE,
         )
         .distinct()
         .order_by("start_date", "pk")
@@ -469,7 +467,7 @@ def dashboard_recommendations(user) -> list[dict]:
         return []
     registered = set(
         Registration.objects.filter(
-            event__in=events, organisation__in=organisations, status__in=live
+            event__in=events, organisation__in=organisations, status__in=REGISTRATION_ACTIVE
         ).values_list("event_id", "organisation_id")
     )
     blocks = []

@@ -4,7 +4,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation, User
-from events.enums import RegistrationStatus
+from events.enums import REGISTRATION_ACTIVE
 
 from .enums import INTEREST_ACTIVE, INTEREST_RECEIVES_ANSWERS, PitchStatus
 from .models import Interest, Pitch, Question, SourcingLogEntry
@@ -138,9 +138,8 @@ def pitch_for_detail(pk: int) -> Pitch:
 def group_member_candidates(pitch: Pitch) -> QuerySet[Organisation]:
     """The structures a group answering this pitch may name as its member: ESS structures
     registered for the event (pending or validated) or listed in the public directory."""
-    live = [RegistrationStatus.PENDING, RegistrationStatus.VALIDATED]
     return Organisation.objects.filter(
-        Q(registrations__event=pitch.event_id, registrations__status__in=live)
+        Q(registrations__event=pitch.event_id, registrations__status__in=REGISTRATION_ACTIVE)
         | Q(listed_in_directory=True),
         kind=OrganisationKind.ESS,
     ).distinct()

@@ -22,9 +22,10 @@ PHASE_TRANSITIONS = {
     for i, phase in enumerate(PHASE_ORDER)
 }
 
-# What participants may do in each phase; organisers may always act. Every group of phases of
-# the project is here (workshops' own in workshops/enums.py); code asks the predicates of
-# events/rules.py (`requests_open(user, event)`...), querysets filter on these sets.
+# What participants may do in each phase; organisers may always act. The groups of phases the
+# apps share are defined here, once (workshops keeps its own two, wishes and seats, in
+# workshops/enums.py). Code asks the predicates built from them in events/rules.py
+# (`requests_open(user, event)`...); querysets filter on the sets themselves.
 PHASES_OPEN_FOR_REGISTRATION = {Phase.REGISTRATION, Phase.REQUESTS}
 PHASES_OPEN_FOR_PITCHES = {Phase.REGISTRATION, Phase.REQUESTS}
 PHASES_OPEN_FOR_INTEREST = {Phase.REGISTRATION, Phase.REQUESTS, Phase.SCHEDULING, Phase.PUBLISHED}

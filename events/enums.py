@@ -57,3 +57,13 @@ class RegistrationStatus(models.TextChoices):
     VALIDATED = "validated", _("Validated")
     REFUSED = "refused", _("Refused")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class DayKind(models.TextChoices):
+    """What fills a stretch of a participant's day (events/day.py)."""
+
+    UNAVAILABLE = "unavailable", _("Unavailable")
+    SESSION = "session", _("Programme")
+    PITCHES = "pitches", _("Pitch session")
+    WORKSHOP = "workshop", _("Workshop")
+    MEETING = "meeting", _("Meeting")

@@ -5,8 +5,9 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 
 from accounts.rules import visible_contact_ids
+from events import day
 from events.enums import Phase, RegistrationRole, RegistrationStatus, SessionKind
-from events.models import Registration, Slot, Table, Unavailability
+from events.models import Registration, Slot, Table
 
 from .enums import ACTIVE_REQUEST_STATUSES, WEIGHT_MUTUAL, RequestStatus
 from .models import Attendance, MeetingRequest
@@ -111,11 +112,10 @@ def my_requests(registration, viewer) -> MyRequests:
 
 
 def free_slots(request: MeetingRequest) -> list[Slot]:
-    """Slots of the event's meeting blocks where both people are free and available and a table
-    (an accessible one when either needs it) is free. Fixed number of queries. book_meeting
-    re-checks all of it under lock: this list is what to offer, not a promise."""
-    from workshops.models import Seat
-
+    """Slots of the event's meeting blocks where both people are free in their day (events/day.py:
+    meetings, the pitch session, workshops, unavailability) and a table (an accessible one when
+    either needs it) is free. Fixed number of queries. book_meeting re-checks all of it under
+    lock: this list is what to offer, not a promise."""
     people = [request.sender, request.recipient]
     event_id = request.event_id
     if any(
@@ -140,19 +140,12 @@ def free_slots(request: MeetingRequest) -> list[Slot]:
         )
         .order_by("starts_at")
     )
-    busy = set(Attendance.objects.filter(registration__in=people).values_list("slot_id", flat=True))
-    blocked = [
-        (u.starts_at, u.ends_at) for u in Unavailability.objects.filter(registration__in=people)
-    ] + [
-        (s.workshop.session.starts_at, s.workshop.session.ends_at)
-        for s in Seat.objects.filter(registration__in=people).select_related("workshop__session")
-    ]
+    busy = day.busy_stretches(request.event, people)
     return [
         slot
         for slot in slots
         if slot.taken < table_count
-        and slot.pk not in busy
-        and not any(start < slot.ends_at and end > slot.starts_at for start, end in blocked)
+        and not any(day.clash(busy[p.pk], slot.starts_at, slot.ends_at) for p in people)
     ]
 
 

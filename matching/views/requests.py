@@ -24,7 +24,7 @@ from events.views import event_or_404
 from pitches.enums import PitchStatus
 from pitches.models import Pitch
 
-from .. import queries
+from .. import queries, schedule_queries
 from ..bridge import published_version
 from ..enums import ACTIVE_REQUEST_STATUSES, RequestStatus
 from ..forms import DeclineForm, ParticipantFilterForm, RequestForm, SettingsForm, SlotForm
@@ -138,6 +138,11 @@ def lists_context(user, event: Event, mine, **extra) -> dict:
         # The organisers' draft stays theirs until they publish it: the agenda shows that.
         for row in data.accepted:
             row.placed = None
+    else:
+        # Where the two people know their meeting is: booked by them, or published.
+        places = schedule_queries.promised_places(event, data.accepted)
+        for row in data.accepted:
+            row.placed = places.get(row.pk)
     # What each card offers mirrors matching/rules.py (answer_request, cancel_request,
     # book_meeting); the action views check the rules themselves.
     for row in [*data.received, *data.sent, *data.accepted]:
@@ -401,7 +406,7 @@ def request_book(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 meeting = services.book_meeting(
-                    request=row, slot=form.cleaned_data["slot"], by=request.user
+                    request=row, slot=form.cleaned_data["slot"], by=request.user, self_booked=True
                 )
             except ValidationError as error:
                 refusal = _code(error) or "invalid"

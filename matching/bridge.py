@@ -228,82 +228,85 @@ def seat_in_table_order(built: Built, schedule: engine.Schedule) -> engine.Sched
     the organisers' order (`built.tables`), keeping enough step-free tables for those who need one.
     """
     problem = built.problem
-    order = [t.id for t in problem.tables]
-    accessible = {t.id for t in problem.tables if t.accessible}
-    locked = {m.request for m in problem.locked}
-    previous = {m.request: m for m in problem.previous}
-    people = problem.participant_by_id
     buyers = {str(pk) for pk, r in built.registrations.items() if r.role == RegistrationRole.BUYER}
-    usual: dict[str, str] = {}  # buyer id -> the table they sat at first
+    seating = _Seating(problem, buyers)
     by_slot: dict[str, list[engine.Meeting]] = defaultdict(list)
     for meeting in schedule.meetings:
         by_slot[meeting.slot].append(meeting)
     seated: list[engine.Meeting] = []
     for slot in problem.slots:
-        meetings = sorted(by_slot.get(slot.id, []), key=lambda m: int(m.request))
-        seat: dict[str, str] = {}
-        for m in meetings:
-            request = problem.request_by_id[m.request]
-            homes = {people[p].home_table for p in (request.a, request.b)} - {None}
-            if m.request in locked or homes:
-                seat[m.request] = m.table
+        seated += seating.seat_slot(slot.id, by_slot.get(slot.id, []))
+    return engine.Schedule(
+        meetings=tuple(seated), unscheduled=schedule.unscheduled, stats=schedule.stats
+    )
+
+
+class _Seating:
+    """The state of `seat_in_table_order` across slots: the table each buyer sits at."""
+
+    def __init__(self, problem: engine.Problem, buyers: set[str]):
+        self.problem = problem
+        self.order = [t.id for t in problem.tables]
+        self.accessible = {t.id for t in problem.tables if t.accessible}
+        self.locked = {m.request for m in problem.locked}
+        self.previous = {m.request: m for m in problem.previous}
+        self.buyers = buyers
+        self.usual: dict[str, str] = {}  # buyer id -> the table they sat at first
+
+    def _people(self, meeting: engine.Meeting) -> list:
+        request = self.problem.request_by_id[meeting.request]
+        return [self.problem.participant_by_id[p] for p in (request.a, request.b)]
+
+    def _needs(self, meeting: engine.Meeting) -> bool:
+        return any(p.needs_accessible_table for p in self._people(meeting))
+
+    def seat_slot(self, slot: str, meetings: list[engine.Meeting]) -> list[engine.Meeting]:
+        meetings = sorted(meetings, key=lambda m: int(m.request))
+        seat: dict[str, str] = {
+            m.request: m.table
+            for m in meetings
+            if m.request in self.locked or any(p.home_table for p in self._people(m))
+        }
         taken = set(seat.values())
-
-        def needs(m) -> bool:
-            request = problem.request_by_id[m.request]
-            return any(people[p].needs_accessible_table for p in (request.a, request.b))
-
         waiting = [m for m in meetings if m.request not in seat]
-        needing = sum(1 for m in waiting if needs(m))
-        spare = len([t for t in accessible if t not in taken]) - needing
+        needing = sum(1 for m in waiting if self._needs(m))
+        spare = len(self.accessible - taken) - needing  # step-free tables others may use
         for m in waiting:
-            before = previous.get(m.request)
-            if before is None or before.slot != slot.id or before.table in taken:
+            before = self.previous.get(m.request)
+            if before is None or before.slot != slot or before.table in taken:
                 continue
-            if before.table in accessible and not needs(m):
-                if spare <= 0:
-                    continue
-                spare -= 1
-            elif before.table not in accessible and needs(m):
+            step_free, needs = before.table in self.accessible, self._needs(m)
+            if (needs and not step_free) or (step_free and not needs and spare <= 0):
                 continue
-            needing -= needs(m)
+            spare -= step_free and not needs
             seat[m.request] = before.table
             taken.add(before.table)
         for wants_step_free in (True, False):
             for m in waiting:
-                if m.request in seat or needs(m) != wants_step_free:
+                if m.request in seat or self._needs(m) != wants_step_free:
                     continue
-                request = problem.request_by_id[m.request]
-                buyer = next((p for p in (request.a, request.b) if p in buyers), None)
 
-                def fits(table: str) -> bool:
+                def fits(table: str, step_free_only: bool = wants_step_free, room: int = spare):
                     if table in taken:
                         return False
-                    if wants_step_free:
-                        return table in accessible
-                    return table not in accessible or spare > 0
+                    if step_free_only:
+                        return table in self.accessible
+                    return table not in self.accessible or room > 0
 
-                preferred = usual.get(buyer) if buyer else None
-                chosen = (
-                    preferred
-                    if preferred and fits(preferred)
-                    else next((t for t in order if fits(t)), None)
-                )
-                if chosen is None:  # cannot happen when the engine kept to its counts
-                    chosen = m.table
-                if chosen in accessible and not wants_step_free:
-                    spare -= 1
+                buyer = next((p.id for p in self._people(m) if p.id in self.buyers), None)
+                preferred = self.usual.get(buyer) if buyer else None
+                if preferred and fits(preferred):
+                    chosen = preferred
+                else:  # the engine's table when nothing fits cannot happen within its counts
+                    chosen = next((t for t in self.order if fits(t)), m.table)
+                spare -= chosen in self.accessible and not wants_step_free
                 seat[m.request] = chosen
                 taken.add(chosen)
         for m in meetings:
-            request = problem.request_by_id[m.request]
-            for person in (request.a, request.b):
-                if person in buyers:
-                    usual.setdefault(person, seat[m.request])
-            seated.append(engine.Meeting(m.request, m.slot, seat[m.request]))
-    return engine.Schedule(
-        meetings=tuple(seated), unscheduled=schedule.unscheduled, stats=schedule.stats
-    )
+            for person in self._people(m):
+                if person.id in self.buyers:
+                    self.usual.setdefault(person.id, seat[m.request])
+        return [engine.Meeting(m.request, m.slot, seat[m.request]) for m in meetings]
 
 
 def draft_meetings(event) -> list[Meeting]:

@@ -135,9 +135,7 @@ def test_engine_problem_marks_the_pitch_session_unavailable_for_the_pitching_buy
     by_id = built.problem.participant_by_id
     assert by_id[str(world.buyers[0].pk)].unavailable == frozenset({str(world.slots[1].pk)})
     assert by_id[str(world.buyers[1].pk)].unavailable == frozenset()
-    assert built.unavailable[world.buyers[0].pk] == {
-        str(world.slots[1].pk): "Pitchs des acheteurs"
-    }
+    assert built.unavailable[world.buyers[0].pk] == {str(world.slots[1].pk): "Pitchs des acheteurs"}
 
 
 def test_engine_problem_leaves_meetings_out_of_busy_times(event, organiser):

@@ -73,7 +73,7 @@ def test_booking_uses_a_buyers_home_table(event, organiser):
 def test_engine_run_fills_the_ground_floor_and_keeps_each_buyer_at_one_table(
     client, event, organiser, django_capture_on_commit_callbacks
 ):
-    world = make_world(event, slots=3, tables=0, pairs=0)
+    make_world(event, slots=3, tables=0, pairs=0)
     tables = demo_tables(event)
     buyers = [buyer(event) for _ in range(2)]
     for b in buyers:

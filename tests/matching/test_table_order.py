@@ -136,3 +136,17 @@ def test_console_grid_opens_at_the_first_meeting(client, event, organiser):
     assert f'data-scroll-to="meeting-{meeting.pk}"' in content
     assert f'id="meeting-{meeting.pk}"' in content
     assert "js/schedule-grid" in content
+
+
+def test_organisers_set_the_table_order_on_the_tables_page(client, event, organiser):
+    first, second = TableFactory(event=event, name="T01"), TableFactory(event=event, name="T02")
+    client.force_login(organiser)
+
+    response = client.post(
+        reverse("events:table_edit", args=[event.slug, first.pk]),
+        {"name": "T01", "zone": "", "accessible": "on", "position": "5"},
+    )
+    page = client.get(reverse("events:tables", args=[event.slug]))
+
+    assert response.status_code == 302
+    assert list(page.context["tables"]) == [second, first]

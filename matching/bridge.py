@@ -135,6 +135,8 @@ def build(event, *, previous: list[dict] | None = None, keep_booked: bool = True
     table_ids = {str(t.pk) for t in tables}
     request_ids = {str(r.pk) for r in requests}
     booked = {(p["request"], p["slot"], p["table"]) for p in booked_places(event)}
+    by_request = {r.pk: r for r in requests}
+    tables_by_id = {t.pk: t for t in tables}
     meetings = list(
         Meeting.objects.filter(slot__session__event=event).values(
             "request_id", "slot_id", "table_id", "locked"
@@ -142,7 +144,13 @@ def build(event, *, previous: list[dict] | None = None, keep_booked: bool = True
     )
     if previous is None:
         version = published_version(event)
-        previous = version.meetings if version else _as_plain(meetings)
+        if version is None:
+            previous = _as_plain(meetings)
+        else:  # what people know: the version, and the places they booked since
+            booked_ids = {request for request, _s, _t in booked}
+            previous = [m for m in version.meetings if m["request"] not in booked_ids] + [
+                {"request": r, "slot": s, "table": t} for r, s, t in sorted(booked)
+            ]
 
     def known(items):
         return [
@@ -154,8 +162,22 @@ def build(event, *, previous: list[dict] | None = None, keep_booked: bool = True
         ]
 
     def kept(m) -> bool:
+        """Organisers' locks; and booked places that still keep the hard rules (a booked meeting
+        that now clashes with a seat or an absence is left to the engine, as previous)."""
         where = (m["request_id"], m["slot_id"], m["table_id"])
-        return m["locked"] or (keep_booked and where in booked)
+        if m["locked"]:
+            return True
+        if not keep_booked or where not in booked or m["request_id"] not in by_request:
+            return False
+        request = by_request[m["request_id"]]
+        people = [registrations[request.sender_id], registrations[request.recipient_id]]
+        table = tables_by_id.get(m["table_id"])
+        return (
+            table is not None
+            and all(str(m["slot_id"]) not in unavailable.get(p.pk, {}) for p in people)
+            and (table.accessible or not any(p.needs_accessible_table for p in people))
+            and all(p.home_table_id in (None, table.pk) for p in people)
+        )
 
     document = {
         "format": "osez-schedule/1",

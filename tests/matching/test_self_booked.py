@@ -122,3 +122,20 @@ def test_publishing_kept_booked_meetings_tells_nobody(
 
     assert ScheduleVersion.objects.count() == 1
     assert mail.outbox == []
+
+
+def test_booked_meeting_that_now_clashes_is_left_to_the_engine(
+    client, world, organiser, django_capture_on_commit_callbacks
+):
+    Unavailability.objects.create(
+        registration=world.buyers[0],
+        starts_at=world.slots[0].starts_at,
+        ends_at=world.slots[0].ends_at,
+        reason="Appel urgent",
+    )
+
+    run(client, world.event, organiser, django_capture_on_commit_callbacks)
+
+    run_row = world.event.schedule_runs.get()
+    assert (run_row.status, run_row.error) == ("done", "")
+    assert Meeting.objects.get(request=world.requests[0]).slot == world.slots[1]

@@ -142,6 +142,8 @@ def lists_context(user, event: Event, mine, **extra) -> dict:
         # Where the two people know their meeting is: booked by them, or published.
         places = schedule_queries.promised_places(event, data.accepted)
         for row in data.accepted:
+            # In the organisers' draft, not published: theirs until they publish it.
+            row.in_draft = row.placed is not None and row.pk not in places
             row.placed = places.get(row.pk)
     # What each card offers mirrors matching/rules.py (answer_request, cancel_request,
     # book_meeting); the action views check the rules themselves.
@@ -152,7 +154,11 @@ def lists_context(user, event: Event, mine, **extra) -> dict:
             or (row.status == RequestStatus.PENDING and not row.incoming)
         )
         row.can_book = (
-            is_open and self_service and row.status == RequestStatus.ACCEPTED and row.placed is None
+            is_open
+            and self_service
+            and row.status == RequestStatus.ACCEPTED
+            and row.placed is None
+            and not getattr(row, "in_draft", False)
         )
     return {
         "event": event,

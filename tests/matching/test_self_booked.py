@@ -139,3 +139,27 @@ def test_booked_meeting_that_now_clashes_is_left_to_the_engine(
     run_row = world.event.schedule_runs.get()
     assert (run_row.status, run_row.error) == ("done", "")
     assert Meeting.objects.get(request=world.requests[0]).slot == world.slots[1]
+
+
+def test_meeting_the_organisers_placed_stays_theirs_until_published(
+    client, world, organiser, django_capture_on_commit_callbacks
+):
+    """A run placed the second pair's meeting (unticked): before publication its people see
+    that the organisers placed it, with no slot to pick, and after publication its place."""
+    run(client, world.event, organiser, django_capture_on_commit_callbacks, keep_booked="0")
+    world.event.phase = Phase.REQUESTS
+    world.event.save(update_fields=["phase"])
+    client.force_login(world.ess[1].user)
+    my_meetings = reverse("matching:requests", args=[world.event.slug])
+
+    before = client.get(my_meetings).content.decode()
+    world.event.phase = Phase.SCHEDULING
+    world.event.save(update_fields=["phase"])
+    publish(client, world.event, organiser, django_capture_on_commit_callbacks)
+    client.force_login(world.ess[1].user)
+    after = client.get(my_meetings).content.decode()
+
+    book = reverse("matching:request_book", args=[world.event.slug, world.requests[1].pk])
+    assert "The organisers have placed this meeting" in before and book not in before
+    assert "14:00\u201314:20" not in before
+    assert "14:00\u201314:20" in after

@@ -163,3 +163,14 @@ def test_meeting_the_organisers_placed_stays_theirs_until_published(
     assert "The organisers have placed this meeting" in before and book not in before
     assert "14:00\u201314:20" not in before
     assert "14:00\u201314:20" in after
+
+
+def test_console_meeting_page_says_the_participants_booked_it(client, world, organiser):
+    booked = Meeting.objects.get(request=world.requests[0])
+    client.force_login(organiser)
+
+    content = client.get(
+        reverse("matching:meeting", args=[world.event.slug, booked.pk])
+    ).content.decode()
+
+    assert "The participants booked this meeting themselves." in content

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from core import times
+
 from .enums import DayKind, SessionKind
 
 
@@ -111,8 +113,6 @@ def day_items(event, registration) -> list[Stretch]:
 
 def by_day(items: Iterable[Stretch], zone) -> list[tuple[dt.date, list[Stretch]]]:
     """Items grouped by their day in the event's zone, in order."""
-    from core import times
-
     groups: dict[dt.date, list[Stretch]] = defaultdict(list)
     for item in items:
         groups[times.local(item.start, zone).date()].append(item)

@@ -10,6 +10,7 @@ from events.day import DayProvider, Stretch
 from events.enums import DayKind
 
 from .models import Attendance
+from .schedule_queries import agenda_lines
 
 
 class MatchingDay(DayProvider):
@@ -28,8 +29,6 @@ class MatchingDay(DayProvider):
             )
 
     def agenda(self, event, registration):
-        from .schedule_queries import agenda_lines
-
         for line in agenda_lines(event, registration):
             yield Stretch(
                 registration.pk,

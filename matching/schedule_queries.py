@@ -18,9 +18,6 @@ from matching import bridge, engine
 from matching.enums import RequestStatus
 from matching.models import Meeting, MeetingRequest, ScheduleRun
 
-published_version = bridge.published_version
-
-
 # --- Explanations --------------------------------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ from events.enums import Phase, RegistrationRole, RegistrationStatus, SessionKin
 from events.models import Registration, Slot, Table
 
 from .enums import ACTIVE_REQUEST_STATUSES, WEIGHT_MUTUAL, RequestStatus
-from .models import Attendance, MeetingRequest
+from .models import Attendance, Meeting, MeetingRequest
 from .recommendations import dashboard_recommendations
 
 # --- meeting requests and self-service booking -------------------------------------------------
@@ -141,10 +141,17 @@ def free_slots(request: MeetingRequest) -> list[Slot]:
         .order_by("starts_at")
     )
     busy = day.busy_stretches(request.event, people)
+    home = next((p.home_table_id for p in people if p.home_table_id), None)
+    home_taken = (
+        set(Meeting.objects.filter(table_id=home, slot__in=slots).values_list("slot_id", flat=True))
+        if home
+        else set()
+    )
     return [
         slot
         for slot in slots
         if slot.taken < table_count
+        and slot.pk not in home_taken
         and not any(day.clash(busy[p.pk], slot.starts_at, slot.ends_at) for p in people)
     ]
 

@@ -150,3 +150,21 @@ def test_organisers_set_the_table_order_on_the_tables_page(client, event, organi
 
     assert response.status_code == 302
     assert list(page.context["tables"]) == [second, first]
+
+
+def test_free_slots_leave_out_slots_where_the_buyers_home_table_is_taken(client, event, organiser):
+    world = make_world(event, tables=2, pairs=2)
+    world.buyers[0].home_table = world.tables[0]
+    world.buyers[0].save()
+    services.book_meeting(
+        request=world.requests[1], slot=world.slots[0], table=world.tables[0], by=organiser
+    )
+    MatchingSettings.objects.create(event=event, booking_mode="self_service")
+    event.phase = Phase.REQUESTS
+    event.save(update_fields=["phase"])
+    client.force_login(world.buyers[0].user)
+
+    page = client.get(reverse("matching:request_book", args=[event.slug, world.requests[0].pk]))
+
+    offered = [choice[0] for choice in page.context["form"].fields["slot"].choices]
+    assert offered == [world.slots[1].pk, world.slots[2].pk]

@@ -64,6 +64,9 @@ class MeetingRequest(models.Model):
     decline_reason = models.CharField(_("reason"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     answered_at = models.DateTimeField(null=True, blank=True)
+    # Set once both sides were emailed that the request lapsed because its pitch's quiet period
+    # started (idempotency guard of the task `matching.notify_quiet_period_lapse`).
+    lapse_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("meeting request")

@@ -11,6 +11,7 @@ from events.models import Registration, Slot, Table, Unavailability
 from .enums import ACTIVE_REQUEST_STATUSES, WEIGHT_MUTUAL, RequestStatus
 from .models import Attendance, MeetingRequest
 from .recommendations import dashboard_recommendations
+from .rules import pitch_refusal
 
 # --- meeting requests and self-service booking -------------------------------------------------
 
@@ -82,7 +83,7 @@ def my_requests(registration, viewer) -> MyRequests:
             "sender__user",
             "recipient__organisation",
             "recipient__user",
-            "pitch",
+            "pitch__event",
             "meeting__slot",
             "meeting__table",
         )
@@ -157,18 +158,18 @@ def free_slots(request: MeetingRequest) -> list[Slot]:
 
 
 def request_pitches(event, sender, recipient):
-    """The pitches a request may name: the buyer's published ones between a buyer and a structure,
-    every published pitch of the event between two structures (a consortium for a lot)."""
+    """The pitches a request may name (matching.rules.pitch_refusal): between a buyer and a
+    structure, the buyer's published pitches still open for exchanges (none in its quiet period);
+    between two structures, none."""
     from pitches.enums import PitchStatus
     from pitches.models import Pitch
 
-    pitches = Pitch.objects.filter(event=event, status=PitchStatus.PUBLISHED).select_related(
-        "buyer"
-    )
     buyers = [r.organisation_id for r in (sender, recipient) if r.organisation.is_buyer]
-    if buyers:
-        pitches = pitches.filter(buyer_id__in=buyers)
-    return pitches.order_by("title")
+    pitches = Pitch.objects.filter(
+        event=event, status=PitchStatus.PUBLISHED, buyer_id__in=buyers
+    ).select_related("buyer", "event")
+    open_ids = [p.pk for p in pitches if pitch_refusal(p, sender, recipient) is None]
+    return pitches.filter(pk__in=open_ids).order_by("title")
 
 
 def meeting_slots(event):

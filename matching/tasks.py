@@ -3,7 +3,7 @@ each re-reads its row under lock and acts only once (see the services they call)
 
 from celery import shared_task
 
-from matching.services import schedule
+from matching.services import quiet_period, schedule
 
 
 @shared_task(name="matching.run_schedule")
@@ -17,3 +17,9 @@ def run_schedule(run_id: int) -> str | None:
 def notify_schedule_version(version_id: int) -> int:
     """Email the people whose meetings changed with a published version; once per version."""
     return schedule.notify_version(version_id=version_id)
+
+
+@shared_task(name="matching.notify_quiet_period_lapse")
+def notify_quiet_period_lapse(request_ids: list[int]) -> int:
+    """Tell both sides of meeting requests lapsed by a pitch's quiet period; once per request."""
+    return quiet_period.notify_quiet_period_lapse(request_ids=request_ids)

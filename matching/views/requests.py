@@ -248,6 +248,7 @@ def request_new(request: HttpRequest, slug: str, org_pk: int) -> HttpResponse:
         request.POST or None,
         recipients=recipients,
         pitches=queries.request_pitches(event, mine, chosen),
+        allowed_pitches=Pitch.objects.filter(event=event, status=PitchStatus.PUBLISHED),
         initial={"recipient": chosen.pk, "pitch": pitch.pk if pitch else None},
     )
     status = 200

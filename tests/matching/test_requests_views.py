@@ -195,7 +195,8 @@ def test_request_new_pitch_in_quiet_period_refused(client, event, ess_member, bu
 
     assert (shown.status_code, posted.status_code, MeetingRequest.objects.count()) == (200, 400, 0)
     assert "consultation officielle" in shown.content.decode()
-    assert f'value="{pitch.pk}"' not in shown.content.decode()  # not offered in the form
+    assert f'<option value="{pitch.pk}"' not in shown.content.decode()  # not offered
+    assert "consultation officielle" in posted.content.decode()
 
 
 def test_request_new_unknown_organisation_404(client, event, ess_member):

@@ -79,13 +79,9 @@ def pitch_refusal(pitch, a, b) -> str | None:
         return None
     if pitch.event_id != a.event_id:
         return _("This pitch belongs to another event.")
-    if not pitch_open_for_exchanges(None, pitch):
-        if pitch.is_published:
-            return _(
-                "The consultation for this pitch is launched: exchanges now go through the "
-                "official consultation only (%(url)s)."
-            ) % {"url": pitch.consultation_url}
-        return _("This pitch is not published.")
+    reason = closed_pitch_refusal(pitch)
+    if reason is not None:
+        return reason
     buyers = {r.organisation_id for r in (a, b) if r.organisation.kind == OrganisationKind.BUYER}
     if not buyers:
         return _(
@@ -95,6 +91,19 @@ def pitch_refusal(pitch, a, b) -> str | None:
     if pitch.buyer_id not in buyers:
         return _("This pitch is not a need of the buyer you are meeting.")
     return None
+
+
+def closed_pitch_refusal(pitch) -> str | None:
+    """Why nothing about `pitch` may happen any more (pitches.rules.pitch_open_for_exchanges:
+    not published, or its quiet period has started), or None."""
+    if pitch is None or pitch_open_for_exchanges(None, pitch):
+        return None
+    if pitch.is_published:
+        return _(
+            "The consultation for this pitch is launched: exchanges now go through the "
+            "official consultation only (%(url)s)."
+        ) % {"url": pitch.consultation_url}
+    return _("This pitch is not published.")
 
 
 @dataclass
@@ -177,9 +186,7 @@ def meeting_refusal(request) -> str | None:
     hand or the engine): its two sides may no longer meet, or its pitch is no longer open for
     exchanges (its quiet period has started). Needs sender, recipient (with organisations) and
     pitch loaded."""
-    return pair_refusal(request.sender, request.recipient) or pitch_refusal(
-        request.pitch, request.sender, request.recipient
-    )
+    return pair_refusal(request.sender, request.recipient) or closed_pitch_refusal(request.pitch)
 
 
 # --- meeting requests and self-service booking -------------------------------------------------

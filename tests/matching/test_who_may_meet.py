@@ -8,6 +8,7 @@ from django.urls import reverse
 from matching.models import MatchingSettings, MeetingRequest
 from matching.services import requests as services
 from tests.factories import (
+    BuyerOrganisationFactory,
     MembershipFactory,
     OrganisationFactory,
     PitchFactory,
@@ -182,3 +183,20 @@ def test_pitch_page_hides_request_button_once_a_request_is_open(
     detail = client.get(reverse("pitches:detail", args=[pitch.pk])).content.decode()
 
     assert f"?pitch={pitch.pk}" not in detail
+
+
+# --- the rule as a permission (templates, consumers) -----------------------------------------
+
+
+def test_request_meeting_permission_follows_the_rule(event, buyer, buyer_reg, ess_member, ess_reg):
+    other_buyer = member(event, BuyerOrganisationFactory(), role="buyer")
+
+    assert (
+        buyer.has_perm("matching.request_meeting", ess_reg),
+        buyer.has_perm("matching.request_meeting", other_buyer),
+        ess_member.has_perm("matching.request_meeting", buyer_reg),
+    ) == (True, False, True)
+
+    services.send_request(sender=buyer_reg, recipient=ess_reg, by=buyer)
+    ess_member.__dict__.pop("_meeting_registrations", None)
+    assert ess_member.has_perm("matching.request_meeting", buyer_reg) is False

@@ -23,3 +23,11 @@ def notify_schedule_version(version_id: int) -> int:
 def notify_quiet_period_lapse(request_ids: list[int]) -> int:
     """Tell both sides of meeting requests lapsed by a pitch's quiet period; once per request."""
     return quiet_period.notify_quiet_period_lapse(request_ids=request_ids)
+
+
+@shared_task(name="matching.sweep_quiet_period_lapses")
+def sweep_quiet_period_lapses() -> int:
+    """Periodic (Celery beat): tell the people whose requests a quiet period lapsed when the email
+    task was lost. Returns the number of emails sent."""
+    ids = quiet_period.unnotified_quiet_period_lapses()
+    return quiet_period.notify_quiet_period_lapse(request_ids=ids) if ids else 0

@@ -2,7 +2,7 @@
 their `AppConfig.ready()` (pitches never imports them).
 
 `QUIET_PERIOD_STARTS`: called, inside the transaction that starts a pitch's quiet period and with
-the pitch row locked, as `hook(pitch=pitch)`. The matching app lapses the pending meeting requests
+the pitch row locked (its `quiet_period_started_at` already written), as `hook(pitch=pitch)`. The matching app lapses the pending meeting requests
 about the pitch there (and tells both sides on commit).
 """
 

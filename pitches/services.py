@@ -408,11 +408,12 @@ def start_quiet_period(*, pitch_id: int) -> bool:
 
 
 def _start_quiet_period(pitch: Pitch, *, log_start: bool = True) -> None:
-    """Inside the caller's transaction, with the pitch locked."""
-    for hook in QUIET_PERIOD_STARTS:
-        hook(pitch=pitch)
+    """Inside the caller's transaction, with the pitch locked. The start time is written first:
+    hooks date what they do with it (matching finds the requests it lapsed by it)."""
     pitch.quiet_period_started_at = timezone.now()
     pitch.save(update_fields=["quiet_period_started_at"])
+    for hook in QUIET_PERIOD_STARTS:
+        hook(pitch=pitch)
     if not log_start:
         return
     log(

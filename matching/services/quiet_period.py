@@ -10,6 +10,7 @@ import logging
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -27,7 +28,7 @@ def lapse_requests_about_pitch(*, pitch) -> list[int]:
     """Every pending meeting request about `pitch` lapses. Returns their ids.
 
     Side effects, in order (inside the caller's transaction): lock the pending requests about the
-    pitch; write LAPSED and the time; log each in the pitch's sourcing log; on commit, queue
+    pitch; write LAPSED, answered at the quiet period's start; log each in the pitch's sourcing log; on commit, queue
     `matching.notify_quiet_period_lapse` (both sides emailed why, pointed to the official
     consultation) and re-render both sides' open "My meetings" pages.
     """
@@ -41,8 +42,9 @@ def lapse_requests_about_pitch(*, pitch) -> list[int]:
     if not rows:
         return []
     ids = [row.pk for row in rows]
+    # Dated with the quiet period's start, so the sweep below can tell these lapses apart.
     MeetingRequest.objects.filter(pk__in=ids).update(
-        status=RequestStatus.LAPSED, answered_at=timezone.now()
+        status=RequestStatus.LAPSED, answered_at=pitch.quiet_period_started_at or timezone.now()
     )
     for row in rows:
         log_meeting(request=row, what="lapsed_quiet")
@@ -106,3 +108,17 @@ def notify_quiet_period_lapse(*, request_ids: list[int]) -> int:
             lapse_notified_at=timezone.now()
         )
     return sent
+
+
+def unnotified_quiet_period_lapses() -> list[int]:
+    """Requests lapsed by their pitch's quiet period (answered at its very start) whose two sides
+    were not told yet: the email task was lost (broker outage) or failed."""
+    return list(
+        MeetingRequest.objects.filter(
+            status=RequestStatus.LAPSED,
+            lapse_notified_at__isnull=True,
+            pitch__quiet_period_started_at=F("answered_at"),
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )

@@ -294,3 +294,27 @@ def test_request_without_pitch_writes_no_log(buyer_reg, ess_reg, buyer, requests
     services.send_request(sender=buyer_reg, recipient=ess_reg, by=buyer)
 
     assert SourcingLogEntry.objects.count() == 0
+
+
+def test_sweep_tells_people_whose_lapse_email_was_lost(
+    pitch, pending, buyer, ess_member, mailoutbox, django_capture_on_commit_callbacks
+):
+    from matching.tasks import sweep_quiet_period_lapses
+
+    launched_today_not_started(pitch)
+    with django_capture_on_commit_callbacks(execute=False):  # the queued email is lost
+        start_due_quiet_periods()
+    other = MeetingRequest.objects.create(
+        event=pitch.event,
+        sender=pending.sender,
+        recipient=pending.recipient,
+        pitch=pitch,
+        status="lapsed",
+        answered_at=dt.datetime(2019, 11, 20, 18, 0, tzinfo=dt.UTC),
+    )  # lapsed when the requests phase ended: nobody to tell about a quiet period
+
+    sent, again = sweep_quiet_period_lapses(), sweep_quiet_period_lapses()
+
+    assert (sent, again, len(mailoutbox)) == (2, 0, 2)
+    other.refresh_from_db()
+    assert other.lapse_notified_at is None

@@ -22,7 +22,6 @@ import core.locking
 from accounts.models import Organisation, User
 from core.live import broadcast_on_commit
 from core.locking import lock, locked_transaction
-from events.enums import RegistrationRole
 from events.models import Event, Registration, Slot, Table
 from matching import groups
 from matching.enums import (
@@ -141,9 +140,6 @@ def _write_request(sender, recipient, pitch, message) -> MeetingRequest:
                 return request
         except IntegrityError:
             raise ValidationError(_("A meeting request between you is already open.")) from None
-
-
-MEETING_ROLES = {RegistrationRole.BUYER, RegistrationRole.ESS}
 
 
 def check_request(

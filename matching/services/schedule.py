@@ -29,6 +29,7 @@ from matching.enums import ACTIVE_RUN_STATUSES, RequestStatus, RunStatus, RunSte
 from matching.models import Attendance, Meeting, MeetingRequest, ScheduleRun, ScheduleVersion
 from matching.rules import scheduling_open
 from matching.services.requests import book_meeting
+from matching.services.sourcing import log_published_meetings
 
 logger = logging.getLogger(__name__)
 
@@ -309,7 +310,8 @@ def publish_schedule(*, event: Event, by: User) -> ScheduleVersion:
     """Publish the draft as the next numbered version.
 
     Side effects, in order: check the phase; lock the event row (numbering); snapshot the
-    meetings; write the version; log; on commit: queue the emails to the people whose meetings
+    meetings; write the version; log, and each meeting it places about a pitch in that pitch's
+    sourcing log; on commit: queue the emails to the people whose meetings
     changed (`matching.notify_schedule_version`) and tell their open agenda pages and the console.
     """
     from matching.tasks import notify_schedule_version
@@ -335,6 +337,9 @@ def publish_schedule(*, event: Event, by: User) -> ScheduleVersion:
         ) + 1
         version = ScheduleVersion.objects.create(
             event=event, number=number, meetings=meetings, published_by=by
+        )
+        log_published_meetings(
+            before=previous.meetings if previous else [], after=meetings, actor=by
         )
         logger.info("schedule version %s published for event %s by %s", number, event.pk, by.pk)
         _agendas_changed(bridge.changes_between(previous, version))

@@ -15,6 +15,9 @@ SUMMARIES = {
     "accepted": _("Meeting between %(sender)s and %(recipient)s accepted."),
     "declined": _("Meeting request of %(sender)s declined by %(recipient)s."),
     "booked": _("Meeting between %(sender)s and %(recipient)s booked: %(when)s."),
+    "scheduled": _(
+        "Meeting between %(sender)s and %(recipient)s scheduled by the organisers: %(when)s."
+    ),
     "cancelled": _("Meeting between %(sender)s and %(recipient)s cancelled."),
     "lapsed": _("Meeting request of %(sender)s to %(recipient)s lapsed without an answer."),
     "lapsed_quiet": _(
@@ -43,3 +46,23 @@ def log_meeting(*, request, what: str, actor=None, slot=None) -> None:
             "when": when,
         },
     )
+
+
+def log_published_meetings(*, before: list[dict], after: list[dict], actor=None) -> None:
+    """A published schedule version places (or moves) meetings: one "scheduled" line for each one
+    about a pitch. `before` and `after` are versions' plain meetings ({"request", "slot",
+    "table"})."""
+    from events.models import Slot
+    from matching.models import MeetingRequest
+
+    placed = {m["request"]: m["slot"] for m in before}
+    changed = {m["request"]: m["slot"] for m in after if placed.get(m["request"]) != m["slot"]}
+    rows = (
+        MeetingRequest.objects.filter(pk__in=changed, pitch__isnull=False)
+        .select_related("sender__organisation", "recipient__organisation", "pitch__event")
+        .order_by("pk")
+    )
+    rows = list(rows)
+    slots = Slot.objects.in_bulk([changed[row.pk] for row in rows])
+    for row in rows:
+        log_meeting(request=row, what="scheduled", actor=actor, slot=slots[changed[row.pk]])

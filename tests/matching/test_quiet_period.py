@@ -318,3 +318,27 @@ def test_sweep_tells_people_whose_lapse_email_was_lost(
     assert (sent, again, len(mailoutbox)) == (2, 0, 2)
     other.refresh_from_db()
     assert other.lapse_notified_at is None
+
+
+def test_published_version_logs_meetings_about_a_pitch(
+    client, event, organiser, django_capture_on_commit_callbacks
+):
+    world = make_world(event, pairs=2)
+    pitch = PitchFactory(event=event, buyer=world.buyers[0].organisation)
+    about = world.requests[0]
+    about.pitch = pitch
+    about.save()
+    for request, slot in zip(world.requests, world.slots, strict=False):
+        services.book_meeting(request=request, slot=slot, by=organiser)
+    SourcingLogEntry.objects.all().delete()  # the hand placements' lines
+    client.force_login(organiser)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("matching:schedule_publish", args=[event.slug]))
+    with django_capture_on_commit_callbacks(execute=True):  # nothing changed: nothing logged
+        client.post(reverse("matching:schedule_publish", args=[event.slug]))
+
+    lines = meeting_lines(pitch)
+    assert len(lines) == 1
+    assert "programmé par les organisateurs" in lines[0]
+    assert times.day_and_time(world.slots[0].starts_at, event) in lines[0]

@@ -316,9 +316,9 @@ def consultation(request: HttpRequest, pk: int) -> HttpResponse:
             if pitch.in_quiet_period:
                 message = _("Consultation recorded: exchanges on this pitch are now closed.")
             else:
-                message = _(
-                    "Consultation recorded: exchanges on this pitch stay open until %(date)s."
-                ) % {"date": times.long_day(pitch.consultation_launched_on)}
+                message = _("Consultation recorded: exchanges on this pitch close on %(date)s.") % {
+                    "date": times.long_day(pitch.consultation_launched_on)
+                }
             messages.success(request, message)
             return redirect("pitches:detail", pk=pitch.pk)
     heading = (

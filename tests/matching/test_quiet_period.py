@@ -342,3 +342,14 @@ def test_published_version_logs_meetings_about_a_pitch(
     assert len(lines) == 1
     assert "programmé par les organisateurs" in lines[0]
     assert times.day_and_time(world.slots[0].starts_at, event) in lines[0]
+
+
+def test_catalogue_says_when_exchanges_close_on_a_launch_ahead(client, pitch, buyer):
+    ahead = times.today(pitch.event) + dt.timedelta(days=10)
+    client.force_login(buyer)
+    client.post(consultation_url(pitch), {"launched_on": ahead.isoformat(), "url": URL})
+
+    page = client.get(reverse("pitches:catalogue", args=[pitch.event.slug])).content.decode()
+
+    assert f"Fin des échanges le {times.day(ahead)}" in page
+    assert "Consultation lancée" not in page

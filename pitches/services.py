@@ -412,21 +412,20 @@ def _start_quiet_period(pitch: Pitch, *, log_start: bool = True) -> None:
     hooks date what they do with it (matching finds the requests it lapsed by it)."""
     pitch.quiet_period_started_at = timezone.now()
     pitch.save(update_fields=["quiet_period_started_at"])
+    if log_start:
+        log(
+            pitch=pitch,
+            kind=LogKind.QUIET_PERIOD,
+            actor=None,
+            organisation=pitch.buyer,
+            summary=_(
+                "Quiet period started: exchanges on this pitch now go through the official "
+                "consultation only (%(url)s)."
+            )
+            % {"url": pitch.consultation_url},
+        )
     for hook in QUIET_PERIOD_STARTS:
         hook(pitch=pitch)
-    if not log_start:
-        return
-    log(
-        pitch=pitch,
-        kind=LogKind.QUIET_PERIOD,
-        actor=None,
-        organisation=pitch.buyer,
-        summary=_(
-            "Quiet period started: exchanges on this pitch now go through the official "
-            "consultation only (%(url)s)."
-        )
-        % {"url": pitch.consultation_url},
-    )
 
 
 def due_quiet_periods() -> list[int]:

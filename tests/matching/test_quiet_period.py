@@ -150,9 +150,8 @@ def test_periodic_task_lapses_requests_once_when_the_date_comes(
     pitch.refresh_from_db()
     assert (first, second, pending.status, len(mailoutbox)) == (1, 0, RequestStatus.LAPSED, 2)
     assert pitch.quiet_period_started_at is not None
-    assert [e.kind for e in SourcingLogEntry.objects.filter(pitch=pitch)][
-        -1
-    ] == LogKind.QUIET_PERIOD
+    kinds = list(SourcingLogEntry.objects.filter(pitch=pitch).values_list("kind", flat=True))
+    assert kinds[-2:] == [LogKind.QUIET_PERIOD, LogKind.MEETING]
 
 
 def test_periodic_task_leaves_a_launch_ahead_alone(pitch, pending, buyer):
@@ -353,3 +352,22 @@ def test_catalogue_says_when_exchanges_close_on_a_launch_ahead(client, pitch, bu
 
     assert f"Fin des échanges le {times.day(ahead)}" in page
     assert "Consultation lancée" not in page
+
+
+def test_correction_to_a_reached_date_starts_the_quiet_period_at_once(
+    client, pitch, pending, buyer, mailoutbox, django_capture_on_commit_callbacks
+):
+    ahead = times.today(pitch.event) + dt.timedelta(days=10)
+    client.force_login(buyer)
+    client.post(consultation_url(pitch), {"launched_on": ahead.isoformat(), "url": URL})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            consultation_url(pitch),
+            {"launched_on": times.today(pitch.event).isoformat(), "url": URL},
+        )
+
+    pending.refresh_from_db()
+    kinds = list(SourcingLogEntry.objects.filter(pitch=pitch).values_list("kind", flat=True))
+    assert (pending.status, len(mailoutbox)) == (RequestStatus.LAPSED, 2)
+    assert kinds[-3:] == [LogKind.CONSULTATION_CORRECTED, LogKind.QUIET_PERIOD, LogKind.MEETING]

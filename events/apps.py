@@ -3,3 +3,17 @@ from django.apps import AppConfig
 
 class EventsConfig(AppConfig):
     name = "events"
+
+    def ready(self) -> None:
+        """Answer accounts' questions: who sees whose contact details, who organises an event an
+        organisation takes part in, and what a person's data holds here."""
+        from accounts import personal_data
+        from accounts.rules import CONTACT_CHECKS, ORGANISATION_OVERSEERS, register_check
+
+        from . import personal_data as events_data
+        from . import rules
+
+        register_check(CONTACT_CHECKS, rules.registrants_of_organised_events)
+        register_check(CONTACT_CHECKS, rules.consenting_people_registered_with)
+        register_check(ORGANISATION_OVERSEERS, rules.organises_event_with)
+        personal_data.register(events_data.PROVIDER)

@@ -57,3 +57,15 @@ class RegistrationStatus(models.TextChoices):
     VALIDATED = "validated", _("Validated")
     REFUSED = "refused", _("Refused")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+# A registration in these states takes part (or asks to); refused and cancelled ones hold nothing.
+LIVE_REGISTRATION_STATUSES = frozenset({RegistrationStatus.PENDING, RegistrationStatus.VALIDATED})
+
+
+class ReleaseReason(models.TextChoices):
+    """Why a registration lets go of what it held (events/releases.py); told to the people concerned."""
+
+    REFUSED = "refused", _("the organisers did not keep their registration")
+    CANCELLED = "cancelled", _("their registration was cancelled")
+    ACCOUNT_DELETED = "account_deleted", _("they deleted their account")

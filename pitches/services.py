@@ -25,6 +25,7 @@ from events.enums import (
     PHASES_OPEN_FOR_QUESTIONS,
 )
 from events.models import Event
+from events.rules import acts_as_organiser
 
 from .enums import INTEREST_TRANSITIONS, GroupMode, InterestStatus, LogKind, PitchStatus
 from .models import (
@@ -82,10 +83,6 @@ def log(
     )
 
 
-def _is_organiser(user: User | None, event: Event) -> bool:
-    return user is not None and event.organisers.filter(pk=user.pk).exists()
-
-
 def _lock_pitch(pitch: Pitch) -> Pitch:
     return lock(Pitch.objects).select_related("event").get(pk=pitch.pk)
 
@@ -93,7 +90,9 @@ def _lock_pitch(pitch: Pitch) -> Pitch:
 def _check_pitch_editable(pitch: Pitch, actor: User) -> None:
     if pitch.status == PitchStatus.WITHDRAWN:
         raise ValidationError(_("This pitch has been withdrawn and can no longer be changed."))
-    if pitch.event.phase not in PHASES_OPEN_FOR_PITCHES and not _is_organiser(actor, pitch.event):
+    if pitch.event.phase not in PHASES_OPEN_FOR_PITCHES and not acts_as_organiser(
+        actor, pitch.event
+    ):
         raise ValidationError(_("Pitches can no longer be changed at this stage of the event."))
 
 
@@ -171,7 +170,7 @@ def create_pitch(
     """
     if buyer.kind != OrganisationKind.BUYER:
         raise ValidationError(_("Only a buyer organisation can publish need pitches."))
-    if event.phase not in PHASES_OPEN_FOR_PITCHES and not _is_organiser(author, event):
+    if event.phase not in PHASES_OPEN_FOR_PITCHES and not acts_as_organiser(author, event):
         raise ValidationError(_("Pitches can no longer be changed at this stage of the event."))
     with locked_transaction():
         pitch = Pitch.objects.create(

@@ -28,7 +28,7 @@ from accounts.models import User
 from core import times
 from core.live import broadcast_on_commit
 from core.locking import lock, locked_transaction
-from events.enums import RegistrationRole, RegistrationStatus, ReleaseReason
+from events.enums import Phase, RegistrationRole, RegistrationStatus, ReleaseReason
 from events.models import Event, Registration, Slot, Table
 from events.rules import requests_open
 from matching import groups
@@ -455,8 +455,8 @@ def release_registration(*, registration: Registration, by: User | None, reason:
     """Free the meetings and requests of a person who no longer takes part (events/releases.py).
 
     Side effects, in order: lock the person's active requests (id order); cancel the accepted ones
-    and the pending ones they sent, lapse the pending ones they received; delete the meetings not
-    over yet (a meeting already held stays: it is the record of the day); log; on commit, email
+    and the pending ones they sent, lapse the pending ones they received; delete their meetings
+    (except those already held on the day: the record stays); log; on commit, email
     each partner once with what changed and tell both sides' open "My meetings" and agenda pages
     and the organisers' console. Returns how many requests changed.
     """
@@ -477,8 +477,8 @@ def release_registration(*, registration: Registration, by: User | None, reason:
         changed, lines = [], {}
         for row in rows:
             meeting = meetings.get(row.pk)
-            if meeting is not None and meeting.slot.ends_at <= now:
-                continue  # held already: kept as it is
+            if meeting is not None and _already_held(meeting, registration.event, now):
+                continue  # the record of the day: kept as it is
             if row.status == RequestStatus.PENDING and row.recipient_id == registration.pk:
                 row.status = RequestStatus.LAPSED
             else:
@@ -508,6 +508,12 @@ def release_registration(*, registration: Registration, by: User | None, reason:
         )
     _tell_partners(registration, reason, lines)
     return len(changed)
+
+
+def _already_held(meeting: Meeting, event: Event, now) -> bool:
+    """A meeting of a day under way or over whose slot has ended. Before the day (whatever the
+    wall clock says: events are prepared, and demo days replayed, in any year) none is held."""
+    return event.phase in {Phase.LIVE, Phase.CLOSED} and meeting.slot.ends_at <= now
 
 
 def _tell_partners(registration: Registration, reason: str, lines: dict) -> None:

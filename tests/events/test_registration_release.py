@@ -193,3 +193,29 @@ def test_a_held_meeting_stays_when_a_registration_is_refused_after_the_day(
         MeetingRequest.objects.get(pk=day["booked"].pk).status,
         Meeting.objects.filter(request=day["booked"]).exists(),
     ) == (RequestStatus.ACCEPTED, True)
+
+
+def test_deleting_ones_account_frees_meetings_seats_and_requests(
+    client, ess_member, day, django_capture_on_commit_callbacks
+):
+    client.force_login(ess_member)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("accounts:delete_account"), {"password": "osez-test-password"}
+        )
+
+    assert response.status_code == 302
+    assert MeetingRequest.objects.filter(pk=day["booked"].pk).exists() is False
+    assert list(
+        Seat.objects.filter(workshop=day["workshop"]).values_list("registration", flat=True)
+    ) == [day["waiting"].pk]
+    told = sorted(address for message in mail.outbox for address in message.to)
+    assert told == sorted(
+        [
+            day["buyer"].email,
+            day["received"].sender.user.email,
+            day["sent"].recipient.user.email,
+            day["waiting"].user.email,
+        ]
+    )

@@ -36,14 +36,14 @@ def _personal_fields(model) -> list[str]:
     for field in model._meta.get_fields():
         if field.auto_created and not field.concrete:
             continue  # reverse relations belong to the other model
-        if field.is_relation and field.related_model in person_models:
-            found.append(field.name)
-        elif isinstance(field, models.TextField) or (
+        points_at_a_person = field.is_relation and field.related_model in person_models
+        free_text = isinstance(field, models.TextField) or (
             isinstance(field, models.CharField)
             and not field.choices
             and field.max_length >= 200
             and field.editable
-        ):
+        )
+        if points_at_a_person or free_text:
             found.append(field.name)
     return found
 

@@ -217,7 +217,7 @@ def test_profile_hides_contacts_from_an_unrelated_buyer(client, buyer, ess_membe
 
     assert ess_member.email not in page
     assert (
-        "Leurs coordonnées sont visibles des personnes inscrites au même événement qu’elles si "
+        "Leurs coordonnées sont visibles des personnes inscrites au même événement qu'elles si "
         "elles ont accepté de les partager, et sinon une fois un intérêt ou un rendez-vous "
         "accepté par les deux parties."
     ) in page

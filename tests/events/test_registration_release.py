@@ -171,9 +171,15 @@ def _join(layer, group):
 
 
 def _receive(layer, channel):
+    """The next message of `channel`; a TimeoutError when none comes within 5 seconds."""
+    import asyncio
+
     from asgiref.sync import async_to_sync
 
-    return async_to_sync(layer.receive)(channel)
+    async def receive():
+        return await asyncio.wait_for(layer.receive(channel), timeout=5)
+
+    return async_to_sync(receive)()
 
 
 def test_a_held_meeting_stays_when_a_registration_is_refused_after_the_day(

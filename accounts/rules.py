@@ -2,15 +2,22 @@
 
 Contact details: `can_see_contact(viewer, person)` is THE rule (DESIGN.md, personal data). Its bulk
 form `visible_contact_ids(viewer, people)` answers for a whole list in a fixed number of queries;
-the predicate is that function applied to one person, so both always agree. Relationships between
-organisations that open contact details are the functions in RELATIONSHIP_CHECKS: the matching app
-adds "accepted meeting" by appending one there.
+the predicate is that function applied to one person, so both always agree.
+
+accounts sits below every other app and imports none of them. What only upper apps know is asked
+through two small registries that they fill in their `AppConfig.ready()`:
+- CONTACT_CHECKS: person-level answers, `check(viewer, person_ids, consenting_ids) -> ids`
+  (events: people registered at the same event as the viewer, for those who consented; people
+  registered at an event the viewer organises);
+- RELATIONSHIP_CHECKS: organisation-level answers, `check(viewer_orgs, other_orgs) -> orgs` with an
+  accepted relationship (pitches: shortlisted interests; matching: accepted meeting requests).
+ORGANISATION_OVERSEERS answers "does this person organise an event this organisation takes part
+in?" (events), which lets an organiser verify the organisation's declared types.
 """
 
 from collections.abc import Callable, Iterable
 
 import rules
-from django.db.models import Q
 
 from .enums import MembershipRole, OrganisationKind
 
@@ -45,14 +52,16 @@ def is_ess_member(user) -> bool:
     )
 
 
+# `check(user, organisation) -> bool`: the user organises an event the organisation takes part in.
+ORGANISATION_OVERSEERS: list[Callable] = []
+
+
 @rules.predicate
 def organises_event_of(user, organisation) -> bool:
     """Organises an event the organisation is registered for: may verify its declared types."""
-    from events.models import Registration
-
     if not user.is_authenticated or organisation is None:
         return False
-    return Registration.objects.filter(organisation=organisation, event__organisers=user).exists()
+    return any(check(user, organisation) for check in ORGANISATION_OVERSEERS)
 
 
 @rules.predicate
@@ -68,38 +77,30 @@ def is_authenticated(user) -> bool:
 
 # --- Contact details -------------------------------------------------------------------------
 
-
-def _shortlisted_interests(viewer_orgs: set[int], other_orgs: set[int]) -> set[int]:
-    """Organisations of `other_orgs` linked to one of `viewer_orgs` by a pitch interest the buyer
-    shortlisted (the structure said it can answer, the buyer accepted); either side may buy.
-    """
-    from pitches.enums import InterestStatus
-    from pitches.models import Interest
-
-    rows = Interest.objects.filter(
-        Q(pitch__buyer_id__in=viewer_orgs, organisation_id__in=other_orgs)
-        | Q(organisation_id__in=viewer_orgs, pitch__buyer_id__in=other_orgs),
-        status=InterestStatus.SHORTLISTED,
-    ).values_list("pitch__buyer_id", "organisation_id")
-    return {org for pair in rows for org in pair} & other_orgs
+# `check(viewer_org_ids, other_org_ids) -> other org ids` with an accepted relationship with one of
+# the viewer's organisations (either side may buy). Filled by upper apps in AppConfig.ready().
+RELATIONSHIP_CHECKS: list[Callable[[set[int], set[int]], set[int]]] = []
+# `check(viewer, person_ids, consenting_ids) -> person ids` the viewer may see; `consenting_ids`
+# are those of `person_ids` who agreed to share with the people registered at their events.
+CONTACT_CHECKS: list[Callable[..., set[int]]] = []
 
 
-# Each check takes (viewer's organisation ids, other organisation ids) and returns the other
-# organisations that have an accepted relationship with one of the viewer's. Add one, e.g. accepted
-# meetings, by appending a function here.
-RELATIONSHIP_CHECKS: list[Callable[[set[int], set[int]], set[int]]] = [_shortlisted_interests]
+def register_check(registry: list, check: Callable) -> None:
+    """Add `check` to one of the registries above, once (ready() may run more than once)."""
+    name = f"{check.__module__}.{check.__qualname__}"
+    if name not in {f"{c.__module__}.{c.__qualname__}" for c in registry}:
+        registry.append(check)
 
 
 def visible_contact_ids(viewer, people: Iterable) -> set[int]:
     """Ids of `people` whose contact details `viewer` may see. Fixed number of queries.
 
-    True for: the person themselves; staff; people sharing an organisation with the viewer;
-    people who consented to share with every registered participant; people registered for an
-    event the viewer organises; members of an organisation with an accepted relationship
-    (RELATIONSHIP_CHECKS) with one of the viewer's organisations.
+    True for: the person themselves; staff; people sharing an organisation with the viewer; the
+    answers of CONTACT_CHECKS (people who consented, when the viewer is registered at one of their
+    events; people registered at an event the viewer organises); members of an organisation with
+    an accepted relationship (RELATIONSHIP_CHECKS) with one of the viewer's organisations. Consent
+    alone opens nothing to a person who takes part in none of the same events.
     """
-    from events.models import Registration
-
     from .models import Membership
 
     people = list(people)
@@ -107,17 +108,15 @@ def visible_contact_ids(viewer, people: Iterable) -> set[int]:
         return set()
     if viewer.is_staff:
         return {person.pk for person in people}
-    visible = {p.pk for p in people if p.pk == viewer.pk or p.share_contact_details}
+    visible = {p.pk for p in people if p.pk == viewer.pk}
     remaining = {p.pk for p in people} - visible
-    if not remaining:
-        return visible
-
-    visible |= set(
-        Registration.objects.filter(user_id__in=remaining, event__organisers=viewer).values_list(
-            "user_id", flat=True
-        )
-    )
-    remaining -= visible
+    consenting = {p.pk for p in people if p.share_contact_details} & remaining
+    for check in CONTACT_CHECKS:
+        if not remaining:
+            return visible
+        found = check(viewer, set(remaining), consenting & remaining) & remaining
+        visible |= found
+        remaining -= found
     if not remaining:
         return visible
 
@@ -134,8 +133,8 @@ def visible_contact_ids(viewer, people: Iterable) -> set[int]:
     open_orgs = set(viewer_orgs)
     other_orgs = set().union(*orgs_of.values()) - viewer_orgs if orgs_of else set()
     for check in RELATIONSHIP_CHECKS:
-        if other_orgs:
-            open_orgs |= check(viewer_orgs, other_orgs)
+        if other_orgs - open_orgs:
+            open_orgs |= check(viewer_orgs, other_orgs - open_orgs)
     visible |= {user_id for user_id, orgs in orgs_of.items() if orgs & open_orgs}
     return visible
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from core.locking import lock, locked_transaction
 
+from . import personal_data
 from .enums import MembershipRole, OrganisationKind
 from .models import Invitation, Membership, Organisation, Territory, Theme, User
 
@@ -312,81 +313,10 @@ def update_profile(
     return user
 
 
-def _iso(value) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 def export_user_data(*, user: User) -> dict[str, Any]:
-    """Everything Osez holds about a person, as plain JSON-ready data (a read; no side effects)."""
-    from allauth.account.models import EmailAddress
-
-    from events.models import Registration
-    from pitches.models import Interest, Pitch, Question
-
-    registrations = Registration.objects.filter(user=user).select_related("event", "organisation")
-    return {
-        "exported_at": timezone.now().isoformat(),
-        "user": {
-            "email": user.email,
-            "first_name": user.first_name,
-            "last_name": user.last_name,
-            "phone": user.phone,
-            "job_title": user.job_title,
-            "share_contact_details": user.share_contact_details,
-            "date_joined": _iso(user.date_joined),
-            "last_login": _iso(user.last_login),
-        },
-        "email_addresses": [
-            {"email": a.email, "verified": a.verified, "primary": a.primary}
-            for a in EmailAddress.objects.filter(user=user).order_by("email")
-        ],
-        "memberships": [
-            {
-                "organisation": m.organisation.name,
-                "siret": m.organisation.siret,
-                "role": m.role,
-                "joined_at": _iso(m.joined_at),
-            }
-            for m in user.memberships.select_related("organisation").order_by("joined_at")
-        ],
-        "invitations_received": [
-            {
-                "organisation": i.organisation.name,
-                "role": i.role,
-                "sent_at": _iso(i.created_at),
-                "accepted_at": _iso(i.accepted_at),
-            }
-            for i in Invitation.objects.filter(email__iexact=user.email).select_related(
-                "organisation"
-            )
-        ],
-        "event_registrations": [
-            {
-                "event": r.event.title,
-                "organisation": r.organisation.name if r.organisation else None,
-                "role": r.role,
-                "status": r.status,
-                "max_meetings": r.max_meetings,
-                "needs_accessible_table": r.needs_accessible_table,
-                "accessibility_needs": r.accessibility_needs,
-                "registered_at": _iso(r.created_at),
-                "checked_in_at": _iso(r.checked_in_at),
-            }
-            for r in registrations
-        ],
-        "pitches_written": [
-            {"title": p.title, "event": p.event.title, "status": p.status}
-            for p in Pitch.objects.filter(author=user).select_related("event")
-        ],
-        "interests_written": [
-            {"pitch": i.pitch.title, "organisation": i.organisation.name, "status": i.status}
-            for i in Interest.objects.filter(author=user).select_related("pitch", "organisation")
-        ],
-        "questions_asked": [
-            {"pitch": q.pitch.title, "text": q.text}
-            for q in Question.objects.filter(author=user).select_related("pitch")
-        ],
-    }
+    """Everything Osez holds about a person, as plain JSON-ready data (a read; no side effects):
+    every app's sections, collected through the registry of accounts/personal_data.py."""
+    return {"exported_at": timezone.now().isoformat(), **personal_data.export_sections(user)}
 
 
 def sole_admin_blockers(user: User) -> list[Organisation]:
@@ -407,10 +337,13 @@ def sole_admin_blockers(user: User) -> list[Organisation]:
 def delete_user_account(*, user: User) -> None:
     """Delete a person's account and personal data.
 
-    Side effects: refuse if they are the only admin of an organisation that has other members
-    (they must promote someone first); pending invitations to their address are deleted; their
-    memberships, email addresses and event registrations are deleted with the account; what they
-    wrote for an organisation (pitches, interests, questions) stays, without their name; log.
+    Side effects, in order: refuse if they are the only admin of an organisation that has other
+    members (they must promote someone first); every app releases what the person holds through its
+    own services (accounts/personal_data.py: future meetings cancelled and pending requests
+    withdrawn, partners told by email and live; workshop seats freed for the waiting lists);
+    pending invitations to their address are deleted; their memberships, email addresses and
+    event registrations are deleted with the account; what they wrote for an organisation
+    (pitches, interests, questions) stays, without their name; log.
     """
     blockers = sole_admin_blockers(user)
     if blockers:
@@ -422,6 +355,7 @@ def delete_user_account(*, user: User) -> None:
             % {"names": ", ".join(org.name for org in blockers)}
         )
     user_id = user.pk
+    personal_data.erase_everywhere(user)
     Invitation.objects.filter(email__iexact=user.email, accepted_at__isnull=True).delete()
     try:
         user.delete()

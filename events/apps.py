@@ -5,6 +5,17 @@ class EventsConfig(AppConfig):
     name = "events"
 
     def ready(self) -> None:
-        from . import day
+        """Answer the questions of the app below (docs/architecture.md, "Registries"): who sees
+        whose contact details, who organises an event an organisation takes part in, what a
+        person's data holds here; and give the day its own parts (unavailability, programme)."""
+        from accounts import personal_data
+        from accounts.rules import CONTACT_CHECKS, ORGANISATION_OVERSEERS, register_check
 
+        from . import day, rules
+        from . import personal_data as events_data
+
+        register_check(CONTACT_CHECKS, rules.registrants_of_organised_events)
+        register_check(CONTACT_CHECKS, rules.consenting_people_registered_with)
+        register_check(ORGANISATION_OVERSEERS, rules.organises_event_with)
+        personal_data.register(events_data.PROVIDER)
         day.register(day.EventsDay())

@@ -82,3 +82,11 @@ class DayKind(models.TextChoices):
     PITCHES = "pitches", _("Pitch session")
     WORKSHOP = "workshop", _("Workshop")
     MEETING = "meeting", _("Meeting")
+
+
+class ReleaseReason(models.TextChoices):
+    """Why a registration lets go of what it held (events/releases.py); told to the people concerned."""
+
+    REFUSED = "refused", _("the organisers did not keep their registration")
+    CANCELLED = "cancelled", _("their registration was cancelled")
+    ACCOUNT_DELETED = "account_deleted", _("they deleted their account")

@@ -10,9 +10,16 @@ interest_open, questions_open, requests_open, scheduling_open, schedule_visible;
 theirs from their own phase groups with `phase_in(phases, name)`. Services guard with the same
 predicates as the views: `if not requests_open(by, event): raise ValidationError(...)`.
 Person predicates: is_organiser, is_registered (pending or validated), is_validated_participant.
+
+Who acts as an organiser of an event is defined once, in `acts_as_organiser`: one of the event's
+named organisers, or staff. Staff count because they are the platform's operators: they create the
+events and may step in on any of them (admin, support), so a rule that lets them act while a service
+refuses them (or the reverse) is a bug. Rules use the predicate `is_organiser` (same answer); services
+call `acts_as_organiser`; querysets use `organised_events_filter`.
 """
 
 import rules
+from django.db.models import Q
 
 from .enums import (
     PHASES_OPEN_FOR_INTEREST,
@@ -60,12 +67,29 @@ scheduling_open = phase_in(PHASES_OPEN_FOR_SCHEDULING, "scheduling_open")
 schedule_visible = phase_in(PHASES_SCHEDULE_VISIBLE, "schedule_visible")
 
 
+def acts_as_organiser(user, event) -> bool:
+    """THE rule: `user` acts as an organiser of `event` (a named organiser, or staff)."""
+    if user is None or not user.is_authenticated or event is None:
+        return False
+    if user.is_staff:
+        return True
+    return event.organisers.filter(pk=user.pk).exists()
+
+
+def organised_events_filter(user, prefix: str = "") -> Q:
+    """The same rule as a filter: `Event.objects.filter(organised_events_filter(user))`, or
+    `Registration.objects.filter(organised_events_filter(user, "event__"))`."""
+    if user is None or not user.is_authenticated:
+        return Q(**{f"{prefix}pk__in": []})
+    if user.is_staff:
+        return Q()
+    return Q(**{f"{prefix}organisers": user})
+
+
 @rules.predicate
 def is_organiser(user, obj) -> bool:
-    event = event_of(obj)
-    if not user.is_authenticated or event is None:
-        return False
-    return event.organisers.filter(pk=user.pk).exists()
+    """Acts as an organiser of the object's event (see acts_as_organiser)."""
+    return acts_as_organiser(user, event_of(obj))
 
 
 @rules.predicate
@@ -85,10 +109,55 @@ def is_validated_participant(user, obj) -> bool:
     return event.registrations.filter(user=user, status=RegistrationStatus.VALIDATED).exists()
 
 
-can_manage = is_organiser | rules.is_staff
+# Kept as a name: other apps' rules read better with it; it is the same rule.
+can_manage = is_organiser
 
 rules.add_perm("events.add_event", rules.is_staff)
 rules.add_perm("events.view_event", is_public | can_manage)
 rules.add_perm("events.manage_event", can_manage)
 # A person registers, edits or cancels their own registration while registration is open.
 rules.add_perm("events.register", rules.is_authenticated & is_public & registration_open)
+
+
+# --- Answers to accounts' questions (registered in EventsConfig.ready()) -----------------------
+
+
+def registrants_of_organised_events(viewer, person_ids: set[int], consenting: set[int]) -> set[int]:
+    """Contact details: the organisers of an event see the people registered for it."""
+    from .models import Registration
+
+    return set(
+        Registration.objects.filter(
+            organised_events_filter(viewer, "event__"), user_id__in=person_ids
+        ).values_list("user_id", flat=True)
+    )
+
+
+def consenting_people_registered_with(
+    viewer, person_ids: set[int], consenting: set[int]
+) -> set[int]:
+    """Contact details: a person who agreed to share them is seen by the people registered (pending
+    or validated, like `is_registered`) at one of the events they are registered at themselves."""
+    from .models import Registration
+
+    if not consenting:
+        return set()
+    viewer_events = Registration.objects.filter(user=viewer, status__in=REGISTRATION_ACTIVE).values(
+        "event_id"
+    )
+    return set(
+        Registration.objects.filter(
+            user_id__in=consenting,
+            status__in=REGISTRATION_ACTIVE,
+            event_id__in=viewer_events,
+        ).values_list("user_id", flat=True)
+    )
+
+
+def organises_event_with(user, organisation) -> bool:
+    """The user acts as an organiser of an event the organisation is registered for."""
+    from .models import Registration
+
+    return Registration.objects.filter(
+        organised_events_filter(user, "event__"), organisation=organisation
+    ).exists()

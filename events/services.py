@@ -28,13 +28,14 @@ from accounts.models import Membership, Organisation, Theme, User
 from core import times
 from core.locking import lock, locked_transaction
 
-from . import phases, programme
+from . import phases, programme, releases
 from .enums import (
     PHASE_TRANSITIONS,
     REGISTRATION_ACTIVE,
     Phase,
     RegistrationRole,
     RegistrationStatus,
+    ReleaseReason,
     SessionKind,
 )
 from .models import Event, Registration, Room, Session, Slot, Table, Unavailability
@@ -668,13 +669,27 @@ def update_registration(
 
 @locked_transaction()
 def cancel_registration(*, registration: Registration, by: User) -> Registration:
-    """Cancel a registration (the person or an organiser). Side effects: writes the status, logs."""
-    if registration.status == RegistrationStatus.CANCELLED:
+    """Cancel a registration (the person or an organiser).
+
+    Side effects, in order: lock the registration; refuse one already cancelled; write the status;
+    free what it held (meetings, requests, workshop seats: events/releases.py, the people
+    concerned told on commit); log.
+    """
+    locked = lock(Registration.objects).get(pk=registration.pk)
+    if locked.status == RegistrationStatus.CANCELLED:
         raise ValidationError(_("This registration is already cancelled."))
-    registration.status = RegistrationStatus.CANCELLED
-    registration.save(update_fields=["status"])
-    logger.info("registration %s cancelled by user %s", registration.pk, by.pk)
-    return registration
+    locked.status = RegistrationStatus.CANCELLED
+    locked.save(update_fields=["status"])
+    release_registration(registration=locked, by=by, reason=ReleaseReason.CANCELLED)
+    registration.status = locked.status
+    logger.info("registration %s cancelled by user %s", locked.pk, by.pk)
+    return locked
+
+
+def release_registration(*, registration: Registration, by: User | None, reason: str) -> None:
+    """Let `registration` go of what it holds in the apps above (events/releases.py). Side
+    effects: those of each app's releaser (in the caller's transaction; people told on commit)."""
+    releases.release(registration=registration, by=by, reason=reason)
 
 
 @locked_transaction()
@@ -692,8 +707,11 @@ def validate_registration(*, registration: Registration, by: User) -> Registrati
 
 @locked_transaction()
 def refuse_registration(*, registration: Registration, by: User, reason: str) -> Registration:
-    """An organiser refuses a registration with a reason. Side effects: locks, checks, writes the
-    status and reason, logs."""
+    """An organiser refuses a registration with a reason.
+
+    Side effects, in order: lock; check; write the status and reason; free what it held (meetings,
+    requests, workshop seats: events/releases.py, the people concerned told on commit); log.
+    """
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the registration is refused.")})
@@ -702,6 +720,7 @@ def refuse_registration(*, registration: Registration, by: User, reason: str) ->
         raise ValidationError(_("A cancelled registration cannot be refused."))
     locked.status, locked.refusal_reason = RegistrationStatus.REFUSED, reason
     locked.save(update_fields=["status", "refusal_reason"])
+    release_registration(registration=locked, by=by, reason=ReleaseReason.REFUSED)
     logger.info("registration %s refused by user %s", locked.pk, by.pk)
     return locked
 

@@ -155,8 +155,12 @@ def cancel_registration(request: HttpRequest, slug: str) -> HttpResponse:
         event=event,
         user=request.user,
     )
-    services.cancel_registration(registration=registration, by=request.user)
-    messages.success(request, _("Your registration is cancelled."))
+    try:
+        services.cancel_registration(registration=registration, by=request.user)
+    except ValidationError as error:  # e.g. Busy: someone else is booking with this person
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your registration is cancelled."))
     return redirect("events:detail", slug=event.slug)
 
 

@@ -5,21 +5,27 @@ class MatchingConfig(AppConfig):
     name = "matching"
 
     def ready(self) -> None:
-        # Answers to the questions events asks the apps above it (docs/architecture.md).
-        from events import phases
+        """Answer the lower apps' questions (docs/architecture.md, "Registries"): an accepted
+        meeting request opens contact details and a person's data holds their requests and
+        meetings (accounts); leaving the requests phase lapses pending requests, a registration
+        that leaves frees its meetings and requests, meetings fill a person's day (events); a
+        pitch's quiet period lapses the requests about it (pitches)."""
+        from accounts import personal_data
+        from accounts.rules import RELATIONSHIP_CHECKS, register_check
+        from events import day, phases
         from events.enums import Phase
-
-        from .services.requests import lapse_pending_requests
-
-        # Meeting requests are answered in the requests phase only: leaving it lapses them.
-        phases.on_leaving(Phase.REQUESTS, lapse_pending_requests)
-        from events import day
-
-        from .day import MatchingDay
-
-        day.register(MatchingDay())
+        from events.releases import register_releaser
         from pitches.hooks import on_quiet_period_start
 
+        from . import personal_data as matching_data
+        from . import rules
+        from .day import MatchingDay
         from .services.quiet_period import lapse_requests_about_pitch
+        from .services.requests import lapse_pending_requests, release_registration
 
+        register_check(RELATIONSHIP_CHECKS, rules.accepted_meetings)
+        personal_data.register(matching_data.PROVIDER)
+        phases.on_leaving(Phase.REQUESTS, lapse_pending_requests)
+        register_releaser("matching", release_registration)
+        day.register(MatchingDay())
         on_quiet_period_start(lapse_requests_about_pitch)

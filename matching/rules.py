@@ -8,7 +8,6 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.enums import OrganisationKind
-from accounts.rules import RELATIONSHIP_CHECKS
 from events.enums import RegistrationRole, RegistrationStatus
 from events.rules import can_manage, event_of, requests_open, scheduling_open
 from pitches.rules import pitch_open_for_exchanges
@@ -335,15 +334,11 @@ rules.add_perm("matching.change_settings", can_manage)
 
 
 # Contact details open between organisations once a meeting request between them is accepted
-# (accounts.rules.RELATIONSHIP_CHECKS, DESIGN.md "personal data").
-def _accepted_meetings(viewer_orgs: set[int], other_orgs: set[int]) -> set[int]:
+# (DESIGN.md "personal data"; registered in accounts.rules.RELATIONSHIP_CHECKS by MatchingConfig).
+def accepted_meetings(viewer_orgs: set[int], other_orgs: set[int]) -> set[int]:
     rows = MeetingRequest.objects.filter(
         Q(sender__organisation_id__in=viewer_orgs, recipient__organisation_id__in=other_orgs)
         | Q(recipient__organisation_id__in=viewer_orgs, sender__organisation_id__in=other_orgs),
         status=RequestStatus.ACCEPTED,
     ).values_list("sender__organisation_id", "recipient__organisation_id")
     return {org for pair in rows for org in pair} & other_orgs
-
-
-if _accepted_meetings.__name__ not in {check.__name__ for check in RELATIONSHIP_CHECKS}:
-    RELATIONSHIP_CHECKS.append(_accepted_meetings)

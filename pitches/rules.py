@@ -6,6 +6,7 @@ event's phase predicates come from events/rules.py; organisers of the event may 
 """
 
 import rules
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import SIAE_TYPES, DisabilityType, OrganisationKind
@@ -13,7 +14,15 @@ from accounts.rules import is_ess_member
 from events.enums import REGISTRATION_ACTIVE
 from events.rules import interest_open, is_organiser, is_public, pitches_open, questions_open
 
-from .enums import INTEREST_ACTIVE, RESERVED_ROUTES, Eligibility, GroupMode, PitchStatus, Route
+from .enums import (
+    INTEREST_ACTIVE,
+    RESERVED_ROUTES,
+    Eligibility,
+    GroupMode,
+    InterestStatus,
+    PitchStatus,
+    Route,
+)
 
 # --- Eligibility: the one rule linking a procurement route to the structures that may answer ---
 
@@ -249,3 +258,19 @@ rules.add_perm(
 )
 rules.add_perm("pitches.review_interest", manages_pitch)
 rules.add_perm("pitches.ask_question", is_ess_member & pitch_open_for_exchanges & questions_open)
+
+
+# --- Contact details (registered in accounts.rules.RELATIONSHIP_CHECKS by PitchesConfig.ready) --
+
+
+def shortlisted_interests(viewer_orgs: set[int], other_orgs: set[int]) -> set[int]:
+    """Organisations of `other_orgs` linked to one of `viewer_orgs` by a pitch interest the buyer
+    shortlisted (the structure said it can answer, the buyer accepted); either side may buy."""
+    from .models import Interest
+
+    rows = Interest.objects.filter(
+        Q(pitch__buyer_id__in=viewer_orgs, organisation_id__in=other_orgs)
+        | Q(organisation_id__in=viewer_orgs, pitch__buyer_id__in=other_orgs),
+        status=InterestStatus.SHORTLISTED,
+    ).values_list("pitch__buyer_id", "organisation_id")
+    return {org for pair in rows for org in pair} & other_orgs

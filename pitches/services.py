@@ -21,7 +21,7 @@ from accounts.models import Organisation, User
 from core import times
 from core.locking import lock, locked_transaction
 from events.models import Event
-from events.rules import interest_open, pitches_open, questions_open
+from events.rules import acts_as_organiser, interest_open, pitches_open, questions_open
 
 from .enums import (
     INTEREST_TRANSITIONS,
@@ -89,10 +89,6 @@ def log(
     )
 
 
-def _is_organiser(user: User | None, event: Event) -> bool:
-    return user is not None and event.organisers.filter(pk=user.pk).exists()
-
-
 def _lock_pitch(pitch: Pitch) -> Pitch:
     return lock(Pitch.objects).select_related("event").get(pk=pitch.pk)
 
@@ -100,7 +96,7 @@ def _lock_pitch(pitch: Pitch) -> Pitch:
 def _check_pitch_editable(pitch: Pitch, actor: User) -> None:
     if pitch.status == PitchStatus.WITHDRAWN:
         raise ValidationError(_("This pitch has been withdrawn and can no longer be changed."))
-    if not pitches_open(actor, pitch.event) and not _is_organiser(actor, pitch.event):
+    if not pitches_open(actor, pitch.event) and not acts_as_organiser(actor, pitch.event):
         raise ValidationError(_("Pitches can no longer be changed at this stage of the event."))
 
 
@@ -178,7 +174,7 @@ def create_pitch(
     """
     if buyer.kind != OrganisationKind.BUYER:
         raise ValidationError(_("Only a buyer organisation can publish need pitches."))
-    if not pitches_open(author, event) and not _is_organiser(author, event):
+    if not pitches_open(author, event) and not acts_as_organiser(author, event):
         raise ValidationError(_("Pitches can no longer be changed at this stage of the event."))
     with locked_transaction():
         pitch = Pitch.objects.create(

@@ -5,14 +5,19 @@ class WorkshopsConfig(AppConfig):
     name = "workshops"
 
     def ready(self) -> None:
-        # Answers to the questions events asks the apps above it (docs/architecture.md).
-        from events import programme
+        """Answer the lower apps' questions (docs/architecture.md, "Registries"): a saved
+        workshop session keeps its workshop in step, a registration that leaves frees its seats
+        and places on waiting lists, seats fill a person's day (events); what a person's data
+        holds here (accounts)."""
+        from accounts import personal_data
+        from events import day, programme
+        from events.releases import register_releaser
 
-        from .services import sync_workshop
+        from . import personal_data as workshops_data
+        from .day import WorkshopsDay
+        from .services import release_registration, sync_workshop
 
         programme.on_session_saved(sync_workshop)
-        from events import day
-
-        from .day import WorkshopsDay
-
+        register_releaser("workshops", release_registration)
         day.register(WorkshopsDay())
+        personal_data.register(workshops_data.PROVIDER)

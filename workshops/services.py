@@ -15,13 +15,17 @@ import datetime as dt
 import logging
 from collections.abc import Iterable, Sequence
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
-from django.utils import timezone
+from django.core.mail import send_mass_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Theme, User
+from core import times
 from core.locking import lock, locked_transaction
 from events.enums import RegistrationStatus
 from events.models import Event, Registration, Session
@@ -421,3 +425,64 @@ def _apply_placement(proposal: WorkshopPlan, by: User) -> None:
                     expected_outcome=workshop.expected_outcome,
                 ),
             )
+
+
+# --- A participant leaves: their registration is refused or cancelled, or their account deleted --
+
+
+def release_registration(*, registration: Registration, by: User | None, reason: str) -> list[Seat]:
+    """Free the seats and waiting list places of a person who no longer takes part
+    (events/releases.py).
+
+    Side effects, in order: for each workshop where the person has a seat or waits, in workshop id
+    order, `leave_workshop` (lock the workshop, delete, give the freed seat to the first people
+    waiting); on commit, email each promoted person. Returns the promoted seats.
+    """
+    held = set(
+        Seat.objects.filter(registration=registration).values_list("workshop_id", flat=True)
+    ) | set(
+        WaitlistEntry.objects.filter(registration=registration).values_list(
+            "workshop_id", flat=True
+        )
+    )
+    promoted: list[Seat] = []
+    for workshop in Workshop.objects.filter(pk__in=held).order_by("pk"):
+        promoted += leave_workshop(registration=registration, workshop=workshop, by=by)
+    if held:
+        logger.info(
+            "registration %s released (%s): left %s workshops, %s people promoted",
+            registration.pk,
+            reason,
+            len(held),
+            len(promoted),
+        )
+    _tell_promoted(promoted)
+    return promoted
+
+
+def _tell_promoted(seats: list[Seat]) -> None:
+    """On commit, one email per person who got a seat from the waiting list."""
+    messages = []
+    rows = Seat.objects.filter(pk__in=[s.pk for s in seats]).select_related(
+        "registration__user", "workshop__session__event"
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        for seat in rows:
+            session, email = seat.workshop.session, seat.registration.user.email
+            if not email:
+                continue
+            event = session.event
+            url = settings.SITE_URL.rstrip("/") + reverse("workshops:list", args=[event.slug])
+            subject = _("[Osez] A seat is yours in “%(title)s”") % {"title": session.title}
+            body = _(
+                "A seat freed up in the workshop “%(title)s” (%(day)s, %(time)s) and it is now "
+                "yours: you were on its waiting list.\n\nYour workshops: %(url)s\n"
+            ) % {
+                "title": session.title,
+                "day": times.long_day(session.starts_at, event),
+                "time": times.time_range(session.starts_at, session.ends_at, event),
+                "url": url,
+            }
+            messages.append((subject, body, None, [email]))
+    if messages:
+        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))

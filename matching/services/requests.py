@@ -11,19 +11,24 @@ pages on commit (groups named in matching/groups.py); those messages are only hi
 import logging
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.core.mail import send_mass_mail
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 import core.locking
 from accounts.models import Organisation, User
+from core import times
 from core.live import broadcast_on_commit
 from core.locking import lock, locked_transaction
 from events import day
-from events.enums import DayKind, RegistrationRole
+from events.enums import DayKind, Phase, RegistrationRole, ReleaseReason
 from events.models import Event, Registration, Slot, Table, table_order
 from events.rules import requests_open
 from matching import groups
@@ -481,3 +486,107 @@ def request_weights(requests: Iterable[MeetingRequest]) -> dict[int, int]:
         else:
             weights[pk] = WEIGHT_ONE_SIDED
     return weights
+
+
+# --- A participant leaves: their registration is refused or cancelled, or their account deleted --
+
+
+def release_registration(*, registration: Registration, by: User | None, reason: str) -> int:
+    """Free the meetings and requests of a person who no longer takes part (events/releases.py).
+
+    Side effects, in order: lock the person's active requests (id order); cancel the accepted ones
+    and the pending ones they sent, lapse the pending ones they received; delete their meetings
+    (except those already held on the day: the record stays); log; on commit, email
+    each partner once with what changed and tell both sides' open "My meetings" and agenda pages
+    and the organisers' console. Returns how many requests changed.
+    """
+    now = timezone.now()
+    with locked_transaction(BUSY_MESSAGE):
+        rows = list(
+            lock(
+                MeetingRequest.objects.filter(
+                    Q(sender=registration) | Q(recipient=registration),
+                    status__in=ACTIVE_REQUEST_STATUSES,
+                ).order_by("pk")
+            )
+        )
+        meetings = {
+            m.request_id: m
+            for m in Meeting.objects.filter(request__in=rows).select_related("slot", "table")
+        }
+        changed, lines = [], {}
+        for row in rows:
+            meeting = meetings.get(row.pk)
+            if meeting is not None and _already_held(meeting, registration.event, now):
+                continue  # the record of the day: kept as it is
+            if row.status == RequestStatus.PENDING and row.recipient_id == registration.pk:
+                row.status = RequestStatus.LAPSED
+            else:
+                row.status = RequestStatus.CANCELLED
+            row.answered_at = row.answered_at or now
+            row.save(update_fields=["status", "answered_at"])
+            if meeting is not None:
+                meeting.delete()
+            changed.append(row)
+            partner_id = row.recipient_id if row.sender_id == registration.pk else row.sender_id
+            lines.setdefault(partner_id, []).append((row.status, meeting))
+    if not changed:
+        return 0
+    logger.info(
+        "registration %s released (%s): %s meeting requests closed by user %s",
+        registration.pk,
+        reason,
+        len(changed),
+        getattr(by, "pk", None),
+    )
+    _lists_changed(*changed)
+    for registration_id in {registration.pk, *lines}:
+        broadcast_on_commit(groups.agenda(registration_id), {"type": "agenda.changed"})
+    if any(meeting is not None for items in lines.values() for _s, meeting in items):
+        broadcast_on_commit(
+            groups.schedule_console(registration.event_id), {"type": "run.progress", "run_id": None}
+        )
+    _tell_partners(registration, reason, lines)
+    return len(changed)
+
+
+def _already_held(meeting: Meeting, event: Event, now) -> bool:
+    """A meeting of a day under way or over whose slot has ended. Before the day (whatever the
+    wall clock says: events are prepared, and demo days replayed, in any year) none is held."""
+    return event.phase in {Phase.LIVE, Phase.CLOSED} and meeting.slot.ends_at <= now
+
+
+def _tell_partners(registration: Registration, reason: str, lines: dict) -> None:
+    """On commit, one email per partner: who left, and which of their meetings or requests closed."""
+    event = registration.event
+    leaver = registration.organisation or registration.user
+    partners = Registration.objects.filter(pk__in=lines).select_related("user")
+    url = settings.SITE_URL.rstrip("/") + reverse("matching:requests", args=[event.slug])
+    messages = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for partner in partners:
+            if not partner.user.email:
+                continue
+            items = [
+                {
+                    "status": status,
+                    "when": times.day_and_time(meeting.slot.starts_at, event) if meeting else "",
+                    "table": meeting.table.name if meeting else "",
+                }
+                for status, meeting in lines[partner.pk]
+            ]
+            context = {
+                "event": event,
+                "leaver": leaver,
+                "reason": ReleaseReason(reason).label,
+                "items": items,
+                "url": url,
+            }
+            subject = _("[Osez] %(name)s no longer takes part in %(event)s") % {
+                "name": leaver,
+                "event": event.title,
+            }
+            body = render_to_string("matching/requests/email/partner_left.txt", context)
+            messages.append((subject, body, None, [partner.user.email]))
+    if messages:
+        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))

@@ -218,7 +218,11 @@ def test_profile_hides_contacts_from_an_unrelated_buyer(client, buyer, ess_membe
     page = client.get(reverse("accounts:organisation_detail", args=[ess_org.slug])).content.decode()
 
     assert ess_member.email not in page
-    assert "Coordonnées visibles après acceptation d'un intérêt ou d'un rendez-vous." in page
+    assert (
+        "Leurs coordonnées sont visibles des personnes inscrites au même événement qu'elles si "
+        "elles ont accepté de les partager, et sinon une fois un intérêt ou un rendez-vous "
+        "accepté par les deux parties."
+    ) in page
 
 
 def test_profile_shows_contacts_after_a_shortlisted_interest(

@@ -37,6 +37,23 @@ def test_can_see_contact_when_the_person_consented(buyer, ess_member):
     assert can_see_contact(buyer, ess_member) is True
 
 
+def test_can_see_contact_by_consent_is_refused_without_a_shared_event(ess_member):
+    ess_member.share_contact_details = True
+    ess_member.save()
+
+    assert can_see_contact(RegistrationFactory().user, ess_member) is False
+
+
+def test_organiser_of_the_event_may_verify_a_registered_organisation(
+    organiser, ess_member, ess_org
+):
+    assert organiser.has_perm("accounts.verify_organisation", ess_org) is True
+
+
+def test_organiser_of_another_event_may_not_verify_the_organisation(other_organiser, ess_org):
+    assert other_organiser.has_perm("accounts.verify_organisation", ess_org) is False
+
+
 def test_can_see_contact_for_an_organiser_of_the_persons_event(organiser, ess_member):
     assert can_see_contact(organiser, ess_member) is True
 
@@ -93,7 +110,8 @@ def test_visible_contact_ids_query_count_does_not_grow(django_assert_num_queries
         RegistrationFactory(user=person, organisation=ess_org)
         people.append(person)
 
-    # organisers, memberships x2, one per RELATIONSHIP_CHECKS (interests, accepted meetings)
+    # CONTACT_CHECKS: organisers (consent: none, no query); memberships x2; one per
+    # RELATIONSHIP_CHECKS (shortlisted interests, accepted meetings)
     with django_assert_num_queries(5):
         assert visible_contact_ids(buyer, people[:1]) == set()
     with django_assert_num_queries(5):

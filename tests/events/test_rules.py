@@ -86,3 +86,22 @@ def test_anonymous_does_not_see_drafts(client):
     from django.contrib.auth.models import AnonymousUser
 
     assert AnonymousUser().has_perm("events.view_event", EventFactory(phase=Phase.DRAFT)) is False
+
+
+def test_acts_as_organiser_is_the_events_organisers_and_staff():
+    from events.models import Event
+    from events.rules import acts_as_organiser, organised_events_filter
+
+    event, other = EventFactory(), EventFactory()
+    organiser, staff, outsider = UserFactory(), UserFactory(is_staff=True), UserFactory()
+    event.organisers.add(organiser)
+
+    assert [acts_as_organiser(u, event) for u in (organiser, staff, outsider)] == [
+        True,
+        True,
+        False,
+    ]
+    assert [
+        sorted(Event.objects.filter(organised_events_filter(u)).values_list("pk", flat=True))
+        for u in (organiser, staff, outsider)
+    ] == [[event.pk], sorted([event.pk, other.pk]), []]

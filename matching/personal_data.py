@@ -1,0 +1,103 @@
+"""The matching app's part of a person's data (registry in accounts/personal_data.py).
+
+At deletion, each of the person's registrations lets go of its meetings and requests through
+`matching.services.requests.release_registration` (registered with events/releases.py and called by
+the events app's eraser: partners are told by email and live); what is left goes with the
+registrations (CASCADE), and the organisers' runs and versions lose the name (SET_NULL).
+"""
+
+from django.db.models import Q
+
+from accounts.personal_data import PersonalData, iso
+from core import times
+
+from .models import Attendance, MeetingRequest, ScheduleRun, ScheduleVersion
+
+
+def _party(registration) -> str:
+    return registration.organisation.name if registration.organisation else ""
+
+
+def export(user) -> dict[str, list]:
+    requests = (
+        MeetingRequest.objects.filter(Q(sender__user=user) | Q(recipient__user=user))
+        .select_related("event", "sender__organisation", "recipient__organisation", "pitch")
+        .order_by("created_at", "pk")
+    )
+    attendances = (
+        Attendance.objects.filter(registration__user=user)
+        .select_related(
+            "meeting__table",
+            "meeting__slot__session__event",
+            "meeting__request__sender__organisation",
+            "meeting__request__recipient__organisation",
+        )
+        .order_by("meeting__slot__starts_at", "pk")
+    )
+    meetings = []
+    for attendance in attendances:
+        meeting, request = attendance.meeting, attendance.meeting.request
+        other = (
+            request.recipient if request.sender_id == attendance.registration_id else request.sender
+        )
+        event = meeting.slot.session.event
+        meetings.append(
+            {
+                "event": event.title,
+                "with": _party(other),
+                "starts_at": iso(meeting.slot.starts_at),
+                "ends_at": iso(meeting.slot.ends_at),
+                "local_time": times.day_and_time(meeting.slot.starts_at, event),
+                "table": meeting.table.name,
+            }
+        )
+    return {
+        "meeting_requests": [
+            {
+                "event": r.event.title,
+                "direction": "sent" if r.sender.user_id == user.pk else "received",
+                "from": _party(r.sender),
+                "to": _party(r.recipient),
+                "pitch": r.pitch.title if r.pitch else None,
+                "message": r.message,
+                "status": r.status,
+                "decline_reason": r.decline_reason,
+                "created_at": iso(r.created_at),
+                "answered_at": iso(r.answered_at),
+            }
+            for r in requests
+        ],
+        "meetings": meetings,
+        "schedule_runs_started": [
+            {"event": run.event.title, "status": run.status, "created_at": iso(run.created_at)}
+            for run in ScheduleRun.objects.filter(requested_by=user).select_related("event")
+        ],
+        "schedule_versions_published": [
+            {"event": v.event.title, "version": v.number, "published_at": iso(v.published_at)}
+            for v in ScheduleVersion.objects.filter(published_by=user).select_related("event")
+        ],
+    }
+
+
+PROVIDER = PersonalData(
+    app="matching",
+    export=export,
+    exported=frozenset(
+        {
+            "matching.MeetingRequest",
+            "matching.Meeting",
+            "matching.Attendance",
+            "matching.ScheduleRun",
+            "matching.ScheduleVersion",
+        }
+    ),
+    erased=frozenset(
+        {
+            "matching.MeetingRequest",
+            "matching.Meeting",
+            "matching.Attendance",
+            "matching.ScheduleRun",
+            "matching.ScheduleVersion",
+        }
+    ),
+)

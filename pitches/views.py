@@ -1,6 +1,5 @@
 """Thin views: permission check, form, call a service, redirect or render."""
 
-import csv
 import mimetypes
 
 from django.contrib import messages
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation
 from accounts.rules import visible_contact_ids
-from core import times
+from core import spreadsheets, times
 from core.views import require
 from events.enums import RegistrationStatus
 from events.views import event_or_404
@@ -600,13 +599,10 @@ def log(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def log_csv(request: HttpRequest, pk: int) -> HttpResponse:
     """The sourcing log as CSV for Excel: UTF-8 with BOM, `;` separator, French headers,
-    dates in the event's time zone."""
+    dates in the event's time zone, cells a spreadsheet would run as formulas neutralised."""
     pitch = _pitch_or_404(request, pk)
     require(request, "pitches.manage_pitch", pitch)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="sourcing-pitch-{pitch.pk}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
+    response, writer = spreadsheets.csv_response(f"sourcing-pitch-{pitch.pk}.csv")
     tz = pitch.event.tzinfo
     with translation.override("fr"):
         writer.writerow(

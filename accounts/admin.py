@@ -65,10 +65,12 @@ class OrganisationAdmin(admin.ModelAdmin):
             lambda organisation: services.verify_organisation(
                 organisation=organisation, actor=request.user
             ),
-            lambda count: ngettext(
-                "%(count)d organisation verified.", "%(count)d organisations verified.", count
-            )
-            % {"count": count},
+            lambda count: (
+                ngettext(
+                    "%(count)d organisation verified.", "%(count)d organisations verified.", count
+                )
+                % {"count": count}
+            ),
         )
 
     @admin.action(description=_("Withdraw the verification"))
@@ -80,12 +82,14 @@ class OrganisationAdmin(admin.ModelAdmin):
             lambda organisation: services.verify_organisation(
                 organisation=organisation, actor=request.user, verified=False
             ),
-            lambda count: ngettext(
-                "Verification withdrawn for %(count)d organisation.",
-                "Verification withdrawn for %(count)d organisations.",
-                count,
-            )
-            % {"count": count},
+            lambda count: (
+                ngettext(
+                    "Verification withdrawn for %(count)d organisation.",
+                    "Verification withdrawn for %(count)d organisations.",
+                    count,
+                )
+                % {"count": count}
+            ),
         )
 
 

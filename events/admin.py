@@ -53,12 +53,14 @@ class EventAdmin(admin.ModelAdmin):
             lambda event: services.move_phase(
                 event=event, to_phase=_step(event, direction), by=request.user
             ),
-            lambda count: ngettext(
-                "%(count)d event moved to its new phase.",
-                "%(count)d events moved to their new phase.",
-                count,
-            )
-            % {"count": count},
+            lambda count: (
+                ngettext(
+                    "%(count)d event moved to its new phase.",
+                    "%(count)d events moved to their new phase.",
+                    count,
+                )
+                % {"count": count}
+            ),
         )
 
     @admin.action(description=_("Move to the next phase"))
@@ -120,10 +122,12 @@ class RegistrationAdmin(admin.ModelAdmin):
             lambda registration: services.validate_registration(
                 registration=registration, by=request.user
             ),
-            lambda count: ngettext(
-                "%(count)d registration validated.", "%(count)d registrations validated.", count
-            )
-            % {"count": count},
+            lambda count: (
+                ngettext(
+                    "%(count)d registration validated.", "%(count)d registrations validated.", count
+                )
+                % {"count": count}
+            ),
         )
 
     @admin.action(description=_("Cancel the registrations"))
@@ -135,10 +139,12 @@ class RegistrationAdmin(admin.ModelAdmin):
             lambda registration: services.cancel_registration(
                 registration=registration, by=request.user
             ),
-            lambda count: ngettext(
-                "%(count)d registration cancelled.", "%(count)d registrations cancelled.", count
-            )
-            % {"count": count},
+            lambda count: (
+                ngettext(
+                    "%(count)d registration cancelled.", "%(count)d registrations cancelled.", count
+                )
+                % {"count": count}
+            ),
         )
 
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 def _form_values(form) -> dict:
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         key = form.add_prefix(name)
         if value is None or isinstance(value, FieldFile):

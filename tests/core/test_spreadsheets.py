@@ -8,7 +8,7 @@ from core.spreadsheets import neutralise
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
         ("+33 6 00 00 00 00", "'+33 6 00 00 00 00"),
         ("-1", "'-1"),
         ("@SUM(A1)", "'@SUM(A1)"),

@@ -71,9 +71,7 @@ def test_registration_change_form_post_cannot_change_status(client, staff, event
     assert registration.accessibility_needs == "Boucle magnétique"
 
 
-def test_registration_admin_actions_validate_and_cancel_through_the_service(
-    client, staff, event
-):
+def test_registration_admin_actions_validate_and_cancel_through_the_service(client, staff, event):
     pending = RegistrationFactory(event=event, status=RegistrationStatus.PENDING)
     cancelled = RegistrationFactory(event=event, status=RegistrationStatus.CANCELLED)
     changelist = reverse("admin:events_registration_changelist")

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
@@ -399,7 +400,11 @@ def tables_bulk(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             _apply_errors(bulk_form, error)
         else:
-            messages.success(request, _("%(count)s tables created.") % {"count": len(created)})
+            messages.success(
+                request,
+                ngettext("%(count)s table created.", "%(count)s tables created.", len(created))
+                % {"count": len(created)},
+            )
             if skipped:
                 messages.warning(
                     request,

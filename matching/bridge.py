@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from core import times
 from events.enums import RegistrationStatus, SessionKind
 from events.models import Registration, Session, Slot, Table, Unavailability
-from matching import engine
+from matching import engine, violations
 from matching.enums import RequestStatus
 from matching.models import Meeting, MeetingRequest, ScheduleVersion
 from matching.services.requests import request_weights
@@ -347,9 +347,31 @@ def warnings(built: Built, meetings: list[Meeting]) -> list[Warning]:
                     % {"slot": slot_label(meeting.slot, built.event), "table": meeting.table},
                 )
             )
+    names = violation_names(built)
     for line in engine.check(problem, schedule):
-        found.append(Warning("rule", line))
+        found.append(Warning("rule", violations.describe(line, names)))
     return found
+
+
+def violation_names(built: Built) -> violations.Names:
+    """Names for the ids of the engine's violation lines (matching.violations); an id the
+    database does not know raises KeyError."""
+    slots = {str(s.pk): s for s in built.slots}
+    tables = {str(t.pk): t.name for t in built.tables}
+
+    def request(request_id: str) -> str:
+        row = built.requests[int(request_id)]
+        return _("the meeting of %(a)s and %(b)s") % {
+            "a": _name(built.registrations[row.sender_id]),
+            "b": _name(built.registrations[row.recipient_id]),
+        }
+
+    return violations.Names(
+        participant=lambda pid: _name(built.registrations[int(pid)]),
+        slot=lambda sid: slot_label(slots[sid], built.event, with_end=True),
+        table=lambda tid: tables[tid],
+        request=request,
+    )
 
 
 def _pair(problem: engine.Problem, request_id: str) -> tuple[str, str]:
@@ -514,7 +536,8 @@ def console_context(event, user) -> dict:
     by_cell = {(m.slot_id, m.table_id): m for m in meetings}
     grid = [(slot, [by_cell.get((slot.pk, t.pk)) for t in built.tables]) for slot in built.slots]
     unscheduled: list[Unscheduled] = []
-    found_warnings: list[Warning] = [Warning("rule", line) for line in problem_errors]
+    names = violation_names(built)
+    found_warnings = [Warning("rule", violations.describe(line, names)) for line in problem_errors]
     met = 0
     weights = {int(r["id"]): r["weight"] for r in built.document["requests"]}
     if problem is not None:
@@ -536,10 +559,14 @@ def console_context(event, user) -> dict:
         met = len({p for m in schedule.meetings for p in _pair(problem, m.request)})
     version = published_version(event)
     pending_changes = changes_between(version, draft_as_engine(meetings))
+    run = ScheduleRun.objects.filter(event=event).first()
     return {
         "event": event,
         "section": "schedule",
-        "run": ScheduleRun.objects.filter(event=event).first(),
+        "run": run,
+        "run_violations": [violations.describe(line, names) for line in run.violations]
+        if run is not None and run.violations
+        else [],
         "grid": grid,
         "tables": built.tables,
         "any_inaccessible": any(not t.accessible for t in built.tables),

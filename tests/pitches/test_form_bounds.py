@@ -53,7 +53,10 @@ def test_catalogue_filter_with_out_of_range_ids_is_not_a_500(client, lot_pitch, 
 @pytest.mark.parametrize(
     ("language", "message"),
     [
-        ("fr", "Deux lignes ont le même « Numéro » : chaque ligne doit avoir le sien."),
+        (
+            "fr",
+            "Deux lignes ont le même «\u00a0Numéro\u00a0»\u00a0: chaque ligne doit avoir le sien.",
+        ),
         ("en", "Two rows have the same “Number”: each row needs its own."),
     ],
 )

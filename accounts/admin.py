@@ -116,6 +116,9 @@ class InvitationAdmin(admin.ModelAdmin):
     readonly_fields = ["token", "created_at", "accepted_at"]
     autocomplete_fields = ["organisation", "invited_by"]
 
+    def has_add_permission(self, request):
+        return False  # accounts.services.invite_member sends the email; admins invite in the app
+
 
 @admin.register(Territory)
 class TerritoryAdmin(admin.ModelAdmin):

@@ -73,8 +73,14 @@ class EventAdmin(admin.ModelAdmin):
 
 
 class SlotInline(admin.TabularInline):
+    """Slots are generated from the session by events.services.generate_slots."""
+
     model = Slot
     extra = 0
+    readonly_fields = ["starts_at", "ends_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Session)
@@ -83,7 +89,21 @@ class SessionAdmin(admin.ModelAdmin):
     list_filter = ["kind", "event"]
     search_fields = ["title"]
     list_select_related = ["event", "room"]
+    # Times, room and kind are checked by events.services.save_session (clashes, the room's
+    # capacity, the slots they generate): they change in the organisers' programme.
+    readonly_fields = [
+        "event",
+        "kind",
+        "room",
+        "starts_at",
+        "ends_at",
+        "slot_minutes",
+        "gap_minutes",
+    ]
     inlines = [SlotInline]
+
+    def has_add_permission(self, request):
+        return False
 
 
 class UnavailabilityInline(admin.TabularInline):

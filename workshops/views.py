@@ -129,7 +129,7 @@ def wishes(request: HttpRequest, slug: str) -> HttpResponse:
             if request.htmx:
                 return _render_board(request, event)
             return redirect("workshops:list", slug=event.slug)
-    # 200 even with htmx: htmx 2 does not swap 4xx responses, and the errors must show.
+    # The board with its form errors (200, as before: the board is the page's answer either way).
     return _render_board(request, event, form=form)
 
 

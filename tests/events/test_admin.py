@@ -108,3 +108,27 @@ def test_room_change_form_post_cannot_change_capacity(client, staff, event):
 
 def test_event_admin_cannot_add_events_around_the_service(client, staff):
     assert client.get(reverse("admin:events_event_add")).status_code == 403
+
+
+def test_session_change_form_post_cannot_change_times(client, staff, event):
+    import datetime as dt
+
+    from tests.factories import PARIS, SessionFactory
+
+    session = SessionFactory(event=event)
+    url, data = change_form_data(
+        client,
+        "admin:events_session_change",
+        session.pk,
+        starts_at_0="2019-11-26",
+        starts_at_1="03:00:00",
+        title="Table ronde",
+    )
+
+    client.post(url, data)
+
+    session.refresh_from_db()
+    assert (session.title, session.starts_at) == (
+        "Table ronde",
+        dt.datetime(2019, 11, 26, 9, 30, tzinfo=PARIS),
+    )

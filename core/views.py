@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views import defaults
+from django.views import csrf, defaults
 
 # Where refusals land on every page (templates/base.html), and how htmx puts them there.
 REFUSAL_TARGET = "#refusal"
@@ -72,3 +72,12 @@ def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
         message = _("This no longer exists, or is not visible to you. Reload the page.")
         return refuse(request, message, status=404)
     return defaults.page_not_found(request, exception)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """settings.CSRF_FAILURE_VIEW: a form posted from a page left open too long (logged out or
+    logged in again elsewhere meanwhile) says so where the person looks."""
+    if getattr(request, "htmx", False):
+        message = _("This page has expired: reload it, then try again.")
+        return refuse(request, message, status=403)
+    return csrf.csrf_failure(request, reason)

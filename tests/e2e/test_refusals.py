@@ -203,3 +203,25 @@ def test_pitches_withdraw_interest_on_stale_page_shows_the_refusal(page):
     page.locator(".messages").get_by_text(expected).wait_for()
     assert asked == [french("Withdraw your interest in this pitch?")]
     screenshot(page, "refusal-pitches")
+
+
+def test_accounts_remove_member_on_stale_page_shows_the_refusal(page):
+    from accounts.models import Membership
+
+    cuisine = OrganisationFactory(name="Cuisine Solidaire", slug="cuisine-solidaire")
+    admin = MembershipFactory(organisation=cuisine, role="admin").user
+    colleague = MembershipFactory(
+        organisation=cuisine, user=UserFactory(first_name="Awa", last_name="Diallo")
+    )
+    login(page, admin)
+    page.goto(reverse("accounts:organisation_members", args=[cuisine.slug]))
+    Membership.objects.filter(pk=colleague.pk).delete()  # removed by another admin meanwhile
+    asked = accept_dialogs(page)
+
+    remove = reverse("accounts:member_remove", args=[cuisine.slug, colleague.pk])
+    page.locator(f"form[action='{remove}'] button").click()
+
+    expected = french("This person is no longer a member of the organisation.")
+    page.locator(".messages").get_by_text(expected).wait_for()
+    assert len(asked) == 1
+    screenshot(page, "refusal-accounts")

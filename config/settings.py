@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "pitches",
     "matching",
     "workshops",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -44,3 +44,14 @@ def test_permission_denied_with_htmx_shows_its_reason(client, event, ess_member)
     assert response.content.decode() == (
         '<p class="message message-error">Registration is not open for this event.</p>'
     )
+
+
+def test_not_found_with_htmx_is_a_refusal_also_with_debug_on(client, event, buyer, settings):
+    settings.DEBUG = True
+    client.force_login(buyer)
+
+    response = client.post(
+        reverse("matching:request_cancel", args=[event.slug, 999_999]), headers=HTMX
+    )
+
+    assert (response.status_code, response["HX-Retarget"]) == (404, "#refusal")

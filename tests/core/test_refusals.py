@@ -55,3 +55,12 @@ def test_not_found_with_htmx_is_a_refusal_also_with_debug_on(client, event, buye
     )
 
     assert (response.status_code, response["HX-Retarget"]) == (404, "#refusal")
+
+
+def test_logged_out_htmx_action_sends_the_whole_page_to_the_login(client, event):
+    url = reverse("matching:request_cancel", args=[event.slug, 1])
+
+    response = client.post(url, headers=HTMX)
+
+    assert response.status_code == 200
+    assert response["HX-Redirect"].startswith(reverse("account_login"))

@@ -13,3 +13,13 @@ class MatchingConfig(AppConfig):
 
         # Meeting requests are answered in the requests phase only: leaving it lapses them.
         phases.on_leaving(Phase.REQUESTS, lapse_pending_requests)
+        from events import day
+
+        from .day import MatchingDay
+
+        day.register(MatchingDay())
+        from pitches.hooks import on_quiet_period_start
+
+        from .services.quiet_period import lapse_requests_about_pitch
+
+        on_quiet_period_start(lapse_requests_about_pitch)

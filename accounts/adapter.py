@@ -1,8 +1,12 @@
 """allauth adapter: after sign-up or login, someone without an organisation lands on "My space",
-which guides them to create or join one."""
+which guides them to create or join one. allauth's emails (sign-up confirmation, password reset,
+"account already exists"...) take the site's name and address from core.sites, like every other
+email: never "example.com", never the host that happened to serve the request."""
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.urls import reverse
+
+from core import sites
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -17,3 +21,18 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_signup_redirect_url(self, request):
         return reverse("accounts:dashboard")
+
+    def format_email_subject(self, subject: str) -> str:
+        return sites.email_subject(str(subject))
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's templates read `current_site` (name, domain) and links such as
+        `activate_url` or `password_reset_url`: all of them on the site's public address."""
+        links = {
+            key: sites.absolute_url(value)
+            for key, value in context.items()
+            if key.endswith("_url") and isinstance(value, str)
+        }
+        super().send_mail(
+            template_prefix, email, {**context, **links, "current_site": sites.current_site()}
+        )

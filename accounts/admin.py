@@ -1,7 +1,9 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from core.admin import run_service_action
 
 from . import services
 from .models import Invitation, Membership, Organisation, Territory, User
@@ -30,9 +32,15 @@ class UserAdmin(BaseUserAdmin):
 
 
 class MembershipInline(admin.TabularInline):
+    """Members and roles change through accounts.services (invitations, the last admin kept)."""
+
     model = Membership
     extra = 0
-    autocomplete_fields = ["user"]
+    fields = ["user", "role", "joined_at"]
+    readonly_fields = ["user", "role", "joined_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Organisation)
@@ -42,39 +50,63 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["name", "siret"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["themes", "territories"]
-    readonly_fields = ["verified_at", "created_at"]
+    # Verification and the directory opt-in belong to accounts.services: read-only here, changed
+    # by the actions below (verification) or by the organisation's own admins (listing).
+    readonly_fields = ["verified_at", "listed_in_directory", "created_at"]
     inlines = [MembershipInline]
     actions = ["mark_verified", "withdraw_verification"]
 
     @admin.action(description=_("Mark the legal form and types as verified"))
     def mark_verified(self, request, queryset):
-        for organisation in queryset:
-            services.verify_organisation(organisation=organisation, actor=request.user)
-        self.message_user(
+        run_service_action(
+            self,
             request,
-            ngettext(
-                "%(count)d organisation verified.",
-                "%(count)d organisations verified.",
-                queryset.count(),
-            )
-            % {"count": queryset.count()},
-            messages.SUCCESS,
+            queryset,
+            lambda organisation: services.verify_organisation(
+                organisation=organisation, actor=request.user
+            ),
+            lambda count: (
+                ngettext(
+                    "%(count)d organisation verified.", "%(count)d organisations verified.", count
+                )
+                % {"count": count}
+            ),
         )
 
     @admin.action(description=_("Withdraw the verification"))
     def withdraw_verification(self, request, queryset):
-        for organisation in queryset:
-            services.verify_organisation(
+        run_service_action(
+            self,
+            request,
+            queryset,
+            lambda organisation: services.verify_organisation(
                 organisation=organisation, actor=request.user, verified=False
-            )
+            ),
+            lambda count: (
+                ngettext(
+                    "Verification withdrawn for %(count)d organisation.",
+                    "Verification withdrawn for %(count)d organisations.",
+                    count,
+                )
+                % {"count": count}
+            ),
+        )
 
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
+    """Read-only: members join by invitation and roles change through accounts.services, which
+    keep at least one admin per organisation."""
+
     list_display = ["user", "organisation", "role", "joined_at"]
     list_filter = ["role"]
     search_fields = ["user__email", "organisation__name"]
-    autocomplete_fields = ["user", "organisation"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Invitation)
@@ -83,6 +115,9 @@ class InvitationAdmin(admin.ModelAdmin):
     search_fields = ["email", "organisation__name"]
     readonly_fields = ["token", "created_at", "accepted_at"]
     autocomplete_fields = ["organisation", "invited_by"]
+
+    def has_add_permission(self, request):
+        return False  # accounts.services.invite_member sends the email; admins invite in the app
 
 
 @admin.register(Territory)

@@ -5,6 +5,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import BoundedForm
+
 from .enums import DisabilityType, InsertionType, LegalForm
 from .forms import territory_choices
 from .models import Organisation, Territory, Theme
@@ -57,6 +59,7 @@ class DirectoryFilter(django_filters.FilterSet):
     class Meta:
         model = Organisation
         fields: list[str] = []
+        form = BoundedForm  # a 20-digit theme id is an invalid choice, not a 500
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

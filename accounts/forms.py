@@ -6,6 +6,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 from stdnum.fr import siret as siret_check
 
+from core.forms import BoundedNumbersMixin
+
 from .enums import MembershipRole, OrganisationKind, TerritoryKind
 from .models import Organisation, Territory, Theme, User
 
@@ -62,7 +64,7 @@ def clean_siret(value: str) -> str:
     return value
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(BoundedNumbersMixin, forms.ModelForm):
     # Declared (not generated) so that spaces are accepted before compacting to 14 digits.
     siret = forms.CharField(
         label=_("SIRET"),

@@ -9,7 +9,6 @@ import secrets
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -20,6 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core import sites
 from core.locking import lock, locked_transaction
 
 from . import personal_data
@@ -165,12 +165,14 @@ def verify_organisation(*, organisation: Organisation, actor: User, verified: bo
 
 
 def _send_invitation(invitation: Invitation) -> None:
-    url = settings.SITE_URL.rstrip("/") + reverse(
-        "accounts:invitation_accept", kwargs={"token": invitation.token}
+    url = sites.absolute_url(
+        reverse("accounts:invitation_accept", kwargs={"token": invitation.token})
     )
     context = {"invitation": invitation, "accept_url": url}
     send_mail(
-        subject=render_to_string("accounts/email/invitation_subject.txt", context).strip(),
+        subject=sites.email_subject(
+            render_to_string("accounts/email/invitation_subject.txt", context).strip()
+        ),
         message=render_to_string("accounts/email/invitation_message.txt", context),
         from_email=None,
         recipient_list=[invitation.email],

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.views import require
+from core.views import refuse, require
 
 from . import queries, services
 from .enums import MembershipRole
@@ -311,7 +311,18 @@ def member_role(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    membership = _membership(request, slug, pk)
+    organisation = _organisation(slug)
+    membership = Membership.objects.filter(pk=pk, organisation=organisation).first()
+    if membership is None:
+        gone = not Membership.objects.filter(pk=pk).exists()  # not another organisation's
+        if not (gone and request.user.has_perm("accounts.manage_members", organisation)):
+            raise Http404
+        # A stale members page: removed (or left) meanwhile.
+        return refuse(
+            request,
+            _("This person is no longer a member of the organisation."),
+            redirect_to=reverse("accounts:organisation_members", kwargs={"slug": slug}),
+        )
     leaving = membership.user_id == request.user.pk
     if not leaving:
         require(request, "accounts.manage_members", membership.organisation)

@@ -38,6 +38,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# The site's name in emails (subjects, allauth's greetings) and the Sites framework (core.sites).
+SITE_NAME = os.environ.get("SITE_NAME", "Osez")
 
 INSTALLED_APPS = [
     "daphne",
@@ -76,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "core.middleware.HtmxRefusalMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
 
@@ -135,7 +138,7 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Osez] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = None  # accounts.adapter prefixes subjects with "[SITE_NAME] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
 ACCOUNT_RATE_LIMITS = False if TESTING else {}
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
@@ -239,6 +242,7 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SITE_URL.startswith("https")
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"  # htmx posts from a stale page get a visible refusal
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 

@@ -18,5 +18,10 @@ urlpatterns = [
     path("", include("workshops.urls")),
 ]
 
+# An htmx request refused with 400, 403 or 404 shows its message in the page (core.views.refuse).
+handler400 = "core.views.bad_request"
+handler403 = "core.views.permission_denied"
+handler404 = "core.views.page_not_found"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, Theme, User
 from core import times
+from core.forms import BoundedNumbersMixin
 
 from .enums import Phase, RegistrationRole, RegistrationStatus, SessionKind
 from .models import Event, Registration, Room, Table
@@ -82,7 +83,7 @@ class OrganiserForm(forms.Form):
     email = forms.EmailField(label=_("Email address"))
 
 
-class RoomForm(forms.ModelForm):
+class RoomForm(BoundedNumbersMixin, forms.ModelForm):
     class Meta:
         model = Room
         fields = ["name", "capacity", "accessible"]
@@ -105,7 +106,7 @@ class TableForm(forms.ModelForm):
         return self.cleaned_data.get("position") or 0
 
 
-class BulkTablesForm(forms.Form):
+class BulkTablesForm(BoundedNumbersMixin, forms.Form):
     prefix = forms.CharField(label=_("Prefix"), max_length=10, initial="T", required=False)
     first = forms.IntegerField(label=_("From number"), min_value=0, max_value=9999, initial=1)
     last = forms.IntegerField(label=_("To number"), min_value=0, max_value=9999, initial=20)
@@ -141,7 +142,7 @@ def _emails(text: str) -> list[str]:
     return [e.strip() for e in text.replace(",", "\n").splitlines() if e.strip()]
 
 
-class SessionForm(EventDayMixin, forms.Form):
+class SessionForm(BoundedNumbersMixin, EventDayMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=SessionKind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
@@ -272,7 +273,7 @@ class SessionForm(EventDayMixin, forms.Form):
         }
 
 
-class UnavailabilityForm(EventDayMixin, forms.Form):
+class UnavailabilityForm(BoundedNumbersMixin, EventDayMixin, forms.Form):
     starts_at = HourField(label=_("Not available from"))
     ends_at = HourField(label=_("Until"))
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
@@ -328,7 +329,7 @@ def unavailability_formset(event: Event, data=None, registration: Registration |
     )
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(BoundedNumbersMixin, forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("On behalf of"),
         queryset=Organisation.objects.none(),
@@ -362,7 +363,7 @@ class RegistrationForm(forms.Form):
         ).order_by("name")
 
 
-class OnBehalfForm(forms.Form):
+class OnBehalfForm(BoundedNumbersMixin, forms.Form):
     email = forms.EmailField(
         label=_("Email address"),
         help_text=_(

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from accounts.enums import MembershipRole, OrganisationKind
 from accounts.models import Membership, Organisation, Theme, User
-from core import times
+from core import sites, times
 from core.locking import lock, locked_transaction
 
 from . import phases, programme, releases
@@ -735,8 +735,10 @@ def _send_invitation(user_pk: int, event_pk: int, language: str) -> None:
         },
     )
     with translation.override(language):
-        context = {"user": user, "event": event, "url": settings.SITE_URL.rstrip("/") + path}
-        subject = _("[Osez] You are registered for %(event)s") % {"event": event.title}
+        context = {"user": user, "event": event, "url": sites.absolute_url(path)}
+        subject = sites.email_subject(
+            _("You are registered for %(event)s") % {"event": event.title}
+        )
         body = render_to_string("events/email/invitation.txt", context)
     send_mail(subject, body, None, [user.email])
 

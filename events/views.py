@@ -8,12 +8,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from core.views import require
+from core.views import refuse, require
 
 from . import queries, services
 from .enums import PHASE_TRANSITIONS, Phase, RegistrationRole, RegistrationStatus
@@ -404,7 +406,11 @@ def tables_bulk(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             _apply_errors(bulk_form, error)
         else:
-            messages.success(request, _("%(count)s tables created.") % {"count": len(created)})
+            messages.success(
+                request,
+                ngettext("%(count)s table created.", "%(count)s tables created.", len(created))
+                % {"count": len(created)},
+            )
             if skipped:
                 messages.warning(
                     request,
@@ -491,15 +497,33 @@ def registrations(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, template, context)
 
 
-def _registration_row(request, event, registration_pk, form=None, status=200) -> HttpResponse:
-    registration = queries.registrations_for_console(event).get(pk=registration_pk)
-    context = {
+def _registration_row_context(request, event, registration_pk, form=None, **extra) -> dict:
+    return {
         "event": event,
-        "registration": registration,
+        "registration": queries.registrations_for_console(event).get(pk=registration_pk),
         "refuse_form": form or RefuseForm(),
         "filters": request.POST.get("filters", ""),
+        **extra,
     }
+
+
+def _registration_row(request, event, registration_pk, form=None, status=200) -> HttpResponse:
+    context = _registration_row_context(request, event, registration_pk, form)
     return render(request, "events/registrations.html#row", context, status=status)
+
+
+def _registration_refused(request, event, registration_pk, error: ValidationError):
+    """The site's refusal (core.views.refuse); with htmx, the stale row is re-rendered too."""
+    refresh = ""
+    if request.htmx:
+        context = _registration_row_context(request, event, registration_pk, oob=True)
+        refresh = render_to_string("events/registrations.html#row", context, request=request)
+    return refuse(
+        request,
+        " ".join(error.messages),
+        redirect_to=_registrations_url(request, event),
+        refresh=refresh,
+    )
 
 
 @login_required
@@ -510,9 +534,7 @@ def registration_validate(request: HttpRequest, slug: str, pk: int) -> HttpRespo
     try:
         services.validate_registration(registration=registration, by=request.user)
     except ValidationError as error:
-        if request.htmx:
-            return _registration_row(request, event, pk, status=400)
-        messages.error(request, " ".join(error.messages))
+        return _registration_refused(request, event, pk, error)
     else:
         if request.htmx:
             return _registration_row(request, event, pk)
@@ -538,6 +560,8 @@ def registration_refuse(request: HttpRequest, slug: str, pk: int) -> HttpRespons
         except ValidationError as exc:
             error = exc
             _apply_errors(form, exc)
+    if error is not None and "reason" not in getattr(error, "error_dict", {}):
+        return _registration_refused(request, event, pk, error)
     if form.is_valid() and error is None:
         if request.htmx:
             return _registration_row(request, event, pk)

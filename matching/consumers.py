@@ -94,14 +94,17 @@ class ScheduleConsoleConsumer(_LiveConsumer):
                 message["progress"],
             )
         with translation.override(self._language()):
+            context = None
+            if run is None or not run.is_active:
+                context = schedule_queries.console_context(event, self.user)
+            run_violations = context["run_violations"] if context else []
             parts = [
                 render_to_string(
                     "matching/console/schedule.html#run",
-                    {"event": event, "run": run},
+                    {"event": event, "run": run, "run_violations": run_violations},
                 )
             ]
-            if run is None or not run.is_active:
-                context = schedule_queries.console_context(event, self.user)
+            if context is not None:
                 parts.append(render_to_string("matching/console/schedule.html#draft", context))
         return "\n".join(parts)
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Theme
 from core import times
+from core.forms import BoundedNumbersMixin
 from events.enums import RegistrationRole
 
 from .enums import BookingMode
@@ -14,7 +15,7 @@ from .services.requests import MAX_MESSAGE_LENGTH
 # --- meeting requests and self-service booking -------------------------------------------------
 
 
-class ParticipantFilterForm(forms.Form):
+class ParticipantFilterForm(BoundedNumbersMixin, forms.Form):
     """Filters of the participants page (GET)."""
 
     role = forms.ChoiceField(
@@ -48,7 +49,7 @@ class PitchChoiceField(forms.ModelChoiceField):
         return f"{pitch.title} ({pitch.buyer.name})"
 
 
-class RequestForm(forms.Form):
+class RequestForm(BoundedNumbersMixin, forms.Form):
     recipient = RecipientChoiceField(label=_("Person to meet"), queryset=None, empty_label=None)
     pitch = PitchChoiceField(
         label=_("About the pitch"),
@@ -104,7 +105,7 @@ class SlotChoiceField(forms.ModelChoiceField):
         return times.time_range(slot.starts_at, slot.ends_at, self.time_zone)
 
 
-class SlotForm(forms.Form):
+class SlotForm(BoundedNumbersMixin, forms.Form):
     """Pick one of the free slots; `slots` are offered, `allowed` is every meeting slot of the
     event (a slot taken meanwhile gets the service's clear refusal, not "invalid choice")."""
 
@@ -129,7 +130,7 @@ class SlotForm(forms.Form):
             self.initial.setdefault("slot", slots[0].pk if slots else "")
 
 
-class SettingsForm(forms.ModelForm):
+class SettingsForm(BoundedNumbersMixin, forms.ModelForm):
     class Meta:
         model = MatchingSettings
         fields = ["booking_mode", "max_requests_per_participant"]

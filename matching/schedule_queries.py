@@ -14,7 +14,7 @@ from core import times
 from events import day
 from events.enums import DayKind
 from events.models import Registration, Slot, Table, table_order
-from matching import bridge, engine
+from matching import bridge, engine, violations
 from matching.enums import RequestStatus
 from matching.models import Meeting, MeetingRequest, ScheduleRun
 
@@ -114,9 +114,31 @@ def warnings(built: bridge.Built, meetings: list[Meeting]) -> list[Warning]:
                     % {"slot": slot_label(meeting.slot, built.event), "table": meeting.table},
                 )
             )
+    names = violation_names(built)
     for line in engine.check(problem, schedule):
-        found.append(Warning("rule", line))
+        found.append(Warning("rule", violations.describe(line, names)))
     return found
+
+
+def violation_names(built: bridge.Built) -> violations.Names:
+    """Names for the ids of the engine's violation lines (matching.violations); an id the
+    database does not know raises KeyError."""
+    slots = {str(s.pk): s for s in built.slots}
+    tables = {str(t.pk): t.name for t in built.tables}
+
+    def request(request_id: str) -> str:
+        row = built.requests[int(request_id)]
+        return _("the meeting of %(a)s and %(b)s") % {
+            "a": _name(built.registrations[row.sender_id]),
+            "b": _name(built.registrations[row.recipient_id]),
+        }
+
+    return violations.Names(
+        participant=lambda pid: _name(built.registrations[int(pid)]),
+        slot=lambda sid: slot_label(slots[sid], built.event, with_end=True),
+        table=lambda tid: tables[tid],
+        request=request,
+    )
 
 
 def _pair(problem: engine.Problem, request_id: str) -> tuple[str, str]:
@@ -250,7 +272,8 @@ def console_context(event, user) -> dict:
     by_cell = {(m.slot_id, m.table_id): m for m in meetings}
     grid = [(slot, [by_cell.get((slot.pk, t.pk)) for t in built.tables]) for slot in built.slots]
     unscheduled: list[Unscheduled] = []
-    found_warnings: list[Warning] = [Warning("rule", line) for line in problem_errors]
+    names = violation_names(built)
+    found_warnings = [Warning("rule", violations.describe(line, names)) for line in problem_errors]
     met = 0
     weights = {int(r["id"]): r["weight"] for r in built.document["requests"]}
     if problem is not None:
@@ -276,10 +299,14 @@ def console_context(event, user) -> dict:
         bridge.as_people_saw(version, promised), bridge.draft_as_engine(meetings)
     )
     draft_place = {(m.request_id, m.slot_id, m.table_id) for m in meetings}
+    run = ScheduleRun.objects.filter(event=event).first()
     return {
         "event": event,
         "section": "schedule",
-        "run": ScheduleRun.objects.filter(event=event).first(),
+        "run": run,
+        "run_violations": [violations.describe(line, names) for line in run.violations]
+        if run is not None and run.violations
+        else [],
         "grid": grid,
         "tables": built.tables,
         "any_inaccessible": any(not t.accessible for t in built.tables),

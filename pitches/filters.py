@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Territory, Theme
+from core.forms import BoundedForm
 
 from .enums import Route
 from .rules import eligible_routes
@@ -35,6 +36,9 @@ class PitchFilter(django_filters.FilterSet):
         label=_("Only pitches my structure is eligible for"),
         widget=forms.CheckboxInput,
     )
+
+    class Meta:
+        form = BoundedForm  # a 20-digit theme or area id is an invalid choice, not a 500
 
     def __init__(self, data=None, queryset=None, *, request=None, event=None, organisations=()):
         super().__init__(data, queryset, request=request)

@@ -3,6 +3,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, Territory
+from core.forms import BoundedNumbersMixin, LabelledInlineFormSet
 
 from .enums import AttachmentKind, Eligibility, GroupMode
 from .models import Lot, Pitch, PitchQuestion
@@ -19,7 +20,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class PitchForm(forms.ModelForm):
+class PitchForm(BoundedNumbersMixin, forms.ModelForm):
     buyer = forms.ModelChoiceField(queryset=None, label=_("On behalf of"), required=True)
 
     class Meta:
@@ -69,7 +70,7 @@ class PitchForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields if name != "territories"}
 
 
-class LotForm(forms.ModelForm):
+class LotForm(BoundedNumbersMixin, forms.ModelForm):
     class Meta:
         model = Lot
         fields = ["number", "title", "description"]
@@ -83,12 +84,20 @@ class PitchQuestionForm(forms.ModelForm):
 
 
 LotFormSet = inlineformset_factory(
-    Pitch, Lot, form=LotForm, extra=2, can_delete=True, max_num=30, validate_max=True
+    Pitch,
+    Lot,
+    form=LotForm,
+    formset=LabelledInlineFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=30,
+    validate_max=True,
 )
 PitchQuestionFormSet = inlineformset_factory(
     Pitch,
     PitchQuestion,
     form=PitchQuestionForm,
+    formset=LabelledInlineFormSet,
     extra=2,
     can_delete=True,
     max_num=15,
@@ -175,7 +184,7 @@ def _organisation_field(form, organisations) -> None:
         )
 
 
-class InterestForm(forms.Form):
+class InterestForm(BoundedNumbersMixin, forms.Form):
     """An ESS structure's interest: screening answers (one field per question), lots, group."""
 
     organisation = forms.ModelChoiceField(queryset=None, label=_("On behalf of"))
@@ -312,7 +321,7 @@ class DeclineForm(forms.Form):
     )
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(BoundedNumbersMixin, forms.Form):
     organisation = forms.ModelChoiceField(queryset=None, label=_("On behalf of"))
     text = forms.CharField(
         label=_("Your question"),

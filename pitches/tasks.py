@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core import sites
 from core.locking import lock, locked_transaction
 
 from .enums import INTEREST_RECEIVES_ANSWERS
@@ -40,9 +41,9 @@ def notify_answer(question_id: int) -> int:
         if question is None or question.answered_at is None or question.answer_notified_at:
             return 0
         pitch = question.pitch
-        url = settings.SITE_URL.rstrip("/") + reverse("pitches:detail", args=[pitch.pk])
+        url = sites.absolute_url(reverse("pitches:detail", args=[pitch.pk]))
         with translation.override(settings.LANGUAGE_CODE):
-            subject = _("[Osez] New answer on “%(title)s”") % {"title": pitch.title}
+            subject = sites.email_subject(_("New answer on “%(title)s”") % {"title": pitch.title})
             body = _(
                 "The buyer has answered a question on the need “%(title)s”. The answer is "
                 "published to every interested structure.\n\nQuestion: %(question)s\n\n"

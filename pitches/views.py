@@ -1,6 +1,5 @@
 """Thin views: permission check, form, call a service, redirect or render."""
 
-import csv
 import mimetypes
 
 from django.contrib import messages
@@ -9,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation
 from accounts.rules import visible_contact_ids
-from core import times
-from core.views import require
+from core import spreadsheets, times
+from core.views import refuse, require
 from events.enums import REGISTRATION_ACTIVE
 from events.views import event_or_404
 
@@ -465,14 +465,22 @@ def _interest_or_404(request: HttpRequest, pk: int) -> Interest:
 @require_POST
 def interest_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     interest = _interest_or_404(request, pk)
-    require(request, "pitches.change_interest", interest)
+    back = reverse("pitches:detail", kwargs={"pk": interest.pitch_id})
+    if not interest.organisation.memberships.filter(user=request.user).exists():
+        raise PermissionDenied  # the buyer sees the interest but does not own it
+    if not request.user.has_perm("pitches.change_interest", interest):
+        # Typically a stale page: withdrawn or declined meanwhile, or exchanges closed.
+        message = _(
+            "This interest can no longer be withdrawn: it is already withdrawn or declined, "
+            "or the pitch no longer takes exchanges."
+        )
+        return refuse(request, message, redirect_to=back)
     try:
         services.withdraw_interest(interest=interest, actor=request.user)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Your interest has been withdrawn."))
-    return redirect("pitches:detail", pk=interest.pitch_id)
+        return refuse(request, " ".join(error.messages), redirect_to=back)
+    messages.success(request, _("Your interest has been withdrawn."))
+    return redirect(back)
 
 
 @login_required
@@ -625,13 +633,10 @@ def log(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def log_csv(request: HttpRequest, pk: int) -> HttpResponse:
     """The sourcing log as CSV for Excel: UTF-8 with BOM, `;` separator, French headers,
-    dates in the event's time zone."""
+    dates in the event's time zone, cells a spreadsheet would run as formulas neutralised."""
     pitch = _pitch_or_404(request, pk)
     require(request, "pitches.manage_pitch", pitch)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="sourcing-pitch-{pitch.pk}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
+    response, writer = spreadsheets.csv_response(f"sourcing-pitch-{pitch.pk}.csv")
     tz = pitch.event.tzinfo
     with translation.override("fr"):
         writer.writerow(

@@ -9,6 +9,12 @@ class WorkshopAdmin(admin.ModelAdmin):
     list_filter = ["theme"]
     list_select_related = ["session", "theme"]
     filter_horizontal = ["facilitators"]
+    # The capacity is checked against the room's by events.services.save_session (which calls
+    # workshops.services.save_workshop): it changes in the organisers' programme, not here.
+    readonly_fields = ["session", "capacity"]
+
+    def has_add_permission(self, request):
+        return False  # a workshop is a programme session of kind "workshop" (console)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -9,10 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.views import require
+from core.views import refuse, require
 from events.models import Event
 from events.views import event_or_404
 
@@ -127,7 +129,7 @@ def wishes(request: HttpRequest, slug: str) -> HttpResponse:
             if request.htmx:
                 return _render_board(request, event)
             return redirect("workshops:list", slug=event.slug)
-    # 200 even with htmx: htmx 2 does not swap 4xx responses, and the errors must show.
+    # The board with its form errors (200, as before: the board is the page's answer either way).
     return _render_board(request, event, form=form)
 
 
@@ -138,10 +140,17 @@ def _seat_action(request: HttpRequest, slug: str, pk: int, action) -> HttpRespon
     try:
         message = action(registration, workshop)
     except ValidationError as error:
-        for text in error.messages:
-            messages.error(request, text)
-    else:
-        messages.success(request, message)
+        refresh = ""
+        if request.htmx:  # the stale board, re-rendered from the database
+            context = {**_board_context(request, event), "oob": True}
+            refresh = render_to_string("workshops/list.html#board", context, request=request)
+        return refuse(
+            request,
+            " ".join(error.messages),
+            redirect_to=reverse("workshops:list", kwargs={"slug": event.slug}),
+            refresh=refresh,
+        )
+    messages.success(request, message)
     if request.htmx:
         return _render_board(request, event)
     return redirect("workshops:list", slug=event.slug)

@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core import sites
 from core.live import broadcast_on_commit
 from core.locking import lock, locked_transaction
 from events.models import Event, Slot, Table, table_order
@@ -425,13 +426,15 @@ def _send_changes(version: ScheduleVersion, changes: dict[str, list]) -> int:
     """One email per person whose meetings changed, listing what changed, in the event's zone."""
     event = version.event
     rows = schedule_queries.describe_changes(event, changes)
-    url = settings.SITE_URL.rstrip("/") + reverse("matching:agenda", args=[event.slug])
+    url = sites.absolute_url(reverse("matching:agenda", args=[event.slug]))
     messages = []
     with translation.override(settings.LANGUAGE_CODE):
         for row in rows:
             if not row.registration.user.email:
                 continue
-            subject = _("[Osez] Your meetings at %(event)s have changed") % {"event": event.title}
+            subject = sites.email_subject(
+                _("Your meetings at %(event)s have changed") % {"event": event.title}
+            )
             body = render_to_string(
                 "matching/console/email/schedule_changed.txt",
                 {"event": event, "version": version, "row": row, "url": url},

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.forms import BoundedNumbersMixin
 from events.enums import RegistrationStatus
 from events.models import Event, Registration, Slot, Table, table_order
 from events.views import event_for, event_or_404
@@ -43,7 +44,7 @@ class _SlotChoice(forms.ModelChoiceField):
         return schedule_queries.slot_label(slot, self.event, with_end=True)
 
 
-class PlaceForm(forms.Form):
+class PlaceForm(BoundedNumbersMixin, forms.Form):
     """Where to put a meeting: a slot and a table (or the first free suitable one)."""
 
     def __init__(self, *args, event: Event, **kwargs):

@@ -12,12 +12,14 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Organisation
 from core import times
-from core.views import require
+from core.views import refuse, require
 from events.models import Event
 from events.rules import requests_open
 from events.views import event_or_404
@@ -154,12 +156,20 @@ def _done(request: HttpRequest, event: Event, message: str) -> HttpResponse:
 
 
 def _refused(request: HttpRequest, event: Event, message: str, status: int = 409) -> HttpResponse:
+    """The site's refusal (core.views.refuse); with htmx, the stale lists of "My meetings" are
+    re-rendered from the database at the same time."""
+    refresh = ""
     if request.htmx:
         mine = _my_registration(request, event)
-        context = queries.my_requests_context(request.user, event, mine, error=message)
-        return render(request, "matching/requests/mine.html#lists", context, status=status)
-    messages.error(request, message)
-    return redirect("matching:requests", slug=event.slug)
+        context = queries.my_requests_context(request.user, event, mine, oob=True)
+        refresh = render_to_string("matching/requests/mine.html#lists", context, request=request)
+    return refuse(
+        request,
+        message,
+        status=status,
+        redirect_to=reverse("matching:requests", kwargs={"slug": event.slug}),
+        refresh=refresh,
+    )
 
 
 # --- Sending ---------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 from django.urls import reverse
 
+from tests.admin_forms import change_form_data
 from tests.factories import UserFactory
 
 
@@ -29,3 +30,54 @@ def test_admin_action_verifies_organisations(client, ess_org):
 
     ess_org.refresh_from_db()
     assert ess_org.type_verified is True
+
+
+def test_organisation_change_form_post_cannot_change_verification_or_listing(client, ess_org):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    url, data = change_form_data(
+        client,
+        "admin:accounts_organisation_change",
+        ess_org.pk,
+        verified_at="2019-11-26 10:00:00",
+        listed_in_directory="on",
+        description="Nouvelle description",
+    )
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302
+    ess_org.refresh_from_db()
+    assert (ess_org.verified_at, ess_org.listed_in_directory) == (None, False)
+    assert ess_org.description == "Nouvelle description"
+
+
+def test_admin_action_withdraws_verification_and_says_so(client, ess_org):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    client.post(
+        reverse("admin:accounts_organisation_changelist"),
+        {"action": "mark_verified", "_selected_action": [ess_org.pk]},
+        follow=True,
+    )
+
+    response = client.post(
+        reverse("admin:accounts_organisation_changelist"),
+        {"action": "withdraw_verification", "_selected_action": [ess_org.pk]},
+        follow=True,
+    )
+
+    ess_org.refresh_from_db()
+    assert ess_org.verified_at is None
+    assert [m.level_tag for m in response.context["messages"]] == ["success"]
+
+
+def test_membership_role_cannot_be_changed_in_the_admin(client, ess_org, ess_member):
+    membership = ess_member.memberships.get()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    client.post(
+        reverse("admin:accounts_membership_change", args=[membership.pk]),
+        {"user": ess_member.pk, "organisation": ess_org.pk, "role": "admin"},
+    )
+
+    membership.refresh_from_db()
+    assert membership.role == "member"

@@ -612,3 +612,30 @@ def test_log_csv_is_excel_friendly_french_and_in_event_time_zone(client, pitch, 
     assert rows[1][:2] == ["26/11/2019", "11:30"]
     assert rows[1][3:] == [ess_org.name, str(buyer), "Volume ; prix ?"]
     assert response["Content-Type"] == "text/csv; charset=utf-8"
+
+
+def test_log_csv_neutralises_cells_a_spreadsheet_would_run_as_formulas(
+    client, pitch, buyer, ess_org
+):
+    ess_org.name = "@SUM(1+1)*cmd|' /C calc'!A0"
+    ess_org.save()
+    person = member_of(ess_org)
+    person.first_name, person.last_name = '=HYPERLINK("https://evil.example","Clic")', ""
+    person.save()
+    SourcingLogEntry.objects.create(
+        pitch=pitch, kind=LogKind.QUESTION, actor=person, organisation=ess_org, summary="-2+3"
+    )
+    SourcingLogEntry.objects.create(
+        pitch=pitch, kind=LogKind.QUESTION, actor=buyer, organisation=None, summary="\tVolume"
+    )
+    client.force_login(buyer)
+
+    response = client.get(reverse("pitches:log_csv", args=[pitch.pk]))
+
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    cells = {cell for row in rows[1:] for cell in row[3:]}
+    assert "'@SUM(1+1)*cmd|' /C calc'!A0" in cells
+    assert '\'=HYPERLINK("https://evil.example","Clic")' in cells
+    assert "'-2+3" in cells
+    assert "'\tVolume" in cells
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells)

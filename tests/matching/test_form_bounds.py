@@ -1,0 +1,67 @@
+"""Ids posted to the meeting forms are bounded: a 20-digit id is a form error, never a 500."""
+
+import pytest
+from django.urls import reverse
+
+from matching.models import Meeting, MeetingRequest
+from matching.services import requests as services
+
+HUGE = "9" * 20
+
+
+def url(name, event, *args):
+    return reverse(f"matching:{name}", args=[event.slug, *args])
+
+
+@pytest.fixture(autouse=True)
+def _phase(requests_phase):
+    return requests_phase
+
+
+def test_request_form_with_out_of_range_ids_is_a_form_error(
+    client, event, buyer, buyer_reg, ess_reg, ess_org
+):
+    client.force_login(buyer)
+
+    response = client.post(
+        url("request_new", event, ess_org.pk), {"recipient": HUGE, "pitch": HUGE, "message": "?"}
+    )
+
+    assert response.status_code == 400
+    assert set(response.context["form"].errors) == {"recipient", "pitch"}
+    assert MeetingRequest.objects.count() == 0
+
+
+def test_book_with_an_out_of_range_slot_is_a_form_error(
+    client, event, self_service, slots, tables, buyer, buyer_reg, ess_reg, ess_member
+):
+    request = services.accept_request(
+        request=services.send_request(sender=buyer_reg, recipient=ess_reg, by=buyer), by=ess_member
+    )
+    client.force_login(buyer)
+
+    response = client.post(url("request_book", event, request.pk), {"slot": HUGE})
+
+    assert (response.status_code, Meeting.objects.count()) == (400, 0)
+    assert list(response.context["form"].errors) == ["slot"]
+
+
+def test_participants_filter_with_an_out_of_range_theme_is_not_a_500(client, event, buyer):
+    client.force_login(buyer)
+
+    response = client.get(url("participants", event), {"theme": HUGE})
+
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["theme"]
+
+
+def test_settings_with_an_out_of_range_cap_is_a_form_error(client, event, organiser):
+    client.force_login(organiser)
+
+    response = client.post(
+        url("settings", event),
+        {"booking_mode": "organisers", "max_requests_per_participant": HUGE},
+    )
+
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == ["max_requests_per_participant"]

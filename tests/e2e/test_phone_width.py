@@ -2,11 +2,12 @@
 
 The walk: each role (anonymous, the demo buyer, the demo ESS structure, the demo organiser) starts
 from the home page and "My space" and follows every link it is shown, plus the few pages no link
-leads to in the demo's state (SEEDS); one page per named URL and role is enough. It runs twice: in
+leads to in the demo's state (`seeds`); one page per named URL and role is enough. It runs twice: in
 the demo's own phase (interest and meeting requests), then after the organiser has run the engine
 and published two versions (the console's grid, per participant, version comparison, agendas).
 Then every named URL of the project must have been visited by some role, or be a POST-only action
-or a download (detected from the view), or be listed in NOT_WALKED with the reason.
+(detected from the view), or be listed in NOT_WALKED with the reason (downloads...): a new page that
+no walk reaches fails the test until it is linked, seeded or explained.
 """
 
 import io
@@ -14,7 +15,7 @@ import threading
 
 import pytest
 from django.core.management import call_command
-from django.urls import Resolver404, resolve, reverse
+from django.urls import Resolver404, get_resolver, resolve, reverse
 
 from tests.e2e.conftest import PHONE, login, screenshot
 from tests.test_access_completeness import named_patterns
@@ -64,8 +65,6 @@ def _url_name(path: str) -> str | None:
 
 
 def _post_only_names() -> set[str]:
-    from tests.test_access_completeness import get_resolver
-
     names = set()
 
     def walk(resolver, namespace=""):
@@ -237,23 +236,16 @@ def test_every_page_fits_a_phone_for_every_role(new_page, live_url, console_erro
             login(page, User.objects.get(email=email))
         pages[role] = page
 
-    visited: dict[str, dict[str, tuple[str, int]]] = {}
-    for role, page in pages.items():
-        visited[role] = walk(page, seeds(role), console_errors)
-    outside_the_browser_loop(publish_two_versions)
-    for role, page in pages.items():
-        for name, found in walk(page, seeds(role), console_errors).items():
-            visited[role].setdefault(name, found)
-            if found[1] > PHONE["width"]:
-                visited[role][name] = found
+    rows = []  # (state, role, url name, path, width)
+    for state in ("requests", "two versions published"):
+        if state == "two versions published":
+            outside_the_browser_loop(publish_two_versions)
+        for role, page in pages.items():
+            for name, (path, width) in walk(page, seeds(role), console_errors).items():
+                rows.append((state, role, name, path, width))
 
-    too_wide = sorted(
-        (role, name, path, width)
-        for role, pages_seen in visited.items()
-        for name, (path, width) in pages_seen.items()
-        if width > PHONE["width"]
-    )
-    reached = {name for pages_seen in visited.values() for name in pages_seen}
+    too_wide = [row for row in rows if row[-1] > PHONE["width"]]
+    reached = {name for _state, _role, name, _path, _width in rows}
     not_reached = set(named_patterns()) - reached - _post_only_names() - set(NOT_WALKED)
 
     assert too_wide == []

@@ -32,7 +32,9 @@ def test_buyer_adds_a_third_lot_in_place_and_picks_a_territory_by_filtering(phon
     page.select_option("#id_route", "social_clause")
 
     page.fill("#id_territories_filter", "roubaix")
-    visible_territories = page.locator("#id_territories li:visible").all_inner_texts()
+    visible_territories = [
+        text.strip() for text in page.locator("#id_territories li:visible").all_inner_texts()
+    ]
     page.get_by_label("Roubaix (59512)").check()
     address = page.url
     for number, title in enumerate(["Fontaines", "Entretien", "Gobelets"]):

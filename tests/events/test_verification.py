@@ -173,3 +173,19 @@ def test_register_without_organisation_defaults_to_visitor(client, db):
     response = client.get(reverse("events:register", args=[event.slug]))
 
     assert response.context["form"]["organisation"].value() is None
+
+
+def test_dashboard_organised_events_queries_do_not_grow(
+    organiser_client, django_assert_num_queries, organiser
+):
+    def organise_one_more(n):
+        event = EventFactory()
+        event.organisers.add(organiser)
+        RegistrationFactory(event=event)
+
+    assert_flat(
+        organiser_client,
+        django_assert_num_queries,
+        reverse("accounts:dashboard"),
+        organise_one_more,
+    )

@@ -25,8 +25,8 @@ endef
 .PHONY: help
 help:
 	@echo "make run       set up and serve the demo at http://127.0.0.1:$(PORT) (PORT=8001 for another port)"
-	@echo "make test      install what tests need, start PostgreSQL + Redis, run the whole suite"
-	@echo "make lint      ruff, makemigrations --check, translations compiled"
+	@echo "make test      install what tests need, start PostgreSQL + Redis, run the whole suite with coverage"
+	@echo "make lint      ruff, import contracts, makemigrations --check, translations compiled"
 	@echo "make messages  refresh locale/*.po from the code, then compile"
 
 $(VENV)/.installed: pyproject.toml
@@ -64,12 +64,13 @@ system-packages:
 
 .PHONY: test
 test: system-packages venv compilemessages
-	$(PY) -m tests.stack -- $(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m tests.stack -- $(PY) -m pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
 
 .PHONY: lint
 lint: venv compilemessages
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 
 .PHONY: messages

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "pitches",
     "matching",
     "workshops",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -22,7 +22,10 @@ PHASE_TRANSITIONS = {
     for i, phase in enumerate(PHASE_ORDER)
 }
 
-# What participants may do in each phase; organisers may always act.
+# What participants may do in each phase; organisers may always act. The groups of phases the
+# apps share are defined here, once (workshops keeps its own two, wishes and seats, in
+# workshops/enums.py). Code asks the predicates built from them in events/rules.py
+# (`requests_open(user, event)`...); querysets filter on the sets themselves.
 PHASES_OPEN_FOR_REGISTRATION = {Phase.REGISTRATION, Phase.REQUESTS}
 PHASES_OPEN_FOR_PITCHES = {Phase.REGISTRATION, Phase.REQUESTS}
 PHASES_OPEN_FOR_INTEREST = {Phase.REGISTRATION, Phase.REQUESTS, Phase.SCHEDULING, Phase.PUBLISHED}
@@ -33,6 +36,13 @@ PHASES_OPEN_FOR_QUESTIONS = {
     Phase.PUBLISHED,
     Phase.LIVE,
 }
+# Meeting requests are sent and answered in the requests phase only; leaving it lapses pending
+# ones (events/phases.py).
+PHASES_OPEN_FOR_REQUESTS = {Phase.REQUESTS}
+# The organisers run the engine, edit, publish and unpublish the schedule.
+PHASES_OPEN_FOR_SCHEDULING = {Phase.SCHEDULING, Phase.PUBLISHED, Phase.LIVE}
+# Meetings exist or are being arranged: "My space" shows the person's meeting requests.
+PHASES_WITH_MEETINGS = PHASES_OPEN_FOR_REQUESTS | PHASES_OPEN_FOR_SCHEDULING
 PHASES_PUBLIC = set(PHASE_ORDER) - {Phase.DRAFT}
 PHASES_SCHEDULE_VISIBLE = {Phase.PUBLISHED, Phase.LIVE, Phase.CLOSED}
 
@@ -57,3 +67,8 @@ class RegistrationStatus(models.TextChoices):
     VALIDATED = "validated", _("Validated")
     REFUSED = "refused", _("Refused")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+# A person holds a place at the event (awaiting validation or validated); refused and cancelled
+# registrations may be reopened by registering again.
+REGISTRATION_ACTIVE = frozenset({RegistrationStatus.PENDING, RegistrationStatus.VALIDATED})

@@ -10,7 +10,7 @@ from accounts.enums import OrganisationKind
 from accounts.models import Organisation
 from core import times
 
-from .enums import PHASES_PUBLIC, RegistrationStatus, SessionKind
+from .enums import PHASES_PUBLIC, REGISTRATION_ACTIVE, RegistrationStatus, SessionKind
 from .models import Event, Registration, Session, Slot
 
 
@@ -76,7 +76,7 @@ def console_counts(event: Event) -> dict:
     by_status, by_role = Counter(), Counter()
     for status, role, n in rows:
         by_status[status] += n
-        if status in (RegistrationStatus.PENDING, RegistrationStatus.VALIDATED):
+        if status in REGISTRATION_ACTIVE:
             by_role[role] += n
     return {
         "by_status": by_status,

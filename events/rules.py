@@ -6,7 +6,9 @@ attribute (a pitch, a session, a registration...), so other apps can write
 `registration_open | is_organiser` on their own objects.
 
 Phase predicates (ignore the user): is_public, is_draft, registration_open, pitches_open,
-interest_open, questions_open, requests_open, schedule_visible.
+interest_open, questions_open, requests_open, scheduling_open, schedule_visible; other apps build
+theirs from their own phase groups with `phase_in(phases, name)`. Services guard with the same
+predicates as the views: `if not requests_open(by, event): raise ValidationError(...)`.
 Person predicates: is_organiser, is_registered (pending or validated), is_validated_participant.
 """
 
@@ -17,8 +19,11 @@ from .enums import (
     PHASES_OPEN_FOR_PITCHES,
     PHASES_OPEN_FOR_QUESTIONS,
     PHASES_OPEN_FOR_REGISTRATION,
+    PHASES_OPEN_FOR_REQUESTS,
+    PHASES_OPEN_FOR_SCHEDULING,
     PHASES_PUBLIC,
     PHASES_SCHEDULE_VISIBLE,
+    REGISTRATION_ACTIVE,
     Phase,
     RegistrationStatus,
 )
@@ -33,25 +38,26 @@ def event_of(obj):
     return getattr(obj, "event", None)
 
 
-def _phase_in(phases):
+def phase_in(phases, name: str) -> rules.Predicate:
+    """A predicate true when the event of `obj` is in one of `phases` (a group of enums.py)."""
+    phases = frozenset(phases)
+
     def check(user, obj) -> bool:
         event = event_of(obj)
         return event is not None and event.phase in phases
 
-    return check
+    return rules.predicate(check, name=name)
 
 
-is_public = rules.predicate(_phase_in(PHASES_PUBLIC), name="is_public")
-is_draft = rules.predicate(_phase_in({Phase.DRAFT}), name="is_draft")
-registration_open = rules.predicate(
-    _phase_in(PHASES_OPEN_FOR_REGISTRATION), name="registration_open"
-)
-pitches_open = rules.predicate(_phase_in(PHASES_OPEN_FOR_PITCHES), name="pitches_open")
-interest_open = rules.predicate(_phase_in(PHASES_OPEN_FOR_INTEREST), name="interest_open")
-questions_open = rules.predicate(_phase_in(PHASES_OPEN_FOR_QUESTIONS), name="questions_open")
-schedule_visible = rules.predicate(_phase_in(PHASES_SCHEDULE_VISIBLE), name="schedule_visible")
-# Meeting requests are sent and answered in the requests phase only; leaving it lapses pending ones.
-requests_open = rules.predicate(_phase_in({Phase.REQUESTS}), name="requests_open")
+is_public = phase_in(PHASES_PUBLIC, "is_public")
+is_draft = phase_in({Phase.DRAFT}, "is_draft")
+registration_open = phase_in(PHASES_OPEN_FOR_REGISTRATION, "registration_open")
+pitches_open = phase_in(PHASES_OPEN_FOR_PITCHES, "pitches_open")
+interest_open = phase_in(PHASES_OPEN_FOR_INTEREST, "interest_open")
+questions_open = phase_in(PHASES_OPEN_FOR_QUESTIONS, "questions_open")
+requests_open = phase_in(PHASES_OPEN_FOR_REQUESTS, "requests_open")
+scheduling_open = phase_in(PHASES_OPEN_FOR_SCHEDULING, "scheduling_open")
+schedule_visible = phase_in(PHASES_SCHEDULE_VISIBLE, "schedule_visible")
 
 
 @rules.predicate
@@ -68,9 +74,7 @@ def is_registered(user, obj) -> bool:
     event = event_of(obj)
     if not user.is_authenticated or event is None:
         return False
-    return event.registrations.filter(
-        user=user, status__in=[RegistrationStatus.PENDING, RegistrationStatus.VALIDATED]
-    ).exists()
+    return event.registrations.filter(user=user, status__in=REGISTRATION_ACTIVE).exists()
 
 
 @rules.predicate

@@ -27,9 +27,16 @@ from accounts.enums import MembershipRole, OrganisationKind
 from accounts.models import Membership, Organisation, Theme, User
 from core import times
 from core.locking import lock, locked_transaction
-from workshops.services import remove_workshop, save_workshop
 
-from .enums import PHASE_TRANSITIONS, Phase, RegistrationRole, RegistrationStatus, SessionKind
+from . import phases, programme
+from .enums import (
+    PHASE_TRANSITIONS,
+    REGISTRATION_ACTIVE,
+    Phase,
+    RegistrationRole,
+    RegistrationStatus,
+    SessionKind,
+)
 from .models import Event, Registration, Room, Session, Slot, Table, Unavailability
 
 logger = logging.getLogger(__name__)
@@ -130,8 +137,9 @@ def update_event(
 def move_phase(*, event: Event, to_phase: str, by: User) -> Event:
     """Move an event to the next or previous phase (the only legal moves, PHASE_TRANSITIONS).
 
-    Side effects: locks the event row, checks the move, writes the phase, lapses the pending
-    meeting requests when the event leaves the requests phase, logs.
+    Side effects: locks the event row, checks the move, writes the phase, runs the hooks of the
+    phase it leaves (events/phases.py: leaving the requests phase lapses pending meeting
+    requests), logs.
     """
     locked = lock(Event.objects).get(pk=event.pk)
     current = Phase(locked.phase)
@@ -152,10 +160,7 @@ def move_phase(*, event: Event, to_phase: str, by: User) -> Event:
         )
     locked.phase = target
     locked.save(update_fields=["phase"])
-    if current == Phase.REQUESTS:
-        from matching.services.requests import lapse_pending_requests  # matching imports events
-
-        lapse_pending_requests(event=locked)
+    phases.left(current, event=locked)
     logger.info("event %s moved from %s to %s by user %s", locked.slug, current, target, by.pk)
     return locked
 
@@ -351,8 +356,9 @@ def save_session(
 
     Side effects, in order: locks the event row (programme edits of one event are serialised, so
     two sessions cannot both take a free room), checks dates, room overlap and capacity, slot fit;
-    writes the session; for a meeting block regenerates its slots, otherwise deletes any; for a
-    workshop creates or updates its Workshop row (workshops.services), otherwise removes it; logs.
+    writes the session; for a meeting block regenerates its slots, otherwise deletes any; hands
+    the session to the apps that attach things to it (events/programme.py: workshops creates,
+    updates or removes its Workshop row); logs.
     """
     lock(Event.objects).get(pk=event.pk)
     if room is not None:
@@ -371,7 +377,7 @@ def save_session(
     session = session or Session(event=event)
     session.kind, session.title, session.description, session.room = kind, title, description, room
     session.starts_at, session.ends_at = starts_at, ends_at
-    is_block = kind == SessionKind.MEETINGS
+    is_block, is_workshop = kind == SessionKind.MEETINGS, kind == SessionKind.WORKSHOP
     session.slot_minutes = slot_minutes if is_block else None
     session.gap_minutes = gap_minutes if is_block else 0
     session.save()
@@ -379,16 +385,7 @@ def save_session(
         generate_slots(session=session)
     else:
         session.slots.all().delete()
-    if kind == SessionKind.WORKSHOP and workshop is not None:
-        save_workshop(
-            session=session,
-            theme=workshop.theme,
-            capacity=workshop.capacity,
-            facilitators=workshop.facilitators,
-            expected_outcome=workshop.expected_outcome,
-        )
-    else:
-        remove_workshop(session=session)
+    programme.session_saved(session=session, workshop=workshop if is_workshop else None)
     logger.info("session %s (%s) saved for %s", session.pk, kind, event.slug)
     return session
 
@@ -605,10 +602,7 @@ def register(
         with locked_transaction():
             registration = lock(Registration.objects).filter(event=event, user=user).first()
             if registration is not None:
-                if registration.status in {
-                    RegistrationStatus.PENDING,
-                    RegistrationStatus.VALIDATED,
-                }:
+                if registration.status in REGISTRATION_ACTIVE:
                     raise ValidationError(already)
                 for name, value in fields.items():
                     setattr(registration, name, value)

@@ -34,6 +34,7 @@ from .forms import (
     unavailability_formset,
 )
 from .models import Event, Registration, Room, Session, Table
+from .rules import registration_open
 
 REGISTRATIONS_PER_PAGE = 50
 
@@ -82,6 +83,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         "days": queries.programme_by_day(event),
         "registration": registration,
         "can_register": request.user.has_perm("events.register", event),
+        "registration_open": registration_open(request.user, event),
         "can_manage": request.user.has_perm("events.manage_event", event),
     }
     return render(request, "events/detail.html", context)

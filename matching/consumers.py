@@ -13,10 +13,9 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 
 from events.enums import RegistrationStatus
 from events.models import Event, Registration
-from matching import bridge, groups
+from matching import bridge, groups, queries
 from matching.models import ScheduleRun
 from matching.rules import meeting_registration
-from matching.views.requests import lists_context
 
 
 class _LiveConsumer(AsyncWebsocketConsumer):
@@ -171,5 +170,5 @@ class MyRequestsConsumer(_LiveConsumer):
             pk=self.registration.pk
         )
         with translation.override(self._language()):
-            context = lists_context(self.user, event, mine)
+            context = queries.my_requests_context(self.user, event, mine)
             return render_to_string("matching/requests/mine.html#live", context)

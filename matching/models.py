@@ -17,7 +17,8 @@ from .enums import (
 
 
 class MatchingSettings(models.Model):
-    """How an event books its meetings; one row per event, created on first use."""
+    """How an event books its meetings; one row per event, written when the organisers first
+    change the settings (until then, services.requests.settings_for gives the defaults)."""
 
     event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="matching_settings")
     booking_mode = models.CharField(

@@ -5,12 +5,16 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 
 from accounts.rules import visible_contact_ids
-from events.enums import Phase, RegistrationRole, RegistrationStatus, SessionKind
-from events.models import Registration, Slot, Table, Unavailability
+from events.enums import PHASES_WITH_MEETINGS, RegistrationRole, RegistrationStatus, SessionKind
+from events.models import Event, Registration, Slot, Table, Unavailability
+from events.rules import requests_open
 
+from .bridge import published_version
 from .enums import ACTIVE_REQUEST_STATUSES, WEIGHT_MUTUAL, RequestStatus
+from .forms import DeclineForm
 from .models import Attendance, MeetingRequest
 from .recommendations import dashboard_recommendations
+from .services.requests import is_self_service
 
 # --- meeting requests and self-service booking -------------------------------------------------
 
@@ -110,6 +114,39 @@ def my_requests(registration, viewer) -> MyRequests:
     return result
 
 
+def my_requests_context(user, event: Event, mine, **extra) -> dict:
+    """The page context of "My meetings" for `user`: its `lists` partial is rendered by the view
+    and, live, by matching.consumers.MyRequestsConsumer."""
+    data = my_requests(mine, user)
+    is_open = requests_open(user, event)
+    self_service = is_self_service(event)
+    if not self_service:
+        # The organisers' draft stays theirs until they publish it: the agenda shows that.
+        for row in data.accepted:
+            row.placed = None
+    # What each card offers mirrors matching/rules.py (answer_request, cancel_request,
+    # book_meeting); the action views check the rules themselves.
+    for row in [*data.received, *data.sent, *data.accepted]:
+        row.can_answer = is_open and row.incoming and row.status == RequestStatus.PENDING
+        row.can_cancel = is_open and (
+            row.status == RequestStatus.ACCEPTED
+            or (row.status == RequestStatus.PENDING and not row.incoming)
+        )
+        row.can_book = (
+            is_open and self_service and row.status == RequestStatus.ACCEPTED and row.placed is None
+        )
+    return {
+        "event": event,
+        "mine": mine,
+        "data": data,
+        "requests_open": is_open,
+        "self_service": self_service,
+        "schedule_published": not self_service and published_version(event) is not None,
+        "decline_form": DeclineForm(),
+        **extra,
+    }
+
+
 def free_slots(request: MeetingRequest) -> list[Slot]:
     """Slots of the event's meeting blocks where both people are free and available and a table
     (an accessible one when either needs it) is free. Fixed number of queries. book_meeting
@@ -186,7 +223,7 @@ def dashboard_context(user) -> dict:
             status=RegistrationStatus.VALIDATED,
             role__in=[RegistrationRole.BUYER, RegistrationRole.ESS],
             organisation__isnull=False,
-            event__phase__in=[Phase.REQUESTS, Phase.SCHEDULING, Phase.PUBLISHED, Phase.LIVE],
+            event__phase__in=PHASES_WITH_MEETINGS,
         )
         .select_related("event")
         .annotate(

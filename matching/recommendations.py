@@ -13,13 +13,15 @@ Inputs given to the engine:
   parent links read downwards). In a tree, two such sets meet exactly when one area contains the
   other, so a structure serving the Nord meets a pitch on Lille (and a structure of Lille a pitch on
   the Nord or the métropole), while two communes of the same department only share it (half score);
-- route: the structure's eligible routes are those `pitches.rules.is_eligible` allows (the one
-  rule: reserved routes need a verified type); the reserved routes are `pitches.enums.RESERVED_ROUTES`;
+- route: the pitch's route (the app's id) only when it restricts who may answer
+  (`pitches.rules.is_reserved`); the structure's eligible routes are those `pitches.rules.is_eligible`
+  allows (the one rule: reserved routes need a verified type). The engine keeps no copy of either;
 - text: title, summary, description and lots of the pitch; name and description of the structure.
 
-The engine's own reasons are French sentences; the reasons shown here are rebuilt from the same
-inputs through gettext so that the English interface is complete. Geography is for outreach only:
-it helps a need be known locally and is never presented as an award criterion.
+The engine explains each match with reasons as codes with parameters; the eligibility verdicts the
+engine does not know (type not verified yet) are codes of the same kind, and `reason_text`
+translates them all, once, with gettext/ngettext (words shown as the texts write them). Geography is
+for outreach only: it helps a need be known locally and is never presented as an award criterion.
 """
 
 from __future__ import annotations
@@ -28,24 +30,22 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from django.core.cache import cache
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.enums import OrganisationKind, TerritoryKind
 from accounts.models import Organisation, Territory
-from events.enums import PHASES_OPEN_FOR_INTEREST, RegistrationStatus
+from events.enums import PHASES_OPEN_FOR_INTEREST, REGISTRATION_ACTIVE
 from events.models import Event, Registration
-from pitches.enums import RESERVED_ROUTES, Eligibility, PitchStatus, Route
+from pitches.enums import RESERVED_ROUTES, Eligibility, PitchStatus
 from pitches.models import Interest, Lot, Pitch
-from pitches.rules import ROUTE_ELIGIBILITY_TEXT, eligibility, is_eligible
+from pitches.rules import ROUTE_ELIGIBILITY_TEXT, eligibility, is_eligible, is_reserved
 
 from .engine import recommend as engine
 
-LIVE_REGISTRATIONS = (RegistrationStatus.PENDING, RegistrationStatus.VALIDATED)
-COMMON_WORDS_SHOWN = 3
 CACHE_SECONDS = 15 * 60
 # "Recommended" needs more than the territory (at most 0.2) and a stray common word: a shared
 # theme alone gives 0.4. Below, matches are still listed and ranked, as weaker ones.
@@ -54,9 +54,9 @@ RECOMMENDED_MIN = 0.25
 
 def scores(
     pitches: Sequence[engine.Pitch], structures: Sequence[engine.Structure]
-) -> dict[tuple[str, str], float]:
-    """The engine's score of every (pitch id, structure id) pair with a score above 0, where one
-    side holds a single item (one structure's pitches, or one pitch's structures).
+) -> dict[tuple[str, str], tuple[float, tuple[engine.Reason, ...]]]:
+    """The engine's (score, reasons) of every (pitch id, structure id) pair with a score above 0,
+    where one side holds a single item (one structure's pitches, or one pitch's structures).
 
     Cached by the content of the inputs (so any change of a pitch or a profile is a new key and
     the cache is never stale), for CACHE_SECONDS, in Django's cache (Redis when REDIS_URL is set).
@@ -67,16 +67,16 @@ def scores(
         raise ValueError("one side must hold a single item: never score all pairs here")
     if not pitches or not structures:
         return {}
-    digest = hashlib.sha256(
-        repr((sorted(RESERVED_ROUTES), pitches, structures)).encode()
-    ).hexdigest()
-    key = f"osez:recommend:{digest}"
+    digest = hashlib.sha256(repr((pitches, structures)).encode()).hexdigest()
+    key = f"osez:recommend:2:{digest}"
     found = cache.get(key)
     if found is not None:
         return found
-    result = engine.recommend(pitches, structures, top=1, reserved_routes=RESERVED_ROUTES)
+    result = engine.recommend(pitches, structures, top=1)
     pairs = result.for_pitch if len(structures) == 1 else result.for_structure
-    found = {(m.pitch, m.structure): m.score for matches in pairs.values() for m in matches}
+    found = {
+        (m.pitch, m.structure): (m.score, m.reasons) for matches in pairs.values() for m in matches
+    }
     cache.set(key, found, CACHE_SECONDS)
     return found
 
@@ -212,7 +212,8 @@ def structure_text(organisation: Organisation) -> str:
 
 
 def eligible_routes(organisation: Organisation) -> tuple[str, ...]:
-    return tuple(route for route in Route.values if is_eligible(organisation, route))
+    """The reserved routes the structure may answer (the only ones the engine compares)."""
+    return tuple(sorted(route for route in RESERVED_ROUTES if is_eligible(organisation, route)))
 
 
 def pitch_input(pitch: Pitch, tree: TerritoryTree) -> engine.Pitch:
@@ -221,7 +222,7 @@ def pitch_input(pitch: Pitch, tree: TerritoryTree) -> engine.Pitch:
         id=str(pitch.pk),
         themes=(pitch.theme_id,),
         territory=tree.with_contents(t.code for t in pitch.territories.all()),
-        route=pitch.route,
+        route=pitch.route if is_reserved(pitch.route) else None,
         text=pitch_text(pitch),
     )
 
@@ -253,54 +254,77 @@ def _with_profile(organisations):
 # --- Reasons ----------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=4096)
-def _words(text: str) -> tuple[tuple[str, str], ...]:
-    """The engine's (stem, word) pairs of a text, memoised: stemming is the costly part."""
-    return tuple(engine.words(text))
+def reason_codes(
+    pitch: Pitch, engine_reasons: Sequence[engine.Reason], status: str
+) -> list[engine.Reason]:
+    """The reasons of a match as codes: the app's eligibility verdict when it excludes the pair
+    (the engine does not know "type not verified yet"), else the engine's reasons."""
+    if status == Eligibility.NOT_ELIGIBLE and is_reserved(pitch.route):
+        return [("not_eligible", {"route": pitch.route}), ("route_rule", {"route": pitch.route})]
+    if status == Eligibility.NOT_VERIFIED:
+        return [("not_verified", {"route": pitch.route}), ("route_rule", {"route": pitch.route})]
+    return list(engine_reasons)
 
 
-def _common_words(pitch: engine.Pitch, structure: engine.Structure) -> list[str]:
-    """Words of the pitch that share a stem with the profile, in the pitch's order."""
-    structure_stems = {stem for stem, _word in _words(structure.text)}
-    shown: dict[str, str] = {}
-    for stem, word in _words(pitch.text):
-        if stem in structure_stems and stem not in shown:
-            shown[stem] = word
-    return list(shown.values())[:COMMON_WORDS_SHOWN]
+def reason_text(
+    code: str,
+    params: dict,
+    *,
+    pitch: Pitch,
+    organisation: Organisation,
+    tree: TerritoryTree,
+) -> str:
+    """One reason in the person's language: the one place where reason codes are translated
+    (prefetched relations only, no query)."""
+    if code == "not_eligible":
+        return _("not eligible for this reserved route: only in a group with an eligible structure")
+    if code == "not_verified":
+        return _(
+            "the type fits this reserved route but has not been verified by the organisers yet: "
+            "only in a group with an eligible structure until then"
+        )
+    if code == "route_rule":
+        return str(ROUTE_ELIGIBILITY_TEXT[params["route"]])
+    if code == "themes":
+        names = {pitch.theme_id: str(pitch.theme)}
+        shown = [names.get(theme, theme) for theme in params["themes"]]
+        return ngettext("same theme: %(themes)s", "same themes: %(themes)s", len(shown)) % {
+            "themes": ", ".join(shown)
+        }
+    if code in ("same_area", "same_department"):
+        relation = tree.relation(
+            [t.code for t in pitch.territories.all()],
+            [t.code for t in organisation.territories.all()],
+        )
+        if relation and relation[0] == "area":
+            return _("works in the area of the need (%(area)s)") % {"area": relation[1]}
+        if relation:
+            return _("works in the same department (%(area)s)") % {"area": relation[1]}
+        if code == "same_area":
+            return _("works in the area of the need")
+        return _("works in the same department")
+    if code == "eligible":
+        return _("eligible for the reserved route")
+    if code == "words":
+        shown = params["words"]
+        return ngettext("word in common: %(words)s", "words in common: %(words)s", len(shown)) % {
+            "words": ", ".join(shown)
+        }
+    raise ValueError(f"unknown reason code {code!r}")
 
 
 def reasons(
     pitch: Pitch,
     organisation: Organisation,
-    pitch_in: engine.Pitch,
-    structure_in: engine.Structure,
+    engine_reasons: Sequence[engine.Reason],
     tree: TerritoryTree,
     status: str,
 ) -> list[str]:
-    """Short translated explanations of the match (prefetched relations only, no query)."""
-    out = []
-    if status == Eligibility.NOT_ELIGIBLE and pitch.route in RESERVED_ROUTES:
-        return [_("not eligible for this reserved route"), str(ROUTE_ELIGIBILITY_TEXT[pitch.route])]
-    if status == Eligibility.NOT_VERIFIED:
-        return [
-            _("the type fits this reserved route but has not been verified by the organisers yet"),
-            str(ROUTE_ELIGIBILITY_TEXT[pitch.route]),
-        ]
-    if pitch.theme_id in structure_in.themes:
-        out.append(_("same theme: %(theme)s") % {"theme": pitch.theme})
-    relation = tree.relation(
-        [t.code for t in pitch.territories.all()], [t.code for t in organisation.territories.all()]
-    )
-    if relation and relation[0] == "area":
-        out.append(_("works in the area of the need (%(area)s)") % {"area": relation[1]})
-    elif relation:
-        out.append(_("works in the same department (%(area)s)") % {"area": relation[1]})
-    if pitch.route in RESERVED_ROUTES:
-        out.append(_("eligible for the reserved route"))
-    words = _common_words(pitch_in, structure_in)
-    if words:
-        out.append(_("words in common: %(words)s") % {"words": ", ".join(words)})
-    return out
+    """The translated reasons of a match."""
+    return [
+        reason_text(code, params, pitch=pitch, organisation=organisation, tree=tree)
+        for code, params in reason_codes(pitch, engine_reasons, status)
+    ]
 
 
 # --- Pitches for a structure ------------------------------------------------------------------
@@ -336,10 +360,11 @@ def pitches_for_structures(events, organisation: Organisation) -> dict[int, Rank
         ranking = Ranking()
         for pitch in event_pitches:
             status = eligibility(organisation, pitch.route)
+            score, why = found.get((str(pitch.pk), structure_in.id), (0.0, ()))
             match = PitchMatch(
                 pitch=pitch,
-                score=found.get((str(pitch.pk), structure_in.id), 0.0),
-                reasons=reasons(pitch, organisation, inputs[pitch.pk], structure_in, tree, status),
+                score=score,
+                reasons=reasons(pitch, organisation, why, tree, status),
                 eligibility=status,
                 interest=interests.get(pitch.pk),
             )
@@ -355,7 +380,7 @@ def pitches_for_structures(events, organisation: Organisation) -> dict[int, Rank
 def candidate_structures(event, *, include_directory: bool = False):
     """ESS structures registered for the event (pending or validated), and optionally those
     listed in the public directory."""
-    registered = Q(registrations__event=event, registrations__status__in=LIVE_REGISTRATIONS)
+    registered = Q(registrations__event=event, registrations__status__in=REGISTRATION_ACTIVE)
     where = registered | Q(listed_in_directory=True) if include_directory else registered
     return Organisation.objects.filter(where, kind=OrganisationKind.ESS).distinct()
 
@@ -381,12 +406,13 @@ def structures_for_pitch(pitch: Pitch, *, include_directory: bool = False) -> Ra
     ranking = Ranking()
     for org in organisations:
         status = eligibility(org, pitch.route)
+        score, why = found.get((pitch_in.id, str(org.pk)), (0.0, ()))
         _place(
             ranking,
             StructureMatch(
                 organisation=org,
-                score=found.get((pitch_in.id, str(org.pk)), 0.0),
-                reasons=reasons(pitch, org, pitch_in, inputs[org.pk], tree, status),
+                score=score,
+                reasons=reasons(pitch, org, why, tree, status),
                 eligibility=status,
                 registered=org.pk in registered_ids,
                 interest=interests.get(org.pk),
@@ -428,12 +454,11 @@ def dashboard_recommendations(user) -> list[dict]:
     )
     if not organisations:
         return []
-    live = [RegistrationStatus.PENDING, RegistrationStatus.VALIDATED]
     events = list(
         Event.objects.filter(
             phase__in=PHASES_OPEN_FOR_INTEREST,
             registrations__organisation__in=organisations,
-            registrations__status__in=live,
+            registrations__status__in=REGISTRATION_ACTIVE,
         )
         .distinct()
         .order_by("start_date", "pk")
@@ -442,7 +467,7 @@ def dashboard_recommendations(user) -> list[dict]:
         return []
     registered = set(
         Registration.objects.filter(
-            event__in=events, organisation__in=organisations, status__in=live
+            event__in=events, organisation__in=organisations, status__in=REGISTRATION_ACTIVE
         ).values_list("event_id", "organisation_id")
     )
     blocks = []

@@ -5,25 +5,14 @@ import rules
 from django.db.models import Q
 
 from accounts.rules import RELATIONSHIP_CHECKS
-from events.enums import Phase
-from events.rules import can_manage, event_of, requests_open
+from events.rules import can_manage, event_of, requests_open, scheduling_open
 from pitches.rules import pitch_open_for_exchanges
 
 from .enums import RequestStatus
 from .models import Meeting, MeetingRequest
 
 # --- organisers' scheduling console ------------------------------------------------------------
-
-SCHEDULING_PHASES = frozenset({Phase.SCHEDULING, Phase.PUBLISHED, Phase.LIVE})
-
-
-@rules.predicate
-def scheduling_open(user, obj) -> bool:
-    """Running, editing and publishing the schedule happen in the scheduling, published and live
-    phases."""
-    event = event_of(obj)
-    return event is not None and event.phase in SCHEDULING_PHASES
-
+# Running, editing and publishing the schedule happen while `scheduling_open` (events/rules.py).
 
 # See the console (any phase: organisers prepare before scheduling opens).
 rules.add_perm("matching.view_schedule", can_manage)

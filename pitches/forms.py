@@ -3,9 +3,12 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import TerritoryChecklist, territory_choices
+from accounts.models import Organisation
 
-from .enums import AttachmentKind, GroupMode
+from .enums import AttachmentKind, Eligibility, GroupMode
 from .models import Lot, Pitch, PitchQuestion
+from .queries import eligible_group_members
+from .rules import NOT_ELIGIBLE_ALONE_TEXT, eligibility, is_reserved
 from .services import LotInput, QuestionInput
 from .uploads import check_attachment
 
@@ -227,6 +230,16 @@ class InterestForm(forms.Form):
         required=False,
         help_text=_("Required when you answer in a group."),
     )
+    eligible_member = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        label=_("Eligible member of the group"),
+        required=False,
+        help_text=_(
+            "This pitch is reserved: a structure that is not eligible by itself answers in a "
+            "group that names an eligible structure (its type verified by the organisers), "
+            "registered for this event or listed in the directory."
+        ),
+    )
     wants_meeting = forms.BooleanField(
         label=_("We would like a meeting with the buyer on the day"), required=False, initial=True
     )
@@ -259,18 +272,51 @@ class InterestForm(forms.Form):
                 initial=existing.get(question.pk, ""),
                 max_length=3000,
             )
+        self._reserved_route_fields(organisations if interest is None else [interest.organisation])
         self.order_fields(
             [
                 "organisation",
                 *(f"answer_{q.pk}" for q in self.questions),
-                *("lots", "group_mode", "partners", "wants_meeting", "message"),
+                *("lots", "group_mode", "eligible_member", "partners", "wants_meeting", "message"),
             ]
         )
 
+    def _reserved_route_fields(self, organisations) -> None:
+        """On a reserved pitch: the eligible member to name, and why a structure that is not
+        eligible may not answer alone (the rule is pitches.rules.answer_eligibility)."""
+        self.route_notice = ""
+        self.no_eligible_member = False
+        if not is_reserved(self.pitch.route):
+            del self.fields["eligible_member"]
+            return
+        members = eligible_group_members(self.pitch, excluding=organisations)
+        self.fields["eligible_member"].queryset = Organisation.objects.filter(
+            pk__in=[org.pk for org in members]
+        ).order_by("name", "pk")
+        if self.only_organisation is not None:
+            own = eligibility(self.only_organisation, self.pitch.route)
+            if own != Eligibility.ELIGIBLE:
+                self.route_notice = NOT_ELIGIBLE_ALONE_TEXT[own]
+                self.no_eligible_member = not members
+                self.initial.setdefault("group_mode", GroupMode.GROUP)
+
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("group_mode") == GroupMode.GROUP and not cleaned.get("partners", "").strip():
+        group = cleaned.get("group_mode") == GroupMode.GROUP
+        member = cleaned.get("eligible_member") if group else None
+        if group and not cleaned.get("partners", "").strip() and member is None:
             self.add_error("partners", _("Name your partners when you answer in a group."))
+        organisation = self.acting_organisation()
+        if "eligible_member" in self.fields and organisation is not None:
+            own = eligibility(organisation, self.pitch.route)
+            if member is not None and member.pk == organisation.pk:
+                self.add_error(
+                    "eligible_member", _("Name another structure than your own as eligible member.")
+                )
+            elif own != Eligibility.ELIGIBLE and not group:
+                self.add_error("group_mode", NOT_ELIGIBLE_ALONE_TEXT[own])
+            elif own != Eligibility.ELIGIBLE and member is None:
+                self.add_error("eligible_member", _("Name the eligible structure of your group."))
         return cleaned
 
     def acting_organisation(self):
@@ -283,6 +329,9 @@ class InterestForm(forms.Form):
             "lots": list(data.get("lots") or []),
             "group_mode": data["group_mode"],
             "partners": data.get("partners", ""),
+            "eligible_member": data.get("eligible_member")
+            if data["group_mode"] == GroupMode.GROUP
+            else None,
             "wants_meeting": data.get("wants_meeting", False),
             "message": data.get("message", ""),
         }

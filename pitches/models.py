@@ -156,6 +156,16 @@ class Interest(models.Model):
         _("answering"), max_length=10, choices=GroupMode.choices, default=GroupMode.ALONE
     )
     partners = models.CharField(_("partners in the group"), max_length=300, blank=True)
+    # A structure not eligible for the pitch's reserved route answers only in a group naming an
+    # eligible member (pitches.rules.answer_eligibility); it may be named on any group answer.
+    eligible_member = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("eligible member of the group"),
+    )
     wants_meeting = models.BooleanField(_("would like a meeting"), default=True)
     status = models.CharField(
         _("status"), max_length=20, choices=InterestStatus.choices, default=InterestStatus.SUBMITTED
@@ -175,6 +185,14 @@ class Interest(models.Model):
             models.CheckConstraint(
                 condition=~Q(status=InterestStatus.DECLINED) | ~Q(decline_reason=""),
                 name="interest_declined_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(group_mode=GroupMode.GROUP) | Q(eligible_member__isnull=True),
+                name="interest_member_only_in_a_group",
+            ),
+            models.CheckConstraint(
+                condition=~Q(eligible_member=models.F("organisation")),
+                name="interest_member_is_another_structure",
             ),
         ]
 

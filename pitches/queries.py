@@ -4,9 +4,11 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation, User
+from events.enums import REGISTRATION_ACTIVE
 
 from .enums import INTEREST_ACTIVE, INTEREST_RECEIVES_ANSWERS, PitchStatus
 from .models import Interest, Pitch, Question, SourcingLogEntry
+from .rules import is_eligible
 
 
 def catalogue(event) -> QuerySet[Pitch]:
@@ -59,7 +61,7 @@ def pitch_interests(pitch: Pitch) -> QuerySet[Interest]:
     """The structures interested in a pitch, with their profiles, lots and screening answers."""
     return (
         Interest.objects.filter(pitch=pitch)
-        .select_related("organisation", "author")
+        .select_related("organisation", "author", "eligible_member")
         .prefetch_related(
             "lots",
             "answers__question",
@@ -131,3 +133,24 @@ def pitch_for_detail(pk: int) -> Pitch:
         )
         .get(pk=pk)
     )
+
+
+def group_member_candidates(pitch: Pitch) -> QuerySet[Organisation]:
+    """The structures a group answering this pitch may name as its member: ESS structures
+    registered for the event (pending or validated) or listed in the public directory."""
+    return Organisation.objects.filter(
+        Q(registrations__event=pitch.event_id, registrations__status__in=REGISTRATION_ACTIVE)
+        | Q(listed_in_directory=True),
+        kind=OrganisationKind.ESS,
+    ).distinct()
+
+
+def eligible_group_members(pitch: Pitch, *, excluding=()) -> list[Organisation]:
+    """The candidates (above) eligible for the pitch's route by `pitches.rules.eligibility`
+    (the one rule, counting verified types only), by name."""
+    candidates = (
+        group_member_candidates(pitch)
+        .exclude(pk__in=[org.pk for org in excluding])
+        .order_by("name", "pk")
+    )
+    return [org for org in candidates if is_eligible(org, pitch.route)]

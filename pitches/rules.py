@@ -10,10 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import SIAE_TYPES, DisabilityType, OrganisationKind
 from accounts.rules import is_ess_member
-from events.enums import RegistrationStatus
+from events.enums import REGISTRATION_ACTIVE
 from events.rules import interest_open, is_organiser, is_public, pitches_open, questions_open
 
-from .enums import INTEREST_ACTIVE, Eligibility, PitchStatus, Route
+from .enums import INTEREST_ACTIVE, RESERVED_ROUTES, Eligibility, GroupMode, PitchStatus, Route
 
 # --- Eligibility: the one rule linking a procurement route to the structures that may answer ---
 
@@ -72,12 +72,7 @@ def eligibility(organisation, route: str) -> Eligibility:
     """
     if organisation is None or organisation.kind != OrganisationKind.ESS:
         return Eligibility.NOT_ELIGIBLE
-    if route not in {
-        Route.RESERVED_DISABILITY,
-        Route.RESERVED_SIAE,
-        Route.RESERVED_BOTH,
-        Route.RESERVED_ESS,
-    }:
+    if not is_reserved(route):
         return Eligibility.ELIGIBLE
     if not _type_fits(organisation, route):
         return Eligibility.NOT_ELIGIBLE
@@ -86,8 +81,40 @@ def eligibility(organisation, route: str) -> Eligibility:
     return Eligibility.ELIGIBLE
 
 
+def is_reserved(route: str | None) -> bool:
+    """Whether the route restricts who may answer (L2113-12 to L2113-15)."""
+    return route in RESERVED_ROUTES
+
+
 def is_eligible(organisation, route: str) -> bool:
     return eligibility(organisation, route) == Eligibility.ELIGIBLE
+
+
+def answer_eligibility(organisation, route: str, *, group_mode: str, member=None) -> Eligibility:
+    """Whether an answer (an interest) is admissible for a pitch of this route.
+
+    A structure eligible by itself may answer alone or in a group. One that is not (wrong or not
+    yet verified type) may answer only in a group that names an eligible member: the answer is
+    then ELIGIBLE through that member; otherwise it keeps the structure's own verdict.
+    """
+    own = eligibility(organisation, route)
+    if own == Eligibility.ELIGIBLE:
+        return own
+    if group_mode == GroupMode.GROUP and member is not None and is_eligible(member, route):
+        return Eligibility.ELIGIBLE
+    return own
+
+
+NOT_ELIGIBLE_ALONE_TEXT = {
+    Eligibility.NOT_VERIFIED: _(
+        "The organisers have not verified your structure's type yet: until they do, it may answer "
+        "this reserved route only in a group that names an eligible structure."
+    ),
+    Eligibility.NOT_ELIGIBLE: _(
+        "Your structure is not eligible for this reserved route: it may answer only in a group "
+        "that names an eligible structure."
+    ),
+}
 
 
 def eligible_routes(organisations) -> set[str]:
@@ -124,7 +151,7 @@ def has_registered_buyer_org(user, event) -> bool:
     return event.registrations.filter(
         organisation__kind=OrganisationKind.BUYER,
         organisation__memberships__user=user,
-        status__in=[RegistrationStatus.PENDING, RegistrationStatus.VALIDATED],
+        status__in=REGISTRATION_ACTIVE,
     ).exists()
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+import rules
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,14 +20,17 @@ from accounts.enums import OrganisationKind
 from accounts.models import Organisation, User
 from core import times
 from core.locking import lock, locked_transaction
-from events.enums import (
-    PHASES_OPEN_FOR_INTEREST,
-    PHASES_OPEN_FOR_PITCHES,
-    PHASES_OPEN_FOR_QUESTIONS,
-)
 from events.models import Event
+from events.rules import interest_open, pitches_open, questions_open
 
-from .enums import INTEREST_TRANSITIONS, GroupMode, InterestStatus, LogKind, PitchStatus
+from .enums import (
+    INTEREST_TRANSITIONS,
+    Eligibility,
+    GroupMode,
+    InterestStatus,
+    LogKind,
+    PitchStatus,
+)
 from .models import (
     Attachment,
     Interest,
@@ -37,6 +41,8 @@ from .models import (
     Question,
     SourcingLogEntry,
 )
+from .queries import group_member_candidates
+from .rules import NOT_ELIGIBLE_ALONE_TEXT, answer_eligibility, eligibility, is_eligible
 from .uploads import check_attachment
 
 PITCH_FIELDS = (
@@ -93,11 +99,11 @@ def _lock_pitch(pitch: Pitch) -> Pitch:
 def _check_pitch_editable(pitch: Pitch, actor: User) -> None:
     if pitch.status == PitchStatus.WITHDRAWN:
         raise ValidationError(_("This pitch has been withdrawn and can no longer be changed."))
-    if pitch.event.phase not in PHASES_OPEN_FOR_PITCHES and not _is_organiser(actor, pitch.event):
+    if not pitches_open(actor, pitch.event) and not _is_organiser(actor, pitch.event):
         raise ValidationError(_("Pitches can no longer be changed at this stage of the event."))
 
 
-def _check_open_for_exchanges(pitch: Pitch, phases: set) -> None:
+def _check_open_for_exchanges(pitch: Pitch, phase_open: rules.Predicate) -> None:
     if pitch.status != PitchStatus.PUBLISHED:
         raise ValidationError(_("This pitch is not published."))
     if pitch.in_quiet_period:
@@ -107,7 +113,7 @@ def _check_open_for_exchanges(pitch: Pitch, phases: set) -> None:
                 "official consultation only."
             )
         )
-    if pitch.event.phase not in phases:
+    if not phase_open(None, pitch.event):
         raise ValidationError(_("This is no longer possible at this stage of the event."))
 
 
@@ -171,7 +177,7 @@ def create_pitch(
     """
     if buyer.kind != OrganisationKind.BUYER:
         raise ValidationError(_("Only a buyer organisation can publish need pitches."))
-    if event.phase not in PHASES_OPEN_FOR_PITCHES and not _is_organiser(author, event):
+    if not pitches_open(author, event) and not _is_organiser(author, event):
         raise ValidationError(_("Pitches can no longer be changed at this stage of the event."))
     with locked_transaction():
         pitch = Pitch.objects.create(
@@ -320,17 +326,50 @@ def launch_consultation(*, pitch: Pitch, actor: User, launched_on: date, url: st
 
 
 def _check_interest_content(
-    pitch: Pitch, lots: list[Lot], group_mode: str, partners: str, answers: dict[int, str]
+    pitch: Pitch,
+    lots: list[Lot],
+    group_mode: str,
+    partners: str,
+    answers: dict[int, str],
+    eligible_member: Organisation | None = None,
 ) -> None:
     if any(lot.pitch_id != pitch.pk for lot in lots):
         raise ValidationError(_("This lot does not belong to this pitch."))
-    if group_mode == GroupMode.GROUP and not partners.strip():
+    if group_mode == GroupMode.GROUP and not partners.strip() and eligible_member is None:
         raise ValidationError(_("Name your partners when you answer in a group."))
     for question in pitch.screening_questions.all():
         if question.required and not answers.get(question.pk, "").strip():
             raise ValidationError(
                 _("Answer the question “%(question)s”.") % {"question": question.text}
             )
+
+
+def _check_route(
+    pitch: Pitch, organisation: Organisation, group_mode: str, member: Organisation | None
+) -> None:
+    """The reserved-route rule (pitches.rules.answer_eligibility), checked under the pitch lock: a
+    structure not eligible answers only in a group naming an eligible member of the event or of
+    the directory. A named member must be such a structure, eligible, and not the answering one."""
+    if member is not None:
+        if group_mode != GroupMode.GROUP:
+            raise ValidationError(_("Name an eligible member only when you answer in a group."))
+        if member.pk == organisation.pk:
+            raise ValidationError(_("Name another structure than your own as eligible member."))
+        if not group_member_candidates(pitch).filter(pk=member.pk).exists():
+            raise ValidationError(
+                _(
+                    "The eligible member must be an ESS structure registered for this event or "
+                    "listed in the directory."
+                )
+            )
+        if not is_eligible(member, pitch.route):
+            raise ValidationError(
+                _("%(organisation)s is not eligible for this reserved route.")
+                % {"organisation": member}
+            )
+    verdict = answer_eligibility(organisation, pitch.route, group_mode=group_mode, member=member)
+    if verdict != Eligibility.ELIGIBLE:
+        raise ValidationError(str(NOT_ELIGIBLE_ALONE_TEXT[eligibility(organisation, pitch.route)]))
 
 
 def _save_answers(interest: Interest, answers: dict[int, str]) -> None:
@@ -352,6 +391,7 @@ def express_interest(
     lots: Iterable[Lot] = (),
     group_mode: str = GroupMode.ALONE,
     partners: str = "",
+    eligible_member: Organisation | None = None,
     wants_meeting: bool = True,
     message: str = "",
 ) -> Interest:
@@ -359,16 +399,18 @@ def express_interest(
 
     Side effects, in order: check the organisation is an ESS structure; lock the pitch; re-check it
     is published, not in the quiet period and the phase allows interests; check required screening
-    answers, lots and partners; write the interest (or reopen a withdrawn one), its lots and
-    answers; log INTEREST.
+    answers, lots and partners; check the reserved route (a structure not eligible answers only in
+    a group naming an eligible member); write the interest (or reopen a withdrawn one), its lots
+    and answers; log INTEREST.
     """
     lots = list(lots)
     if organisation.kind != OrganisationKind.ESS:
         raise ValidationError(_("Only an ESS structure can express interest."))
     with locked_transaction():
         locked = _lock_pitch(pitch)
-        _check_open_for_exchanges(locked, PHASES_OPEN_FOR_INTEREST)
-        _check_interest_content(locked, lots, group_mode, partners, answers)
+        _check_open_for_exchanges(locked, interest_open)
+        _check_interest_content(locked, lots, group_mode, partners, answers, eligible_member)
+        _check_route(locked, organisation, group_mode, eligible_member)
         interest = Interest.objects.filter(pitch=locked, organisation=organisation).first()
         if interest is not None and interest.status != InterestStatus.WITHDRAWN:
             raise ValidationError(_("Your structure has already expressed interest in this pitch."))
@@ -379,17 +421,23 @@ def express_interest(
         interest.decline_reason = ""
         interest.group_mode = group_mode
         interest.partners = partners.strip() if group_mode == GroupMode.GROUP else ""
+        interest.eligible_member = eligible_member
         interest.wants_meeting = wants_meeting
         interest.message = message
         interest.save()
         interest.lots.set(lots)
         _save_answers(interest, answers)
+        summary = _("%(organisation)s expressed interest.") % {"organisation": organisation}
+        if eligible_member is not None:
+            summary = _(
+                "%(organisation)s expressed interest, in a group with %(member)s (eligible member)."
+            ) % {"organisation": organisation, "member": eligible_member}
         log(
             pitch=locked,
             kind=LogKind.INTEREST,
             actor=actor,
             organisation=organisation,
-            summary=_("%(organisation)s expressed interest.") % {"organisation": organisation},
+            summary=summary,
         )
     return interest
 
@@ -402,26 +450,29 @@ def update_interest(
     lots: Iterable[Lot] = (),
     group_mode: str = GroupMode.ALONE,
     partners: str = "",
+    eligible_member: Organisation | None = None,
     wants_meeting: bool = True,
     message: str = "",
 ) -> Interest:
     """The structure changes its interest (answers, lots, group, meeting wish, message).
 
     Side effects, in order: lock the pitch; re-check it is open for exchanges; check the interest
-    is active; check answers, lots and partners; write the interest, lots and answers; log
-    INTEREST_UPDATED.
+    is active; check answers, lots and partners; check the reserved route (as
+    `express_interest`); write the interest, lots and answers; log INTEREST_UPDATED.
     """
     lots = list(lots)
     with locked_transaction():
         locked = _lock_pitch(interest.pitch)
-        _check_open_for_exchanges(locked, PHASES_OPEN_FOR_INTEREST)
+        _check_open_for_exchanges(locked, interest_open)
         interest = lock(Interest.objects).get(pk=interest.pk)
         if not interest.is_active:
             raise ValidationError(_("This interest can no longer be changed."))
-        _check_interest_content(locked, lots, group_mode, partners, answers)
+        _check_interest_content(locked, lots, group_mode, partners, answers, eligible_member)
+        _check_route(locked, interest.organisation, group_mode, eligible_member)
         interest.author = actor
         interest.group_mode = group_mode
         interest.partners = partners.strip() if group_mode == GroupMode.GROUP else ""
+        interest.eligible_member = eligible_member
         interest.wants_meeting = wants_meeting
         interest.message = message
         interest.save()
@@ -462,7 +513,7 @@ def withdraw_interest(*, interest: Interest, actor: User) -> Interest:
     """
     with locked_transaction():
         locked = _lock_pitch(interest.pitch)
-        _check_open_for_exchanges(locked, PHASES_OPEN_FOR_INTEREST)
+        _check_open_for_exchanges(locked, interest_open)
         interest, _previous = _move_interest(interest, InterestStatus.WITHDRAWN)
         log(
             pitch=locked,
@@ -530,7 +581,7 @@ def ask_question(*, pitch: Pitch, organisation: Organisation, actor: User, text:
         raise ValidationError(_("Write your question."))
     with locked_transaction():
         locked = _lock_pitch(pitch)
-        _check_open_for_exchanges(locked, PHASES_OPEN_FOR_QUESTIONS)
+        _check_open_for_exchanges(locked, questions_open)
         question = Question.objects.create(
             pitch=locked, organisation=organisation, author=actor, text=text
         )

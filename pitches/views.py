@@ -19,11 +19,11 @@ from accounts.models import Organisation
 from accounts.rules import visible_contact_ids
 from core import times
 from core.views import require
-from events.enums import RegistrationStatus
+from events.enums import REGISTRATION_ACTIVE
 from events.views import event_or_404
 
 from . import queries, services
-from .enums import INTEREST_ACTIVE, RESERVED_ROUTES
+from .enums import INTEREST_ACTIVE, RESERVED_ROUTES, GroupMode
 from .filters import PitchFilter
 from .forms import (
     AnswerForm,
@@ -42,7 +42,7 @@ from .forms import (
     without_errors,
 )
 from .models import Attachment, Interest, Pitch, Question
-from .rules import ROUTE_ELIGIBILITY_TEXT, eligibility
+from .rules import ROUTE_ELIGIBILITY_TEXT, answer_eligibility, eligibility
 
 PAGE_SIZE = 12
 
@@ -144,7 +144,7 @@ def _registered_buyers(user, event):
             kind=OrganisationKind.BUYER,
             memberships__user=user,
             registrations__event=event,
-            registrations__status__in=[RegistrationStatus.PENDING, RegistrationStatus.VALIDATED],
+            registrations__status__in=REGISTRATION_ACTIVE,
         )
         .distinct()
         .order_by("name")
@@ -393,11 +393,14 @@ def interest(request: HttpRequest, pk: int) -> HttpResponse:
         )
         organisations = [org for org in organisations if org.pk not in taken]
     initial = {}
+    if request.GET.get("group") == "1":  # "answer in a group" from Pitches for you
+        initial["group_mode"] = GroupMode.GROUP
     if current is not None:
         initial = {
             "lots": list(current.lots.all()),
             "group_mode": current.group_mode,
             "partners": current.partners,
+            "eligible_member": current.eligible_member_id,
             "wants_meeting": current.wants_meeting,
             "message": current.message,
         }
@@ -473,6 +476,11 @@ def interests(request: HttpRequest, pk: int) -> HttpResponse:
     pitch = _pitch_or_404(request, pk)
     require(request, "pitches.manage_pitch", pitch)
     rows = list(queries.pitch_interests(pitch))
+    for row in rows:
+        row.answer_eligibility = answer_eligibility(
+            row.organisation, pitch.route, group_mode=row.group_mode, member=row.eligible_member
+        )
+        row.own_eligibility = eligibility(row.organisation, pitch.route)
     contacts = _visible_contacts(request.user, rows)
     return render(
         request,

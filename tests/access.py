@@ -4,8 +4,8 @@ Each app lists its URLs in tests/<app>/test_access.py as `CASES = [Case(...), ..
 `test_access = matrix_test(CASES)`. tests/test_access_completeness.py fails when a named URL of the
 project appears in no app's CASES.
 
-Roles: anonymous, buyer (admin of world.buyer_org), ess_member and ess_admin (of world.ess_org),
-organiser (of world.event), other_organiser (of another event). Anonymous users asking for a page that
+Roles (tests/roles.py): anonymous, buyer (admin of world.buyer_org), ess_member and ess_admin (of
+world.ess_org), organiser (of world.event), other_organiser (of another event). Anonymous users asking for a page that
 needs login are redirected (302) to the login page; logged-in users without the right get 403 (or 404
 where even the existence of the object is private).
 """
@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-ROLES = ("anonymous", "buyer", "ess_member", "ess_admin", "organiser", "other_organiser")
+from tests.roles import ANONYMOUS, ROLES
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ def matrix_test(cases: list[Case]):
 
     @pytest.mark.parametrize(("case", "role"), params)
     def test_access(client, world, case: Case, role: str):
-        if role != "anonymous":
+        if role != ANONYMOUS:
             client.force_login(world.users[role])
         url = reverse(case.name, kwargs=case.kwargs(world))
         response = getattr(client, case.method)(url, case.data(world))

@@ -1,6 +1,13 @@
-"""Fixtures shared by every test. App-specific ones live in tests/<app>/conftest.py."""
+"""Fixtures shared by every test. App-specific ones live in tests/<app>/conftest.py.
+
+The role fixtures (buyer, ess_member, ess_admin, organiser, other_organiser) are the roles of
+tests/roles.py, named once there."""
 
 import pytest
+
+from accounts.enums import MembershipRole
+from events.enums import RegistrationRole
+from tests import roles
 
 
 def pytest_collection_modifyitems(items):
@@ -15,6 +22,15 @@ def pytest_collection_modifyitems(items):
             and not marker.kwargs.get("serialized_rollback")
         ):
             item.add_marker(pytest.mark.django_db(**{**marker.kwargs, "serialized_rollback": True}))
+
+
+@pytest.fixture
+def assert_queries_constant(db):
+    """The one query-count helper (tests/queries.py): a page or a read costs as many queries with
+    1 and 3 items."""
+    from tests.queries import assert_queries_constant
+
+    return assert_queries_constant
 
 
 @pytest.fixture(autouse=True)
@@ -44,6 +60,8 @@ def ess_org(db):
 
 
 def _registered_member(event, organisation, role: str, registration_role: str):
+    """A new member of `organisation` with `role` (MembershipRole), registered for `event` as
+    `registration_role` (RegistrationRole)."""
     from tests.factories import MembershipFactory, RegistrationFactory
 
     membership = MembershipFactory(organisation=organisation, role=role)
@@ -56,19 +74,19 @@ def _registered_member(event, organisation, role: str, registration_role: str):
 @pytest.fixture
 def buyer(event, buyer_org):
     """The admin of `buyer_org`, registered for `event`."""
-    return _registered_member(event, buyer_org, "admin", "buyer")
+    return _registered_member(event, buyer_org, MembershipRole.ADMIN, RegistrationRole.BUYER)
 
 
 @pytest.fixture
 def ess_member(event, ess_org):
     """A plain member (not admin) of `ess_org`, registered for `event`."""
-    return _registered_member(event, ess_org, "member", "ess")
+    return _registered_member(event, ess_org, MembershipRole.MEMBER, RegistrationRole.ESS)
 
 
 @pytest.fixture
 def ess_admin(event, ess_org):
     """The admin of `ess_org`, registered for `event`."""
-    return _registered_member(event, ess_org, "admin", "ess")
+    return _registered_member(event, ess_org, MembershipRole.ADMIN, RegistrationRole.ESS)
 
 
 @pytest.fixture
@@ -100,11 +118,11 @@ def world(event, buyer_org, ess_org, buyer, ess_member, ess_admin, organiser, ot
         event=event,
         buyer_org=buyer_org,
         ess_org=ess_org,
-        users={
-            "buyer": buyer,
-            "ess_member": ess_member,
-            "ess_admin": ess_admin,
-            "organiser": organiser,
-            "other_organiser": other_organiser,
+        users={  # keyed by the roles of tests/roles.py
+            roles.BUYER: buyer,
+            roles.ESS_MEMBER: ess_member,
+            roles.ESS_ADMIN: ess_admin,
+            roles.ORGANISER: organiser,
+            roles.OTHER_ORGANISER: other_organiser,
         },
     )

@@ -1,4 +1,9 @@
-"""Factories for every model, without surprises: each builds the smallest valid object."""
+"""Factories for every model, without surprises: each builds the smallest valid object.
+
+Themes and territories are seeded by migrations: tests look them up (`Theme.objects.get(code=)`).
+tests/test_factories.py fails when a model of the project has no factory here.
+
+Sections follow the layers: accounts, events, pitches, workshops, matching."""
 
 import datetime as dt
 from zoneinfo import ZoneInfo
@@ -8,11 +13,39 @@ from factory.django import DjangoModelFactory
 from stdnum.fr import siret as siret_mod
 
 from accounts.enums import MembershipRole, OrganisationKind
-from accounts.models import Membership, Organisation, Theme, User
+from accounts.models import Invitation, Membership, Organisation, Theme, User
 from events.enums import Phase, RegistrationRole, RegistrationStatus, SessionKind
-from events.models import Event, Registration, Room, Session, Table
-from pitches.enums import PitchStatus, Route
-from pitches.models import Interest, Pitch, Question
+from events.models import Event, Registration, Room, Session, Slot, Table, Unavailability
+from matching.enums import RequestStatus
+from matching.models import (
+    Attendance,
+    MatchingSettings,
+    Meeting,
+    MeetingRequest,
+    ScheduleRun,
+    ScheduleVersion,
+)
+from pitches.enums import LogKind, PitchStatus, Route
+from pitches.models import (
+    Attachment,
+    Interest,
+    InterestAnswer,
+    Lot,
+    Pitch,
+    PitchQuestion,
+    Question,
+    SourcingLogEntry,
+)
+from tests.roles import PASSWORD
+from workshops.enums import PlanKind
+from workshops.models import (
+    Seat,
+    WaitlistEntry,
+    WishList,
+    Workshop,
+    WorkshopPlan,
+    WorkshopWish,
+)
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -35,7 +68,7 @@ class UserFactory(DjangoModelFactory):
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     first_name = factory.Sequence(lambda n: f"Prénom{n}")
     last_name = "Martin"
-    password = factory.PostGenerationMethodCall("set_password", "osez-test-password")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
     def verified(self, create, extracted, **kwargs):
@@ -158,3 +191,241 @@ class QuestionFactory(DjangoModelFactory):
     pitch = factory.SubFactory(PitchFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     text = "Quel volume de repas par jour ?"
+
+
+class InvitationFactory(DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    email = factory.Sequence(lambda n: f"invited{n}@example.org")
+    token = factory.Sequence(lambda n: f"invitation-token-{n:04d}")
+
+
+# --- events ------------------------------------------------------------------------------------
+
+
+class MeetingBlockFactory(SessionFactory):
+    """A meeting block of 20-minute slots, 14:00–16:00 (its slots are made with SlotFactory)."""
+
+    kind = SessionKind.MEETINGS
+    title = factory.Sequence(lambda n: f"Rendez-vous {n}")
+    starts_at = dt.datetime(2019, 11, 26, 14, 0, tzinfo=PARIS)
+    ends_at = dt.datetime(2019, 11, 26, 16, 0, tzinfo=PARIS)
+    slot_minutes = 20
+
+
+class SlotFactory(DjangoModelFactory):
+    """A 20-minute slot at the start of its block (pass `starts_at` for the next ones)."""
+
+    class Meta:
+        model = Slot
+
+    session = factory.SubFactory(MeetingBlockFactory)
+    starts_at = factory.LazyAttribute(lambda o: o.session.starts_at)
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(minutes=20))
+
+
+class UnavailabilityFactory(DjangoModelFactory):
+    class Meta:
+        model = Unavailability
+
+    registration = factory.SubFactory(RegistrationFactory)
+    starts_at = dt.datetime(2019, 11, 26, 14, 0, tzinfo=PARIS)
+    ends_at = dt.datetime(2019, 11, 26, 15, 0, tzinfo=PARIS)
+    reason = "Conseil d'administration"
+
+
+# --- pitches -----------------------------------------------------------------------------------
+
+
+class LotFactory(DjangoModelFactory):
+    class Meta:
+        model = Lot
+
+    pitch = factory.SubFactory(PitchFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Lot {n + 1}")
+
+
+class PitchQuestionFactory(DjangoModelFactory):
+    """A screening question the buyer asks every interested structure."""
+
+    class Meta:
+        model = PitchQuestion
+
+    pitch = factory.SubFactory(PitchFactory)
+    text = "Quelle capacité de production par semaine ?"
+
+
+class AttachmentFactory(DjangoModelFactory):
+    class Meta:
+        model = Attachment
+
+    pitch = factory.SubFactory(PitchFactory)
+    title = "Cahier des charges"
+    file = factory.django.FileField(filename="cahier.pdf", data=b"%PDF-1.4 osez")
+    size = 13
+
+
+class InterestAnswerFactory(DjangoModelFactory):
+    class Meta:
+        model = InterestAnswer
+
+    interest = factory.SubFactory(InterestFactory)
+    question = factory.SubFactory(
+        PitchQuestionFactory, pitch=factory.SelfAttribute("..interest.pitch")
+    )
+    text = "Environ 500 repas."
+
+
+class SourcingLogEntryFactory(DjangoModelFactory):
+    class Meta:
+        model = SourcingLogEntry
+
+    pitch = factory.SubFactory(PitchFactory)
+    kind = LogKind.UPDATED
+    summary = "Besoin précisé."
+
+
+# --- workshops ---------------------------------------------------------------------------------
+
+
+class WorkshopPlanFactory(DjangoModelFactory):
+    """An (empty) engine proposal; `applied=True` makes it applied, e.g. a seat assignment that
+    opens self-service seats (workshops.rules.seats_assigned)."""
+
+    class Meta:
+        model = WorkshopPlan
+
+    class Params:
+        applied = factory.Trait(applied_at=factory.LazyFunction(lambda: dt.datetime.now(tz=dt.UTC)))
+
+    event = factory.SubFactory(EventFactory)
+    kind = PlanKind.SEATS
+    problem = factory.LazyFunction(lambda: {"format": "osez-workshops/1"})
+    plan = factory.LazyFunction(lambda: {"seats": []})
+    refs = factory.LazyFunction(lambda: {"workshops": {}, "people": {}})
+
+
+class WorkshopFactory(DjangoModelFactory):
+    """A workshop with its programme session (15:15–16:45, no room), theme food, 30 places."""
+
+    class Meta:
+        model = Workshop
+
+    session = factory.SubFactory(
+        SessionFactory,
+        kind=SessionKind.WORKSHOP,
+        starts_at=dt.datetime(2019, 11, 26, 15, 15, tzinfo=PARIS),
+        ends_at=dt.datetime(2019, 11, 26, 16, 45, tzinfo=PARIS),
+    )
+    theme = factory.LazyFunction(lambda: Theme.objects.get(code="food"))
+    capacity = 30
+
+
+class SeatFactory(DjangoModelFactory):
+    class Meta:
+        model = Seat
+
+    workshop = factory.SubFactory(WorkshopFactory)
+    registration = factory.SubFactory(
+        RegistrationFactory, event=factory.SelfAttribute("..workshop.session.event")
+    )
+
+
+class WaitlistEntryFactory(SeatFactory):
+    class Meta:
+        model = WaitlistEntry
+
+
+class WishListFactory(DjangoModelFactory):
+    class Meta:
+        model = WishList
+
+    registration = factory.SubFactory(RegistrationFactory)
+    wants = 1
+
+
+class WorkshopWishFactory(DjangoModelFactory):
+    class Meta:
+        model = WorkshopWish
+
+    workshop = factory.SubFactory(WorkshopFactory)
+    registration = factory.SubFactory(
+        RegistrationFactory, event=factory.SelfAttribute("..workshop.session.event")
+    )
+    rank = 1
+
+
+# --- matching ----------------------------------------------------------------------------------
+
+
+class MatchingSettingsFactory(DjangoModelFactory):
+    class Meta:
+        model = MatchingSettings
+
+    event = factory.SubFactory(EventFactory)
+
+
+class MeetingRequestFactory(DjangoModelFactory):
+    """A pending request from a buyer to an ESS structure of the same event."""
+
+    class Meta:
+        model = MeetingRequest
+
+    event = factory.SubFactory(EventFactory, phase=Phase.REQUESTS)
+    sender = factory.SubFactory(
+        RegistrationFactory,
+        event=factory.SelfAttribute("..event"),
+        organisation=factory.SubFactory(BuyerOrganisationFactory),
+        role=RegistrationRole.BUYER,
+    )
+    recipient = factory.SubFactory(RegistrationFactory, event=factory.SelfAttribute("..event"))
+    status = RequestStatus.PENDING
+
+
+class MeetingFactory(DjangoModelFactory):
+    """An accepted request placed in a slot at a table, with both people's attendances."""
+
+    class Meta:
+        model = Meeting
+        skip_postgeneration_save = True
+
+    request = factory.SubFactory(MeetingRequestFactory, status=RequestStatus.ACCEPTED)
+    slot = factory.SubFactory(SlotFactory, session__event=factory.SelfAttribute("...request.event"))
+    table = factory.SubFactory(TableFactory, event=factory.SelfAttribute("..request.event"))
+
+    @factory.post_generation
+    def attendances(self, create, extracted, **kwargs):
+        """Both people's attendances, unless `attendances=False`."""
+        if create and extracted is not False:
+            for person in (self.request.sender, self.request.recipient):
+                Attendance.objects.create(meeting=self, registration=person, slot=self.slot)
+
+
+class AttendanceFactory(DjangoModelFactory):
+    """One person's seat at a meeting; MeetingFactory already makes both."""
+
+    class Meta:
+        model = Attendance
+
+    meeting = factory.SubFactory(MeetingFactory, attendances=False)
+    registration = factory.SelfAttribute("meeting.request.sender")
+    slot = factory.SelfAttribute("meeting.slot")
+
+
+class ScheduleVersionFactory(DjangoModelFactory):
+    class Meta:
+        model = ScheduleVersion
+
+    event = factory.SubFactory(EventFactory, phase=Phase.PUBLISHED)
+    number = factory.Sequence(lambda n: n + 1)
+    meetings = factory.LazyFunction(list)
+
+
+class ScheduleRunFactory(DjangoModelFactory):
+    class Meta:
+        model = ScheduleRun
+
+    event = factory.SubFactory(EventFactory, phase=Phase.SCHEDULING)

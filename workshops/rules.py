@@ -11,7 +11,7 @@
 
 import rules
 
-from events.rules import can_manage, event_of, is_public, is_validated_participant
+from events.rules import can_manage, event_of, is_public, is_validated_participant, phase_in
 
 from .enums import PHASES_OPEN_FOR_SEATS, PHASES_OPEN_FOR_WISHES, PlanKind
 
@@ -25,16 +25,11 @@ def seats_assigned(user, obj) -> bool:
     return event.workshop_plans.filter(kind=PlanKind.SEATS, applied_at__isnull=False).exists()
 
 
-@rules.predicate
-def wishes_phase(user, obj) -> bool:
-    event = event_of(obj)
-    return event is not None and event.phase in PHASES_OPEN_FOR_WISHES
-
-
-@rules.predicate
-def seats_phase(user, obj) -> bool:
-    event = event_of(obj)
-    return event is not None and event.phase in PHASES_OPEN_FOR_SEATS
+wishes_phase = phase_in(PHASES_OPEN_FOR_WISHES, "wishes_phase")
+seats_phase = phase_in(PHASES_OPEN_FOR_SEATS, "seats_phase")
+# What the views and the services both ask (workshops.services guards with these).
+wishes_open = is_validated_participant & wishes_phase & ~seats_assigned
+seats_open = is_validated_participant & seats_phase & seats_assigned
 
 
 @rules.predicate
@@ -45,7 +40,7 @@ def is_facilitator(user, workshop) -> bool:
 
 
 rules.add_perm("workshops.view_workshops", is_public | can_manage)
-rules.add_perm("workshops.wish", is_validated_participant & wishes_phase & ~seats_assigned)
-rules.add_perm("workshops.take_seat", is_validated_participant & seats_phase & seats_assigned)
+rules.add_perm("workshops.wish", wishes_open)
+rules.add_perm("workshops.take_seat", seats_open)
 rules.add_perm("workshops.view_registrants", can_manage | is_facilitator)
 rules.add_perm("workshops.assign", can_manage)

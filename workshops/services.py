@@ -11,6 +11,7 @@ problem, solving and checking takes about 0.05 s (measured on the demo data), we
 load, so a Celery task would only add moving parts.
 """
 
+import datetime as dt
 import logging
 from collections.abc import Iterable, Sequence
 
@@ -24,12 +25,14 @@ from accounts.models import Theme, User
 from core.locking import lock, locked_transaction
 from events.enums import RegistrationStatus
 from events.models import Event, Registration, Session
+from events.services import WorkshopDetails, save_session
 from matching.engine import FormatError
 from matching.engine import workshops as engine
 
 from . import bridge
 from .enums import PlanKind
 from .models import Seat, WaitlistEntry, WishList, Workshop, WorkshopPlan, WorkshopWish
+from .rules import seats_assigned, seats_phase, wishes_phase
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +40,23 @@ SOLVER_TIME_LIMIT = 10.0
 BUSY_MESSAGE = _lazy("Many people are choosing workshops right now; please try again in a moment.")
 
 
-# --- Workshops (called by events.services.save_session) --------------------------------------
+# --- Workshops (events.services.save_session hands every saved session to sync_workshop) ------
+
+
+def sync_workshop(*, session: Session, workshop: WorkshopDetails | None) -> Workshop | None:
+    """The workshop row follows its session: created or updated when the session is a workshop
+    with details, removed otherwise. Registered in `WorkshopsConfig.ready()` as a hook of
+    events/programme.py. Side effects: save_workshop or remove_workshop."""
+    if workshop is None:
+        remove_workshop(session=session)
+        return None
+    return save_workshop(
+        session=session,
+        theme=workshop.theme,
+        capacity=workshop.capacity,
+        facilitators=workshop.facilitators,
+        expected_outcome=workshop.expected_outcome,
+    )
 
 
 @locked_transaction()
@@ -83,15 +102,17 @@ def save_wishes(
 ) -> list[WorkshopWish]:
     """Replace a participant's ranked wishes (best first) and how many workshops they want.
 
-    Side effects, in order: check the registration is validated, no seat assignment is applied,
-    the workshops are distinct and belong to the event, `wants` is between 1 and the number of
+    Side effects, in order: check the registration is validated, the phase takes wishes and no
+    seat assignment is applied (workshops/rules.py, as the views ask), the workshops are distinct and belong to the event, `wants` is between 1 and the number of
     time blocks (at most 2); lock the registration; replace the wishes and the wish list; log.
     An empty list withdraws every wish.
     """
     event = registration.event
     if registration.status != RegistrationStatus.VALIDATED:
         raise ValidationError(_("Only validated participants can choose workshops."))
-    if event.workshop_plans.filter(kind=PlanKind.SEATS, applied_at__isnull=False).exists():
+    if not wishes_phase(by, event):
+        raise ValidationError(_("Workshop wishes are not open at this stage of the event."))
+    if seats_assigned(by, event):
         raise ValidationError(
             _("The organisers have already assigned the seats: wishes can no longer change.")
         )
@@ -160,8 +181,9 @@ def _lock_workshop(workshop: Workshop) -> Workshop:
 def take_seat(*, registration: Registration, workshop: Workshop, by: User) -> Seat | WaitlistEntry:
     """Take a free seat in a workshop, or join its waiting list when it is full.
 
-    Side effects, in order: check the registration is validated and for the workshop's event;
-    set a lock timeout; lock the workshop row, then the registration; re-check the person has no
+    Side effects, in order: check the registration is validated and for the workshop's event, and
+    that seats are open (phase, seats assigned: workshops/rules.py, as the views ask); set a lock
+    timeout; lock the workshop row, then the registration; re-check the person has no
     seat here nor one at the same time elsewhere; count the seats; write a kept seat (and drop the
     person's waiting list entry) or a waiting list entry; log. A lock timeout becomes `Busy`.
     """
@@ -169,6 +191,8 @@ def take_seat(*, registration: Registration, workshop: Workshop, by: User) -> Se
         raise ValidationError(_("Only validated participants can take a seat."))
     if registration.event_id != workshop.session.event_id:
         raise ValidationError(_("This workshop belongs to another event."))
+    if not (seats_phase(by, registration.event) and seats_assigned(by, registration.event)):
+        raise ValidationError(_("Workshop seats are not open at this stage of the event."))
     try:
         with locked_transaction(BUSY_MESSAGE):
             locked = _lock_workshop(workshop)
@@ -360,10 +384,6 @@ def _apply_seats(proposal: WorkshopPlan, workshops: list[Workshop]) -> None:
 def _apply_placement(proposal: WorkshopPlan, by: User) -> None:
     """Move workshops in two passes (first out of their rooms, then into the new ones) so that
     two workshops swapping rooms never clash halfway."""
-    import datetime as dt
-
-    from events.services import WorkshopDetails, save_session
-
     refs = proposal.refs
     workshops = {
         w.pk: w

@@ -9,14 +9,26 @@ A pitch (a buyer's need) and a structure (an ESS supplier) are scored from four 
 - territory (weight 0.2): 1 when a code of one side is a code of the other or contains it (a
   department contains its communes: "59" contains "59350"), 0.5 when they only share a department;
   codes that are neither communes nor departments (an EPCI such as the métropole) match exactly;
-- route: when the pitch names a reserved route (`reserved_routes`, by default the identifiers of
-  L2113-12 to L2113-15), a structure not eligible for it scores 0 and is flagged, never listed.
+- route: a pitch's `route` is set only when its route restricts who may answer (a reserved
+  route, L2113-12 to L2113-15), with the caller's own identifier; a structure whose
+  `eligible_routes` do not hold it scores 0 and is never listed. The engine holds no list of
+  routes and no eligibility rule: the application decides which routes restrict and which
+  structures are eligible (Osez: `pitches.enums.RESERVED_ROUTES` and `pitches.rules.eligibility`).
 
 Geography is for outreach only: it helps structures find buyers near them and buyers invite
 structures around them; it is never presented as, nor used for, an award criterion.
 
-Each match carries short French reasons ("même thème : restauration", "intervient sur le même
-territoire", "éligible au marché réservé", "mots communs : restauration, bio"). Scores are in [0, 1].
+Each match carries its reasons as codes with parameters, for the application to translate:
+
+    ("themes", {"themes": [...]})     the themes both sides have, as the pitch names them
+    ("same_area", {})                 one side's territory is or contains the other's
+    ("same_department", {})           they only share a department
+    ("eligible", {"route": ...})      eligible for the pitch's restricted route
+    ("not_eligible", {"route": ...})  not eligible for it (score 0; `score_pair` only)
+    ("words", {"words": [...]})       the rarest words in common, as the texts write them: per
+                                      stem, its most frequent written form (never a stem)
+
+Scores are in [0, 1].
 
 Scale: pitches are scored in chunks against all structures with sparse matrices, so 1 000 pitches x
 10 000 structures never build the full pitch x structure matrix; only the top-N of each side is kept.
@@ -28,7 +40,7 @@ import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -44,14 +56,8 @@ SAME_DEPARTMENT = 0.5
 CHUNK = 128
 COMMON_WORDS_SHOWN = 3
 
-DEFAULT_RESERVED_ROUTES = frozenset(
-    {
-        "reserved_ea_esat",  # L2113-12
-        "reserved_siae",  # L2113-13
-        "reserved_ea_esat_siae",  # L2113-14
-        "reserved_ess_social",  # L2113-15
-    }
-)
+# A reason: a code and its parameters (see the module's docstring), translated by the caller.
+Reason = tuple[str, dict[str, Any]]
 
 FRENCH_STOP_WORDS = frozenset(
     [
@@ -262,6 +268,7 @@ FRENCH_STOP_WORDS = frozenset(
 )
 
 _TOKEN = re.compile(r"[a-z0-9]+")
+_WRITTEN = re.compile(r"[^\W_]+")
 _DEPARTMENT = re.compile(r"^(\d{2}|2[ab]|97\d)$")
 _COMMUNE = re.compile(r"^(\d{5}|2[ab]\d{3})$")
 
@@ -271,7 +278,7 @@ class Pitch:
     id: str
     themes: tuple[str, ...] = ()
     territory: tuple[str, ...] = ()
-    route: str | None = None
+    route: str | None = None  # only when it restricts who may answer; None: open to all
     text: str = ""
 
 
@@ -289,7 +296,7 @@ class Match:
     pitch: str
     structure: str
     score: float
-    reasons: tuple[str, ...]
+    reasons: tuple[Reason, ...]
     eligible: bool = True
 
 
@@ -317,11 +324,46 @@ def stem(word: str) -> str:
     return _stemmer().stemWord(word)
 
 
+def _tokens(text: str) -> Iterable[tuple[str, str]]:
+    """(folded, written) for each word of a text, the written form as the text has it."""
+    for written in _WRITTEN.findall(unicodedata.normalize("NFC", text)):
+        folded = fold(written)
+        pieces = _TOKEN.findall(folded)
+        if pieces == [folded]:
+            yield folded, written
+        else:  # a word folding into several (rare symbols): each piece stands for itself
+            yield from ((piece, piece) for piece in pieces)
+
+
 def words(text: str) -> list[tuple[str, str]]:
-    """(stem, folded word) for each meaningful word of a French text."""
-    folded = _TOKEN.findall(fold(text))
-    kept = [w for w in folded if len(w) > 1 and w not in FRENCH_STOP_WORDS and not w.isdigit()]
-    return [(stem(w), w) for w in kept]
+    """(stem, written word) for each meaningful word of a French text: the stem (of the folded
+    word) is what is compared, the written form what may be shown."""
+    return [
+        (stem(folded), written)
+        for folded, written in _tokens(text)
+        if len(folded) > 1 and folded not in FRENCH_STOP_WORDS and not folded.isdigit()
+    ]
+
+
+def written_forms(texts_words: Iterable[Iterable[tuple[str, str]]]) -> dict[str, str]:
+    """Per stem, the word the texts write most often, case aside (on a tie, the first met); shown
+    in lower case when the texts ever write it so, since a capital may only start a sentence or a
+    title, else as written ("ESAT", "Lille")."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    variants: dict[str, Counter[str]] = defaultdict(Counter)
+    first: dict[str, int] = {}
+    for position, (s, written) in enumerate(pair for item in texts_words for pair in item):
+        lower = written.lower()
+        counts[s][lower] += 1
+        variants[lower][written] += 1
+        first.setdefault(lower, position)
+        first.setdefault(written, position)
+    out = {}
+    for s, forms in counts.items():
+        lower = min(forms, key=lambda w: (-forms[w], first[w]))
+        seen = variants[lower]
+        out[s] = lower if lower in seen else min(seen, key=lambda w: (-seen[w], first[w]))
+    return out
 
 
 # -- territory -----------------------------------------------------------------------------------
@@ -454,14 +496,11 @@ def _chunk_scores(
 class _Eligibility:
     """1 where the structure may answer the pitch, 0 where a reserved route excludes it."""
 
-    def __init__(
-        self, pitches: Sequence[Pitch], structures: Sequence[Structure], reserved: Collection[str]
-    ) -> None:
+    def __init__(self, pitches: Sequence[Pitch], structures: Sequence[Structure]) -> None:
         self.pitches = pitches
-        self.reserved = reserved
         self.by_route = {
             route: np.array([route in s.eligible_routes for s in structures], dtype=np.float64)
-            for route in {p.route for p in pitches if _is_reserved(p, reserved)}
+            for route in {p.route for p in pitches if _is_restricted(p)}
         }
         self.n_structures = len(structures)
 
@@ -484,33 +523,29 @@ def _top(values: np.ndarray, top: int) -> np.ndarray:
 
 
 # -- reasons -------------------------------------------------------------------------------------
-def _is_reserved(pitch: Pitch, reserved: Collection[str]) -> bool:
-    return pitch.route is not None and pitch.route in reserved
+def _is_restricted(pitch: Pitch) -> bool:
+    return pitch.route is not None
 
 
 def _common_words(
     pitch_words: list[tuple[str, str]],
     structure_words: list[tuple[str, str]],
     idf_rank: dict[str, int],
+    written: dict[str, str],
 ) -> list[str]:
-    """The rarest shared words, as the pitch writes them (folded)."""
+    """The rarest shared words, each in its most frequent written form."""
     shared = {s for s, _ in pitch_words} & {s for s, _ in structure_words}
-    surface: dict[str, Counter[str]] = defaultdict(Counter)
-    for s, word in pitch_words:
-        if s in shared:
-            surface[s][word] += 1
     ordered = sorted(shared, key=lambda s: (idf_rank.get(s, 0), s))
-    return [surface[s].most_common(1)[0][0] for s in ordered[:COMMON_WORDS_SHOWN]]
+    return [written[s] for s in ordered[:COMMON_WORDS_SHOWN]]
 
 
 def reasons(
-    pitch: Pitch,
-    structure: Structure,
-    reserved: Collection[str] = DEFAULT_RESERVED_ROUTES,
-    idf_rank: dict[str, int] | None = None,
-) -> tuple[str, ...]:
-    """Short French explanations of why a pitch and a structure fit (or do not)."""
-    return _explain(pitch, structure, words(pitch.text), words(structure.text), reserved, idf_rank)
+    pitch: Pitch, structure: Structure, idf_rank: dict[str, int] | None = None
+) -> tuple[Reason, ...]:
+    """Why a pitch and a structure fit (or do not), as codes with parameters."""
+    pitch_words, structure_words = words(pitch.text), words(structure.text)
+    written = written_forms([pitch_words, structure_words])
+    return _explain(pitch, structure, pitch_words, structure_words, idf_rank, written)
 
 
 def _explain(
@@ -518,42 +553,38 @@ def _explain(
     structure: Structure,
     pitch_words: list[tuple[str, str]],
     structure_words: list[tuple[str, str]],
-    reserved: Collection[str],
     idf_rank: dict[str, int] | None,
-) -> tuple[str, ...]:
-    if _is_reserved(pitch, reserved) and pitch.route not in structure.eligible_routes:
-        return ("non éligible au marché réservé",)
-    out = []
-    common_themes = sorted({fold(t) for t in pitch.themes} & {fold(t) for t in structure.themes})
+    written: dict[str, str],
+) -> tuple[Reason, ...]:
+    if _is_restricted(pitch) and pitch.route not in structure.eligible_routes:
+        return (("not_eligible", {"route": pitch.route}),)
+    out: list[Reason] = []
+    common_themes = {fold(t) for t in pitch.themes} & {fold(t) for t in structure.themes}
     if common_themes:
-        names = [t for t in pitch.themes if fold(t) in common_themes]
-        label = "même thème" if len(names) == 1 else "mêmes thèmes"
-        out.append(f"{label} : {', '.join(names)}")
+        out.append(("themes", {"themes": [t for t in pitch.themes if fold(t) in common_themes]}))
     territory = territory_match(pitch.territory, structure.territory)
     if territory == 1.0:
-        out.append("intervient sur le même territoire")
+        out.append(("same_area", {}))
     elif territory > 0:
-        out.append("intervient dans le même département")
-    if _is_reserved(pitch, reserved):
-        out.append("éligible au marché réservé")
-    common = _common_words(pitch_words, structure_words, idf_rank or {})
+        out.append(("same_department", {}))
+    if _is_restricted(pitch):
+        out.append(("eligible", {"route": pitch.route}))
+    common = _common_words(pitch_words, structure_words, idf_rank or {}, written)
     if common:
-        out.append(f"mots communs : {', '.join(common)}")
+        out.append(("words", {"words": common}))
     return tuple(out)
 
 
-def score_pair(
-    pitch: Pitch, structure: Structure, reserved: Collection[str] = DEFAULT_RESERVED_ROUTES
-) -> Match:
+def score_pair(pitch: Pitch, structure: Structure) -> Match:
     """One pair's score and reasons (the same numbers as `recommend`, for a single pair)."""
     side_p, side_s, _ = _sides([pitch], [structure], [words(pitch.text), words(structure.text)])
-    eligibility = _Eligibility([pitch], [structure], reserved)
+    eligibility = _Eligibility([pitch], [structure])
     score = float(_chunk_scores(side_p, side_s, slice(0, 1), eligibility)[0, 0])
     return Match(
         pitch.id,
         structure.id,
         round(score, 4),
-        reasons(pitch, structure, reserved),
+        reasons(pitch, structure),
         eligible=bool(eligibility.rows(slice(0, 1))[0, 0]),
     )
 
@@ -563,7 +594,6 @@ def recommend(
     pitches: Sequence[Pitch],
     structures: Sequence[Structure],
     top: int = 10,
-    reserved_routes: Collection[str] = DEFAULT_RESERVED_ROUTES,
 ) -> Recommendations:
     """For each structure its top pitches, for each pitch its top structures (score > 0 only)."""
     result = Recommendations(
@@ -574,8 +604,8 @@ def recommend(
     text_words = [words(x.text) for x in [*pitches, *structures]]
     pitch_side, structure_side, vocabulary = _sides(pitches, structures, text_words)
     idf_rank = _idf_rank(pitch_side, structure_side, vocabulary)
-    explain = _Explainer(pitches, structures, text_words, reserved_routes, idf_rank)
-    eligibility = _Eligibility(pitches, structures, reserved_routes)
+    explain = _Explainer(pitches, structures, text_words, idf_rank)
+    eligibility = _Eligibility(pitches, structures)
     best_pitches: list[list[tuple[float, int]]] = [[] for _ in structures]
     for begin in range(0, len(pitches), CHUNK):
         rows = slice(begin, min(begin + CHUNK, len(pitches)))
@@ -620,23 +650,25 @@ class _Explainer:
         pitches: Sequence[Pitch],
         structures: Sequence[Structure],
         text_words: list[list[tuple[str, str]]],
-        reserved: Collection[str],
         idf_rank: dict[str, int],
     ) -> None:
         self.pitches, self.structures = pitches, structures
         self.text_words = text_words
-        self.reserved, self.idf_rank = reserved, idf_rank
-        self.cache: dict[tuple[int, int], tuple[str, ...]] = {}
+        self.idf_rank = idf_rank
+        self.written: dict[str, str] | None = None  # read from every text on the first need
+        self.cache: dict[tuple[int, int], tuple[Reason, ...]] = {}
 
     def match(self, i: int, j: int, score: float) -> Match:
         if (i, j) not in self.cache:
+            if self.written is None:
+                self.written = written_forms(self.text_words)
             self.cache[i, j] = _explain(
                 self.pitches[i],
                 self.structures[j],
                 self.text_words[i],
                 self.text_words[len(self.pitches) + j],
-                self.reserved,
                 self.idf_rank,
+                self.written,
             )
         pitch, structure = self.pitches[i], self.structures[j]
         return Match(pitch.id, structure.id, round(float(score), 4), self.cache[i, j])
@@ -671,7 +703,12 @@ def _entries(doc: dict, key: str, errors: list[str]) -> list[dict]:
 
 
 def load_input(doc: object) -> tuple[list[Pitch], list[Structure]]:
-    """Read {"pitches": [...], "structures": [...]}; raise `FormatError` listing every error."""
+    """Read {"pitches": [...], "structures": [...]}; raise `FormatError` listing every error.
+
+    A pitch is {"id", "themes", "territory", "route", "text"}, where "route" is given only when it
+    restricts who may answer (null or absent: open to all); a structure is {"id", "themes",
+    "territory", "eligible_routes", "text"}, "eligible_routes" naming the restricted routes it
+    may answer, in the caller's own identifiers."""
     if not isinstance(doc, dict):
         raise FormatError(["input: not a JSON object"])
     errors: list[str] = []
@@ -718,7 +755,12 @@ def load_input(doc: object) -> tuple[list[Pitch], list[Structure]]:
 def dump(result: Recommendations) -> dict[str, Any]:
     def entries(matches: list[Match], key: str) -> list[dict[str, Any]]:
         return [
-            {key: getattr(m, key), "score": m.score, "reasons": list(m.reasons)} for m in matches
+            {
+                key: getattr(m, key),
+                "score": m.score,
+                "reasons": [{"code": code, "params": params} for code, params in m.reasons],
+            }
+            for m in matches
         ]
 
     return {

@@ -60,7 +60,9 @@ def _lists_changed(*requests: MeetingRequest) -> None:
 
 
 def settings_for(event) -> MatchingSettings:
-    return MatchingSettings.objects.get_or_create(event=event)[0]
+    """The event's matching settings; the defaults, unsaved, until the organisers change them.
+    A read (GET pages call it): only update_settings writes the row."""
+    return MatchingSettings.objects.filter(event=event).first() or MatchingSettings(event=event)
 
 
 def _check_transition(request: MeetingRequest, target: str) -> None:
@@ -192,11 +194,13 @@ def answer_request(
 ) -> MeetingRequest:
     """The recipient accepts or declines (with an optional reason).
 
-    Side effects, in order: lock the request; check it is pending; write status and answer time;
-    tell both sides' pages on commit.
+    Side effects, in order: lock the request; check the phase (`requests_open`, as the views)
+    and that it is pending; write status and answer time; tell both sides' pages on commit.
     """
     with locked_transaction():
-        locked = lock(MeetingRequest.objects).get(pk=request.pk)
+        locked = lock(MeetingRequest.objects).select_related("event").get(pk=request.pk)
+        if not requests_open(by, locked.event):
+            raise ValidationError(_("Meeting requests are not open for this event at the moment."))
         target = RequestStatus.ACCEPTED if accept else RequestStatus.DECLINED
         _check_transition(locked, target)
         locked.status = target
@@ -265,7 +269,7 @@ def update_settings(
     if booking_mode not in BookingMode.values:
         raise ValidationError({"booking_mode": _("Choose a booking mode.")})
     with locked_transaction():
-        settings_for(event)
+        MatchingSettings.objects.get_or_create(event=event)
         row = lock(MatchingSettings.objects).get(event=event)
         row.booking_mode = booking_mode
         row.max_requests_per_participant = max_requests_per_participant

@@ -24,10 +24,10 @@ from accounts.models import User
 from core.live import broadcast_on_commit
 from core.locking import lock, locked_transaction
 from events.models import Event, Slot, Table
+from events.rules import scheduling_open
 from matching import bridge, engine, groups
 from matching.enums import ACTIVE_RUN_STATUSES, RequestStatus, RunStatus, RunStep
 from matching.models import Attendance, Meeting, MeetingRequest, ScheduleRun, ScheduleVersion
-from matching.rules import scheduling_open
 from matching.services.requests import book_meeting
 
 logger = logging.getLogger(__name__)

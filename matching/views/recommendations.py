@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation
 from core.views import require
-from events.enums import RegistrationStatus
+from events.enums import REGISTRATION_ACTIVE
 from events.models import Event
 from events.rules import interest_open
 from pitches.enums import INTEREST_ACTIVE, RESERVED_ROUTES
@@ -32,7 +32,7 @@ def _ess_organisations(user, event) -> list[Organisation]:
     registered = set(
         event.registrations.filter(
             organisation__in=organisations,
-            status__in=[RegistrationStatus.PENDING, RegistrationStatus.VALIDATED],
+            status__in=REGISTRATION_ACTIVE,
         ).values_list("organisation_id", flat=True)
     )
     return sorted(organisations, key=lambda org: org.pk not in registered)
@@ -57,12 +57,12 @@ def pitches_for_me(request: HttpRequest, slug: str) -> HttpResponse:
     can_express = interest_open(request.user, event)
     for match in [*ranking.recommended, *ranking.others, *ranking.not_eligible]:
         active = match.interest is not None and match.interest.status in INTEREST_ACTIVE
-        match.can_express = (
-            can_express
-            and match.eligible
-            and not active
-            and pitch_open_for_exchanges(request.user, match.pitch)
+        open_now = (
+            can_express and not active and pitch_open_for_exchanges(request.user, match.pitch)
         )
+        match.can_express = open_now and match.eligible
+        # Not eligible for the reserved route: only in a group naming an eligible structure.
+        match.can_answer_in_group = open_now and not match.eligible
     return render(
         request,
         "matching/recommendations/pitches_for_me.html",

@@ -25,7 +25,6 @@ from pitches.enums import PitchStatus
 from pitches.models import Pitch
 
 from .. import queries
-from ..bridge import published_version
 from ..enums import ACTIVE_REQUEST_STATUSES, RequestStatus
 from ..forms import DeclineForm, ParticipantFilterForm, RequestForm, SettingsForm, SlotForm
 from ..models import Meeting, MeetingRequest
@@ -128,39 +127,6 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
 # --- My meetings -----------------------------------------------------------------------------
 
 
-def lists_context(user, event: Event, mine, **extra) -> dict:
-    """The context of the `lists` partial of "My meetings" for `user` (also rendered by
-    matching.consumers.MyRequestsConsumer)."""
-    data = queries.my_requests(mine, user)
-    is_open = requests_open(user, event)
-    self_service = services.is_self_service(event)
-    if not self_service:
-        # The organisers' draft stays theirs until they publish it: the agenda shows that.
-        for row in data.accepted:
-            row.placed = None
-    # What each card offers mirrors matching/rules.py (answer_request, cancel_request,
-    # book_meeting); the action views check the rules themselves.
-    for row in [*data.received, *data.sent, *data.accepted]:
-        row.can_answer = is_open and row.incoming and row.status == RequestStatus.PENDING
-        row.can_cancel = is_open and (
-            row.status == RequestStatus.ACCEPTED
-            or (row.status == RequestStatus.PENDING and not row.incoming)
-        )
-        row.can_book = (
-            is_open and self_service and row.status == RequestStatus.ACCEPTED and row.placed is None
-        )
-    return {
-        "event": event,
-        "mine": mine,
-        "data": data,
-        "requests_open": is_open,
-        "self_service": self_service,
-        "schedule_published": not self_service and published_version(event) is not None,
-        "decline_form": DeclineForm(),
-        **extra,
-    }
-
-
 @login_required
 def my_requests(request: HttpRequest, slug: str) -> HttpResponse:
     """ "My meetings": requests received (to answer), sent (to wait for), accepted (with their slot
@@ -170,13 +136,13 @@ def my_requests(request: HttpRequest, slug: str) -> HttpResponse:
     template = "matching/requests/mine.html"
     if request.htmx and not request.htmx.boosted:
         template += "#lists"
-    return render(request, template, lists_context(request.user, event, mine))
+    return render(request, template, queries.my_requests_context(request.user, event, mine))
 
 
 def _done(request: HttpRequest, event: Event, message: str) -> HttpResponse:
     if request.htmx:
         mine = _my_registration(request, event)
-        context = lists_context(request.user, event, mine, notice=message)
+        context = queries.my_requests_context(request.user, event, mine, notice=message)
         return render(request, "matching/requests/mine.html#lists", context)
     messages.success(request, message)
     return redirect("matching:requests", slug=event.slug)
@@ -185,7 +151,7 @@ def _done(request: HttpRequest, event: Event, message: str) -> HttpResponse:
 def _refused(request: HttpRequest, event: Event, message: str, status: int = 409) -> HttpResponse:
     if request.htmx:
         mine = _my_registration(request, event)
-        context = lists_context(request.user, event, mine, error=message)
+        context = queries.my_requests_context(request.user, event, mine, error=message)
         return render(request, "matching/requests/mine.html#lists", context, status=status)
     messages.error(request, message)
     return redirect("matching:requests", slug=event.slug)

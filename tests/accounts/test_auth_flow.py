@@ -6,6 +6,7 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.models import Membership, User
+from tests.roles import PASSWORD as FACTORY_PASSWORD
 
 PASSWORD = "Une-phrase-de-passe-solide-2019"
 
@@ -67,7 +68,7 @@ def test_login_without_organisation_lands_on_my_space(client, db):
     user = UserFactory(email="paul@example.org")
 
     response = client.post(
-        reverse("account_login"), {"login": user.email, "password": "osez-test-password"}
+        reverse("account_login"), {"login": user.email, "password": FACTORY_PASSWORD}
     )
 
     assert response.status_code == 302

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from tests.e2e.conftest import login, screenshot
 from tests.factories import EventFactory, SessionFactory, UserFactory
+from tests.roles import PASSWORD
 
 pytestmark = pytest.mark.e2e
 
@@ -66,7 +67,7 @@ def test_login_helper_logs_in_by_cookie_and_through_the_form(new_page, live_url)
     by_cookie, by_form = new_page(), new_page()
 
     login(by_cookie, person)
-    login(by_form, person, password="osez-test-password")
+    login(by_form, person, password=PASSWORD)
     by_cookie.goto("/")
     by_form.goto("/")
 

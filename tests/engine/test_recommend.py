@@ -7,11 +7,13 @@ import random
 from matching.engine.recommend import (
     Pitch,
     Structure,
+    dump,
     fold,
     recommend,
     score_pair,
     territory_match,
     words,
+    written_forms,
 )
 
 
@@ -35,7 +37,29 @@ def test_territory_department_contains_its_communes():
     assert territory_match(["62"], ["59350"]) == 0.0
 
 
-def test_score_pair_reasons_in_french():
+def test_words_keep_the_written_form_next_to_the_stem():
+    assert words("Épicerie solidaire, l'œuvre") == [
+        (stems("epicerie")[0], "Épicerie"),
+        (stems("solidaire")[0], "solidaire"),
+        (stems("oeuvre")[0], "œuvre"),
+    ]
+
+
+def test_written_forms_most_frequent_case_aside_lower_case_when_written_so():
+    texts = [
+        words("Restauration bio. Goûters de la restauration, ESAT"),
+        words("restaurant, Restaurant, BIO, Esat, ESAT"),
+    ]
+
+    forms = written_forms(texts)
+
+    assert forms[stems("restauration")[0]] == "restauration"  # 2 of 4, written so once
+    assert forms[stems("bio")[0]] == "bio"
+    assert forms[stems("gouters")[0]] == "Goûters"  # never written in lower case
+    assert forms[stems("esat")[0]] == "ESAT"
+
+
+def test_score_pair_reasons_are_codes_with_parameters():
     pitch = Pitch(
         "cantine",
         themes=("Restauration",),
@@ -54,10 +78,10 @@ def test_score_pair_reasons_in_french():
     match = score_pair(pitch, structure)
 
     assert match.reasons == (
-        "même thème : Restauration",
-        "intervient sur le même territoire",
-        "éligible au marché réservé",
-        "mots communs : bio, restauration",
+        ("themes", {"themes": ["Restauration"]}),
+        ("same_area", {}),
+        ("eligible", {"route": "reserved_siae"}),
+        ("words", {"words": ["bio", "Restauration"]}),  # as written, never the stem "restaur"
     )
     assert 0 < match.score <= 1
 
@@ -71,7 +95,7 @@ def test_score_pair_reserved_route_ineligible_scores_zero():
     assert (match.score, match.eligible, match.reasons) == (
         0.0,
         False,
-        ("non éligible au marché réservé",),
+        (("not_eligible", {"route": "reserved_ea_esat"}),),
     )
 
 
@@ -104,6 +128,39 @@ def test_recommend_excludes_ineligible_structures():
 
     assert [m.structure for m in result.for_pitch["p"]] == ["ok"]
     assert result.for_structure["no"] == []
+
+
+def test_recommend_any_route_the_caller_names_restricts_the_pitch():
+    """The engine holds no list of routes: the L2113-14 and L2113-15 pitches (the application's
+    ids) are not open to all, as they were when the engine kept its own, different ids."""
+    pitches = [
+        Pitch("both", ("nettoyage",), (), "reserved_both", "nettoyage de locaux"),
+        Pitch("ess", ("nettoyage",), (), "reserved_ess", "nettoyage de locaux"),
+        Pitch("open", ("nettoyage",), (), None, "nettoyage de locaux"),
+    ]
+    structures = [Structure("scic", ("nettoyage",), (), (), "nettoyage de locaux")]
+
+    result = recommend(pitches, structures)
+
+    assert [m.pitch for m in result.for_structure["scic"]] == ["open"]
+    assert (result.for_pitch["both"], result.for_pitch["ess"]) == ([], [])
+
+
+def test_recommend_words_shown_as_the_texts_write_them():
+    pitches = [Pitch("p", text="Épicerie solidaire et épicerie mobile")]
+    structures = [Structure("s", text="Une épicerie")]
+
+    (match,) = recommend(pitches, structures).for_pitch["p"]
+
+    assert match.reasons == (("words", {"words": ["épicerie"]}),)
+
+
+def test_dump_writes_reasons_as_codes_with_parameters():
+    result = recommend([Pitch("p", ("bio",))], [Structure("s", ("bio",))])
+
+    assert dump(result)["for_pitch"]["p"][0]["reasons"] == [
+        {"code": "themes", "params": {"themes": ["bio"]}}
+    ]
 
 
 def test_recommend_many_pairs_top_lists_bounded():

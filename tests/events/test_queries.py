@@ -3,11 +3,8 @@
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.models import Theme
 from events.enums import RegistrationStatus, SessionKind
 from tests.factories import (
     PARIS,
@@ -17,17 +14,11 @@ from tests.factories import (
     SessionFactory,
     TableFactory,
     UserFactory,
+    WorkshopFactory,
 )
-from workshops.models import Workshop
+from tests.queries import growing
 
 pytestmark = pytest.mark.django_db
-
-
-def count_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
 
 
 def add_session(event, n: int):
@@ -41,9 +32,7 @@ def add_session(event, n: int):
         starts_at=start,
         ends_at=start + dt.timedelta(minutes=30),
     )
-    workshop = Workshop.objects.create(
-        session=workshop_session, theme=Theme.objects.get(code="food"), capacity=20
-    )
+    workshop = WorkshopFactory(session=workshop_session, capacity=20)
     workshop.facilitators.add(UserFactory())
     SessionFactory(
         event=event,
@@ -54,69 +43,66 @@ def add_session(event, n: int):
     )
 
 
-def assert_flat(client, django_assert_num_queries, url, add_item):
-    add_item(0)
-    one = count_queries(client, url)
-    add_item(1)
-    add_item(2)
-    with django_assert_num_queries(one):
-        client.get(url)
-
-
 @pytest.fixture
 def organiser_client(client, event, organiser):
     client.force_login(organiser)
     return client
 
 
-def test_home_list_queries_do_not_grow(client, django_assert_num_queries, db):
-    assert_flat(client, django_assert_num_queries, reverse("home"), lambda n: EventFactory())
+def test_home_list_queries_do_not_grow(client, assert_queries_constant, db):
+    assert_queries_constant(
+        items=growing(lambda n: EventFactory()), run=lambda _: client.get(reverse("home"))
+    )
 
 
-def test_public_programme_queries_do_not_grow(client, django_assert_num_queries, event):
+def test_public_programme_queries_do_not_grow(client, assert_queries_constant, event):
     url = reverse("events:detail", kwargs={"slug": event.slug})
-    assert_flat(client, django_assert_num_queries, url, lambda n: add_session(event, n))
+    assert_queries_constant(
+        items=growing(lambda n: add_session(event, n)), run=lambda _: client.get(url)
+    )
 
 
-def test_console_programme_queries_do_not_grow(organiser_client, django_assert_num_queries, event):
+def test_console_programme_queries_do_not_grow(organiser_client, assert_queries_constant, event):
     url = reverse("events:programme", kwargs={"slug": event.slug})
-    assert_flat(organiser_client, django_assert_num_queries, url, lambda n: add_session(event, n))
+    assert_queries_constant(
+        items=growing(lambda n: add_session(event, n)), run=lambda _: organiser_client.get(url)
+    )
 
 
-def test_slot_grid_queries_do_not_grow(organiser_client, django_assert_num_queries, event):
+def test_slot_grid_queries_do_not_grow(organiser_client, assert_queries_constant, event):
     url = reverse("events:slots", kwargs={"slug": event.slug})
-    assert_flat(organiser_client, django_assert_num_queries, url, lambda n: add_session(event, n))
+    assert_queries_constant(
+        items=growing(lambda n: add_session(event, n)), run=lambda _: organiser_client.get(url)
+    )
 
 
-def test_registrations_queries_do_not_grow(organiser_client, django_assert_num_queries, event):
+def test_registrations_queries_do_not_grow(organiser_client, assert_queries_constant, event):
     url = reverse("events:registrations", kwargs={"slug": event.slug})
-    assert_flat(
-        organiser_client,
-        django_assert_num_queries,
-        url,
-        lambda n: RegistrationFactory(event=event, status=RegistrationStatus.PENDING),
+    assert_queries_constant(
+        items=growing(
+            lambda n: RegistrationFactory(event=event, status=RegistrationStatus.PENDING)
+        ),
+        run=lambda _: organiser_client.get(url),
     )
 
 
-def test_tables_queries_do_not_grow(organiser_client, django_assert_num_queries, event):
+def test_tables_queries_do_not_grow(organiser_client, assert_queries_constant, event):
     url = reverse("events:tables", kwargs={"slug": event.slug})
-    assert_flat(
-        organiser_client, django_assert_num_queries, url, lambda n: TableFactory(event=event)
+    assert_queries_constant(
+        items=growing(lambda n: TableFactory(event=event)), run=lambda _: organiser_client.get(url)
     )
 
 
-def test_rooms_queries_do_not_grow(organiser_client, django_assert_num_queries, event):
+def test_rooms_queries_do_not_grow(organiser_client, assert_queries_constant, event):
     url = reverse("events:rooms", kwargs={"slug": event.slug})
-    assert_flat(
-        organiser_client, django_assert_num_queries, url, lambda n: RoomFactory(event=event)
+    assert_queries_constant(
+        items=growing(lambda n: RoomFactory(event=event)), run=lambda _: organiser_client.get(url)
     )
 
 
-def test_organisers_queries_do_not_grow(organiser_client, django_assert_num_queries, event):
+def test_organisers_queries_do_not_grow(organiser_client, assert_queries_constant, event):
     url = reverse("events:organisers", kwargs={"slug": event.slug})
-    assert_flat(
-        organiser_client,
-        django_assert_num_queries,
-        url,
-        lambda n: event.organisers.add(UserFactory()),
+    assert_queries_constant(
+        items=growing(lambda n: event.organisers.add(UserFactory())),
+        run=lambda _: organiser_client.get(url),
     )

@@ -1,6 +1,4 @@
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -17,36 +15,30 @@ def grid_world(event, organiser, pairs):
     return world
 
 
-def queries_for(client, url) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured)
-
-
 @pytest.mark.parametrize("name", ["matching:schedule", "matching:schedule_participants"])
 def test_console_lists_query_count_does_not_grow(
-    client, organiser, name, django_capture_on_commit_callbacks
+    client, organiser, name, django_capture_on_commit_callbacks, assert_queries_constant
 ):
     from tests.factories import EventFactory
 
-    counts = []
-    for pairs in (1, 3):
+    def world_of(pairs):
         event = EventFactory()
         event.organisers.add(organiser)
         grid_world(event, organiser, pairs)
-        client.force_login(organiser)
-        counts.append(queries_for(client, reverse(name, args=[event.slug])))
-    assert counts[0] == counts[1]
+        return event
+
+    client.force_login(organiser)
+    assert_queries_constant(
+        items=world_of, run=lambda event: client.get(reverse(name, args=[event.slug]))
+    )
 
 
 def test_versions_page_query_count_does_not_grow(
-    client, organiser, django_capture_on_commit_callbacks
+    client, organiser, django_capture_on_commit_callbacks, assert_queries_constant
 ):
     from tests.factories import EventFactory
 
-    counts = []
-    for versions in (1, 3):
+    def world_of(versions):
         event = EventFactory()
         event.organisers.add(organiser)
         world = grid_world(event, organiser, 3)
@@ -61,16 +53,21 @@ def test_versions_page_query_count_does_not_grow(
             )
             with django_capture_on_commit_callbacks(execute=True):
                 services.publish_schedule(event=event, by=organiser)
-        client.force_login(organiser)
-        counts.append(queries_for(client, reverse("matching:versions", args=[event.slug])))
-    assert counts[0] == counts[1]
+        return event
+
+    client.force_login(organiser)
+    assert_queries_constant(
+        items=world_of,
+        run=lambda event: client.get(reverse("matching:versions", args=[event.slug])),
+    )
 
 
-def test_compare_query_count_does_not_grow(client, organiser, django_capture_on_commit_callbacks):
+def test_compare_query_count_does_not_grow(
+    client, organiser, django_capture_on_commit_callbacks, assert_queries_constant
+):
     from tests.factories import EventFactory
 
-    counts = []
-    for pairs in (1, 3):
+    def world_of(pairs):
         event = EventFactory()
         event.organisers.add(organiser)
         world = grid_world(event, organiser, pairs)
@@ -80,10 +77,13 @@ def test_compare_query_count_does_not_grow(client, organiser, django_capture_on_
             services.unschedule_meeting(meeting=meeting, by=organiser)
         with django_capture_on_commit_callbacks(execute=True):
             services.publish_schedule(event=event, by=organiser)
-        client.force_login(organiser)
-        url = reverse("matching:versions", args=[event.slug]) + "?a=1&b=2"
-        counts.append(queries_for(client, url))
-    assert counts[0] == counts[1]
+        return event
+
+    client.force_login(organiser)
+    assert_queries_constant(
+        items=world_of,
+        run=lambda event: client.get(reverse("matching:versions", args=[event.slug]) + "?a=1&b=2"),
+    )
 
 
 def test_schedule_page_shows_grid_and_unscheduled_reason(client, event, organiser):

@@ -188,6 +188,57 @@ def test_food_structure_of_lille_ranks_the_lille_catering_pitch_first(event):
 
 
 @pytest.mark.django_db
+def test_reasons_show_words_as_the_texts_write_them_never_stems(event):
+    structure = _structure(description="Épicerie solidaire et épicerie mobile.")
+    _pitch(event, theme="mobility", title="Épicerie", description="Une épicerie sociale.")
+
+    (match,) = recommendations.pitches_for_structure(event, structure).others
+
+    assert match.reasons == ["word in common: épicerie"]
+
+
+@pytest.mark.django_db
+def test_reasons_are_translated_once_with_plurals(event):
+    structure = _structure(themes=["food"], description="Repas bio, goûters bio.")
+    _pitch(event, title="Goûters", description="Goûters bio et repas.")
+
+    (match,) = recommendations.pitches_for_structure(event, structure).recommended
+    with translation.override("fr"):
+        (french,) = recommendations.pitches_for_structure(event, structure).recommended
+
+    assert match.reasons[0] == "same theme: Food and catering"
+    assert match.reasons[-1].startswith("words in common: ")
+    assert french.reasons[-1].startswith("mots en commun\u00a0: ")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", [Route.RESERVED_BOTH, Route.RESERVED_ESS])
+def test_l2113_14_and_15_pitches_are_not_recommended_as_open_to_all(event, route):
+    """The engine reads the app's route ids: an L2113-14 or L2113-15 pitch scores 0 for a
+    structure that is not eligible (before, the engine's own ids made them open to all)."""
+    structure = _structure(themes=["food"], description="Repas bio", legal_form="")
+    pitch = _pitch(event, title="Réservé", route=route, description="Repas bio")
+    tree = recommendations.TerritoryTree.load()
+    pitch_in = recommendations.pitch_input(pitch, tree)
+    structure_in = recommendations.structure_input(structure, tree)
+
+    result = engine.recommend([pitch_in], [structure_in])
+    ranking = recommendations.pitches_for_structure(event, structure)
+
+    assert result.for_pitch[pitch_in.id] == []
+    assert [(m.pitch.title, m.score) for m in ranking.not_eligible] == [("Réservé", 0.0)]
+
+
+@pytest.mark.django_db
+def test_open_pitch_reaches_the_engine_without_a_route(event):
+    pitch = _pitch(event, route=Route.SOCIAL_CLAUSE)
+
+    built = recommendations.pitch_input(pitch, recommendations.TerritoryTree.load())
+
+    assert built.route is None
+
+
+@pytest.mark.django_db
 def test_ineligible_reserved_pitch_is_listed_last_with_the_reason(event):
     structure = _structure(themes=["food"], description="Repas bio")
     _pitch(event, title="Réservé SIAE", route=Route.RESERVED_SIAE, description="Repas bio")
@@ -199,7 +250,9 @@ def test_ineligible_reserved_pitch_is_listed_last_with_the_reason(event):
     assert _titles(ranking.not_eligible) == ["Réservé SIAE"]
     flagged = ranking.not_eligible[0]
     assert (flagged.score, flagged.eligible) == (0.0, False)
-    assert flagged.reasons[0] == "not eligible for this reserved route"
+    assert flagged.reasons[0] == (
+        "not eligible for this reserved route: only in a group with an eligible structure"
+    )
 
 
 @pytest.mark.django_db
@@ -303,6 +356,22 @@ def test_pitches_for_me_page_ranks_and_marks_interests(client, event):
     }
     assert reverse("pitches:interest", args=[fresh.pk]) in response.text
     assert reverse("pitches:interest", args=[answered.pk]) not in response.text
+
+
+@pytest.mark.django_db
+def test_pitches_for_me_offers_reserved_pitches_only_in_a_group(client, event):
+    structure = _structure(themes=["food"], description="Repas bio", legal_form="scic")
+    user = _ess_user(event, structure)
+    reserved = _pitch(event, title="Réservé", route=Route.RESERVED_SIAE, description="Repas bio")
+    client.force_login(user)
+
+    response = client.get(reverse("matching:pitches_for_me", args=[event.slug]))
+
+    interest_url = reverse("pitches:interest", args=[reserved.pk])
+    assert f'href="{interest_url}"' not in response.text
+    assert f'href="{interest_url}?group=1"' in response.text
+    assert [m.pitch for m in response.context["ranking"].not_eligible] == [reserved]
+    assert response.context["ranking"].recommended == []
 
 
 @pytest.mark.django_db

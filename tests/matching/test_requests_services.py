@@ -9,6 +9,7 @@ from matching.models import Meeting, MeetingRequest
 from matching.services import requests as services
 from tests.factories import (
     InterestFactory,
+    MatchingSettingsFactory,
     OrganisationFactory,
     PitchFactory,
     RegistrationFactory,
@@ -51,9 +52,7 @@ def test_send_request_twice_for_same_pair_refused_either_way(buyer_reg, ess_reg,
 
 
 def test_send_request_over_cap_refused(event, buyer_reg, buyer):
-    services.settings_for(event).__class__.objects.filter(event=event).update(
-        max_requests_per_participant=1
-    )
+    MatchingSettingsFactory(event=event, max_requests_per_participant=1)
     first, second = (
         RegistrationFactory(event=event, organisation=OrganisationFactory()) for _ in range(2)
     )

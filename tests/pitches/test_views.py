@@ -5,8 +5,6 @@ import datetime as dt
 import io
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Territory, Theme
@@ -14,12 +12,16 @@ from pitches import services
 from pitches.enums import InterestStatus, LogKind, PitchStatus, Route
 from pitches.models import Interest, Pitch, PitchQuestion, Question, SourcingLogEntry
 from tests.factories import (
+    InterestAnswerFactory,
     InterestFactory,
+    LotFactory,
     MembershipFactory,
     OrganisationFactory,
     PitchFactory,
+    PitchQuestionFactory,
     QuestionFactory,
 )
+from tests.queries import growing
 
 
 def member_of(organisation):
@@ -136,106 +138,87 @@ def test_catalogue_never_presents_geography_as_award_criterion(client, event, pi
 # --- Query counts: the count must not grow with the number of items ---
 
 
-def assert_constant_queries(client, url, add_items, django_assert_num_queries):
-    add_items(1)
-    client.get(url)  # warm caches (session, content types)
-    with CaptureQueriesContext(connection) as one:
-        assert client.get(url).status_code == 200
-    add_items(2)
-    with django_assert_num_queries(len(one.captured_queries)):
-        assert client.get(url).status_code == 200
-
-
 def add_pitches(event, buyer_org):
     def add(n):
-        for _ in range(n):
-            pitch = PitchFactory(event=event, buyer=buyer_org)
-            pitch.territories.set([Territory.objects.get(code="59")])
-            InterestFactory(pitch=pitch)
-            QuestionFactory(pitch=pitch)
+        pitch = PitchFactory(event=event, buyer=buyer_org)
+        pitch.territories.set([Territory.objects.get(code="59")])
+        InterestFactory(pitch=pitch)
+        QuestionFactory(pitch=pitch)
 
-    return add
+    return growing(add)
 
 
-def test_catalogue_query_count(client, event, buyer_org, ess_member, django_assert_num_queries):
+def test_catalogue_query_count(client, event, buyer_org, ess_member, assert_queries_constant):
     client.force_login(ess_member)
     url = reverse("pitches:catalogue", args=[event.slug])
 
-    assert_constant_queries(client, url, add_pitches(event, buyer_org), django_assert_num_queries)
+    assert_queries_constant(items=add_pitches(event, buyer_org), run=lambda _: client.get(url))
 
 
-def test_mine_query_count(client, event, buyer_org, buyer, django_assert_num_queries):
+def test_mine_query_count(client, event, buyer_org, buyer, assert_queries_constant):
     client.force_login(buyer)
     url = reverse("pitches:mine", args=[event.slug])
 
-    assert_constant_queries(client, url, add_pitches(event, buyer_org), django_assert_num_queries)
+    assert_queries_constant(items=add_pitches(event, buyer_org), run=lambda _: client.get(url))
 
 
-def test_organiser_list_query_count(client, event, buyer_org, organiser, django_assert_num_queries):
+def test_organiser_list_query_count(client, event, buyer_org, organiser, assert_queries_constant):
     client.force_login(organiser)
     url = reverse("pitches:organiser_list", args=[event.slug])
 
-    assert_constant_queries(client, url, add_pitches(event, buyer_org), django_assert_num_queries)
+    assert_queries_constant(items=add_pitches(event, buyer_org), run=lambda _: client.get(url))
 
 
 def test_my_interests_query_count(
-    client, event, buyer_org, ess_org, ess_member, django_assert_num_queries
+    client, event, buyer_org, ess_org, ess_member, assert_queries_constant
 ):
     client.force_login(ess_member)
     url = reverse("pitches:my_interests", args=[event.slug])
 
     def add(n):
-        for _ in range(n):
-            InterestFactory(pitch=PitchFactory(event=event, buyer=buyer_org), organisation=ess_org)
+        InterestFactory(pitch=PitchFactory(event=event, buyer=buyer_org), organisation=ess_org)
 
-    assert_constant_queries(client, url, add, django_assert_num_queries)
+    assert_queries_constant(items=growing(add), run=lambda _: client.get(url))
 
 
-def test_interests_review_query_count(client, pitch, buyer, django_assert_num_queries):
+def test_interests_review_query_count(client, pitch, buyer, assert_queries_constant):
     client.force_login(buyer)
     url = reverse("pitches:interests", args=[pitch.pk])
-    question = PitchQuestion.objects.create(pitch=pitch, text="Capacité ?")
-    lot = pitch.lots.create(number=1, title="Lot")
+    question = PitchQuestionFactory(pitch=pitch, text="Capacité ?")
+    lot = LotFactory(pitch=pitch, number=1, title="Lot")
 
     def add(n):
-        for _ in range(n):
-            org = OrganisationFactory()
-            org.themes.set([Theme.objects.get(code="food")])
-            org.territories.set([Territory.objects.get(code="59")])
-            member_of(org)
-            interest = InterestFactory(pitch=pitch, organisation=org)
-            interest.lots.set([lot])
-            interest.answers.create(question=question, text="Beaucoup")
+        org = OrganisationFactory()
+        org.themes.set([Theme.objects.get(code="food")])
+        org.territories.set([Territory.objects.get(code="59")])
+        member_of(org)
+        interest = InterestFactory(pitch=pitch, organisation=org)
+        interest.lots.set([lot])
+        InterestAnswerFactory(interest=interest, question=question, text="Beaucoup")
 
-    assert_constant_queries(client, url, add, django_assert_num_queries)
+    assert_queries_constant(items=growing(add), run=lambda _: client.get(url))
 
 
-def test_log_query_count(client, pitch, buyer, django_assert_num_queries):
+def test_log_query_count(client, pitch, buyer, assert_queries_constant):
     client.force_login(buyer)
     url = reverse("pitches:log", args=[pitch.pk])
 
     def add(n):
-        for _ in range(n):
-            org = OrganisationFactory()
-            services.express_interest(
-                pitch=pitch, organisation=org, actor=member_of(org), answers={}
-            )
+        org = OrganisationFactory()
+        services.express_interest(pitch=pitch, organisation=org, actor=member_of(org), answers={})
 
-    assert_constant_queries(client, url, add, django_assert_num_queries)
+    assert_queries_constant(items=growing(add), run=lambda _: client.get(url))
 
 
-def test_log_csv_query_count(client, pitch, buyer, django_assert_num_queries):
+def test_log_csv_query_count(client, pitch, buyer, assert_queries_constant):
     client.force_login(buyer)
     url = reverse("pitches:log_csv", args=[pitch.pk])
 
     def add(n):
-        for _ in range(n):
-            org = OrganisationFactory()
-            services.express_interest(
-                pitch=pitch, organisation=org, actor=member_of(org), answers={}
-            )
+        org = OrganisationFactory()
+        services.express_interest(pitch=pitch, organisation=org, actor=member_of(org), answers={})
 
-    assert_constant_queries(client, url, add, django_assert_num_queries)
+    assert_queries_constant(items=growing(add), run=lambda _: client.get(url))
 
 
 # --- Pitch form ---

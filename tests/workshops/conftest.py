@@ -4,7 +4,13 @@ import pytest
 
 from accounts.models import Theme
 from events.enums import SessionKind
-from tests.factories import PARIS, RegistrationFactory, RoomFactory, SessionFactory
+from tests.factories import (
+    PARIS,
+    RegistrationFactory,
+    RoomFactory,
+    SessionFactory,
+    WorkshopPlanFactory,
+)
 from workshops.services import save_workshop
 
 
@@ -29,6 +35,12 @@ def make_workshop(event, title="Atelier", start=(15, 15), end=(16, 45), capacity
         ends_at=at(*end),
     )
     return save_workshop(session=session, theme=Theme.objects.get(code="food"), capacity=capacity)
+
+
+@pytest.fixture
+def seats_open(event):
+    """The organisers applied a seat assignment: participants take free seats themselves."""
+    return WorkshopPlanFactory(event=event, applied=True)
 
 
 def participants(event, n):

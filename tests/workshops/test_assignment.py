@@ -208,7 +208,7 @@ def test_placement_avoids_rooms_busy_with_other_sessions(event, organiser, co_wi
     assert [r["id"] for r in proposal.problem["rooms"]] == [f"r{co_wished[1].session.room_id}"]
 
 
-def test_placement_refused_once_seats_are_given(event, organiser, co_wished):
+def test_placement_refused_once_seats_are_given(event, organiser, co_wished, seats_open):
     person = participants(event, 1)[0]
     take_seat(registration=person, workshop=co_wished[0], by=person.user)
 

@@ -14,7 +14,7 @@ from tests.workshops.conftest import at, make_workshop, participants
 from workshops.queries import busy_ranges
 from workshops.services import take_seat
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seats_open")]
 
 
 def test_busy_ranges_lists_the_seats_of_each_person_in_time_order(event):

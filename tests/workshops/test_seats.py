@@ -2,12 +2,12 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from events.enums import RegistrationStatus
-from tests.factories import EventFactory, RegistrationFactory, RoomFactory
+from tests.factories import EventFactory, RegistrationFactory, RoomFactory, SeatFactory
 from tests.workshops.conftest import make_workshop, participants
 from workshops.models import Seat, WaitlistEntry
 from workshops.services import leave_workshop, take_seat
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seats_open")]
 
 
 def _seated(workshop):
@@ -112,7 +112,7 @@ def test_leave_workshop_skips_a_waiting_person_busy_at_that_time(event):
     take_seat(registration=busy, workshop=workshop, by=busy.user)
     take_seat(registration=free, workshop=workshop, by=free.user)
     # `busy` meanwhile took a seat elsewhere at the same time (waiting, then seated elsewhere).
-    Seat.objects.create(workshop=other, registration=busy)
+    SeatFactory(workshop=other, registration=busy)
 
     leave_workshop(registration=holder, workshop=workshop, by=holder.user)
 

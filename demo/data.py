@@ -1,6 +1,6 @@
 """The demo event: the Osez l'ESS day of 26 November 2019 in Lille, as plain data.
 
-Pure data, French text, no Django import: `python manage.py load_demo` (events/management/commands/
+Pure data, French text, no Django import: `python manage.py load_demo` (demo/management/commands/
 load_demo.py) turns it into rows through the services. Every person and every structure is
 invented (public bodies keep their real names, their needs are invented); SIRETs are generated,
 valid and deterministic.

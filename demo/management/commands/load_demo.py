@@ -1,4 +1,4 @@
-"""Load the demo event (events/demo_data.py) through the services; safe to run again.
+"""Load the demo event (demo/data.py) through the services; safe to run again.
 
     python manage.py load_demo
 
@@ -29,7 +29,7 @@ from accounts import services as accounts_services
 from accounts.enums import MembershipRole, OrganisationKind
 from accounts.models import Membership, Organisation, Territory, Theme, User
 from config.celery import app as celery_app
-from events import demo_data as data
+from demo import data
 from events import services as events_services
 from events.enums import Phase, RegistrationStatus
 from events.models import Event

@@ -13,7 +13,7 @@ from stdnum.fr import siret
 
 from accounts.enums import DisabilityType, InsertionType, LegalForm
 from accounts.models import Organisation
-from events import demo_data
+from demo import data as demo_data
 from events.enums import Phase, SessionKind
 from events.models import Event
 from matching.models import MeetingRequest

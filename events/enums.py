@@ -72,3 +72,13 @@ class RegistrationStatus(models.TextChoices):
 # A person holds a place at the event (awaiting validation or validated); refused and cancelled
 # registrations may be reopened by registering again.
 REGISTRATION_ACTIVE = frozenset({RegistrationStatus.PENDING, RegistrationStatus.VALIDATED})
+
+
+class DayKind(models.TextChoices):
+    """What fills a stretch of a participant's day (events/day.py)."""
+
+    UNAVAILABLE = "unavailable", _("Unavailable")
+    SESSION = "session", _("Programme")
+    PITCHES = "pitches", _("Pitch session")
+    WORKSHOP = "workshop", _("Workshop")
+    MEETING = "meeting", _("Meeting")

@@ -89,9 +89,20 @@ class RoomForm(forms.ModelForm):
 
 
 class TableForm(forms.ModelForm):
+    position = forms.IntegerField(
+        label=_("Order"),
+        required=False,
+        min_value=0,
+        max_value=32767,
+        help_text=Table._meta.get_field("position").help_text,
+    )
+
     class Meta:
         model = Table
-        fields = ["name", "zone", "accessible"]
+        fields = ["name", "zone", "accessible", "position"]
+
+    def clean_position(self) -> int:
+        return self.cleaned_data.get("position") or 0
 
 
 class BulkTablesForm(forms.Form):

@@ -145,16 +145,31 @@ class Slot(models.Model):
         return times.time_range(self.starts_at, self.ends_at, self.session.event)
 
 
+# The organisers' table order: their explicit order, then step-free tables (they seat everyone,
+# e.g. the ground floor before a mezzanine reached by stairs), then the name.
+TABLE_ORDER = ["position", "-accessible", "name", "pk"]
+
+
+def table_order(through: str = "") -> list[str]:
+    """TABLE_ORDER for order_by(), through a relation (e.g. "table__")."""
+    return [f"-{through}{f[1:]}" if f[0] == "-" else f"{through}{f}" for f in TABLE_ORDER]
+
+
 class Table(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="tables")
     name = models.CharField(_("name"), max_length=40)
     zone = models.CharField(_("zone"), max_length=80, blank=True)
     accessible = models.BooleanField(_("accessible"), default=True)
+    position = models.PositiveSmallIntegerField(
+        _("order"),
+        default=0,
+        help_text=_("Tables are filled in this order (then step-free ones first, then by name)."),
+    )
 
     class Meta:
         verbose_name = _("table")
         verbose_name_plural = _("tables")
-        ordering = ["name"]
+        ordering = TABLE_ORDER
         constraints = [
             models.UniqueConstraint(fields=["event", "name"], name="table_unique_name_per_event"),
         ]
@@ -189,6 +204,15 @@ class Registration(models.Model):
         _("maximum number of meetings"), null=True, blank=True
     )
     needs_accessible_table = models.BooleanField(_("needs an accessible table"), default=False)
+    home_table = models.ForeignKey(
+        "Table",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("home table"),
+        help_text=_("A buyer's desk: every meeting of theirs takes place there."),
+    )
     accessibility_needs = models.TextField(_("other accessibility needs"), blank=True)
     refusal_reason = models.CharField(_("reason for refusal"), max_length=300, blank=True)
     registered_by = models.ForeignKey(

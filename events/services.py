@@ -440,14 +440,20 @@ def _refuse_if_protected(delete, message: str) -> None:
 
 
 def save_table(
-    *, event: Event, name: str, zone: str = "", accessible: bool = True, table: Table | None = None
+    *,
+    event: Event,
+    name: str,
+    zone: str = "",
+    accessible: bool = True,
+    position: int = 0,
+    table: Table | None = None,
 ) -> Table:
     """Create or update a table. Side effects: checks the name is free, writes, logs."""
     name = name.strip()
     if event.tables.filter(name__iexact=name).exclude(pk=table.pk if table else None).exists():
         raise ValidationError({"name": _("This event already has a table with this name.")})
     table = table or Table(event=event)
-    table.name, table.zone, table.accessible = name, zone, accessible
+    table.name, table.zone, table.accessible, table.position = name, zone, accessible, position
     try:
         with locked_transaction():
             table.save()

@@ -33,7 +33,7 @@ from .forms import (
     TableForm,
     unavailability_formset,
 )
-from .models import Event, Registration, Room, Session, Table
+from .models import Event, Registration, Room, Session, Table, table_order
 from .rules import registration_open
 
 REGISTRATIONS_PER_PAGE = 50
@@ -371,7 +371,7 @@ def room_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def _tables_page(request, event, form=None, bulk_form=None, status=200) -> HttpResponse:
     context = {
         "event": event,
-        "tables": event.tables.order_by("zone", "name"),
+        "tables": event.tables.order_by(*table_order()),
         "form": form or TableForm(),
         "bulk_form": bulk_form or BulkTablesForm(),
         "section": "tables",

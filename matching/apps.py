@@ -13,3 +13,8 @@ class MatchingConfig(AppConfig):
 
         # Meeting requests are answered in the requests phase only: leaving it lapses them.
         phases.on_leaving(Phase.REQUESTS, lapse_pending_requests)
+        from events import day
+
+        from .day import MatchingDay
+
+        day.register(MatchingDay())

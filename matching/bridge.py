@@ -1,16 +1,18 @@
-"""The bridge between the database and the scheduling engine (`osez-schedule/1`).
+"""The bridge between the database and the scheduling engine (`osez-schedule/1`), and nothing else.
 
-Way in: `problem_document(event)` builds the plain problem dict from the database and
-`build_problem(event)` parses it with `engine.load_problem`. Ids are the primary keys as strings:
-slots are Slot rows of the meeting blocks, tables are Table rows, participants are validated
-Registrations with at least one accepted request, requests are accepted MeetingRequests.
+Way in: `build(event)` reads the database into the plain problem document (`Built.document`,
+parsed lazily as `Built.problem`). Ids are the primary keys as strings: slots are Slot rows of the
+meeting blocks, tables are Table rows in the organisers' table order (events.models.TABLE_ORDER),
+participants are validated Registrations with at least one accepted request (with their home table
+if they have one), requests are accepted MeetingRequests. Who is unavailable when comes from the
+participant's day (events/day.py), like every other check of busy times. Locked meetings are the
+organisers' locks and, unless a run says otherwise, the meetings participants booked themselves.
 
-Way back: `current_schedule(problem, event)` reads the Meeting rows as an engine schedule (for
-`engine.check`, warnings and diffs); the write itself, `apply_schedule`, is a service in
-matching/services/schedule.py.
-
-Also here, because they are read off the engine problem: why a request is unscheduled
-(`unscheduled_reasons`) and what looks wrong in a draft (`warnings`).
+Way back: `seat_in_table_order` chooses the tables of an engine schedule in the stated order (a
+buyer's home table, then the table the buyer already sits at, then the organisers' order);
+`current_schedule` reads the Meeting rows as an engine schedule (for `engine.check`, warnings and
+diffs); `changes_between` diffs two schedules per participant. The write itself, `apply_schedule`,
+is a service in matching/services/schedule.py; what pages show is in matching/queries.py.
 """
 
 from __future__ import annotations
@@ -19,18 +21,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Q
-from django.utils.translation import gettext as _
-
-from core import times
-from events.enums import RegistrationStatus, SessionKind
-from events.models import Registration, Session, Slot, Table, Unavailability
+from events import day
+from events.enums import DayKind, RegistrationRole, RegistrationStatus, SessionKind
+from events.models import Registration, Slot, Table, table_order
 from matching import engine
 from matching.enums import RequestStatus
 from matching.models import Meeting, MeetingRequest, ScheduleVersion
 from matching.services.requests import request_weights
-from pitches.enums import PitchStatus
-from pitches.models import Pitch
 
 
 def event_slots_queryset(event):
@@ -57,44 +54,19 @@ def accepted_requests(event) -> list[MeetingRequest]:
     )
 
 
-def _overlapping(slots: list[Slot], starts_at, ends_at) -> list[str]:
-    return [str(s.pk) for s in slots if s.starts_at < ends_at and s.ends_at > starts_at]
-
-
 def unavailable_slots(
     event, registrations: list[Registration], slots: list[Slot]
 ) -> dict[int, dict]:
-    """Registration id -> {slot id: why}, from what the data says: their unavailabilities, the
-    workshops they have a seat in (as booking checks them, matching/services/requests.py), and
-    the pitch session for a buyer whose organisation has a published pitch at the event."""
-    from workshops.models import Seat
-
+    """Registration id -> {slot id: why}: the slots overlapping what keeps them busy in their day
+    (events/day.py: unavailability, the pitch session, workshops...), meetings left out since the
+    engine places those itself."""
+    busy = day.busy_stretches(event, registrations, exclude=[DayKind.MEETING])
     result: dict[int, dict] = defaultdict(dict)
-    ids = [r.pk for r in registrations]
-    for row in Unavailability.objects.filter(registration_id__in=ids):
-        for slot_id in _overlapping(slots, row.starts_at, row.ends_at):
-            result[row.registration_id][slot_id] = row.reason or _("unavailable")
-    seats = Seat.objects.filter(registration_id__in=ids).values_list(
-        "registration_id",
-        "workshop__session__title",
-        "workshop__session__starts_at",
-        "workshop__session__ends_at",
-    )
-    for registration_id, title, starts_at, ends_at in seats:
-        for slot_id in _overlapping(slots, starts_at, ends_at):
-            result[registration_id].setdefault(slot_id, title)
-    pitch_sessions = list(Session.objects.filter(event=event, kind=SessionKind.PITCHES))
-    if pitch_sessions:
-        pitching = set(
-            Pitch.objects.filter(event=event, status=PitchStatus.PUBLISHED).values_list(
-                "buyer_id", flat=True
-            )
-        )
-        for registration in registrations:
-            if registration.organisation_id in pitching:
-                for session in pitch_sessions:
-                    for slot_id in _overlapping(slots, session.starts_at, session.ends_at):
-                        result[registration.pk].setdefault(slot_id, session.title)
+    for registration_id, stretches in busy.items():
+        for slot in slots:
+            found = day.clash(stretches, slot.starts_at, slot.ends_at)
+            if found is not None:
+                result[registration_id][str(slot.pk)] = found.label
     return result
 
 
@@ -105,6 +77,22 @@ def published_version(event) -> ScheduleVersion | None:
         .order_by("-number")
         .first()
     )
+
+
+def booked_places(event) -> list[dict]:
+    """Where participants booked their meetings themselves (accepted requests only), in the shape
+    of a version's `meetings`."""
+    return [
+        {"request": pk, "slot": slot, "table": table}
+        for pk, slot, table in MeetingRequest.objects.filter(
+            event=event,
+            status=RequestStatus.ACCEPTED,
+            booked_slot__isnull=False,
+            booked_table__isnull=False,
+        )
+        .order_by("pk")
+        .values_list("pk", "booked_slot_id", "booked_table_id")
+    ]
 
 
 @dataclass
@@ -124,27 +112,31 @@ class Built:
         return engine.load_problem(self.document)
 
 
-def build(event, *, previous: list[dict] | None = None) -> Built:
+def build(event, *, previous: list[dict] | None = None, keep_booked: bool = True) -> Built:
     """Read the database into an `osez-schedule/1` document (see module docstring).
 
     `previous` defaults to the current published version's meetings; without one, the current
-    draft meetings, so that a re-run moves as few of them as it can.
+    draft meetings, so that a re-run moves as few of them as it can. `keep_booked`: the draft
+    meetings still where the participants booked them are locked (False: they are only previous).
     """
     slots = event_slots(event)
-    tables = list(Table.objects.filter(event=event).order_by("name", "pk"))
+    tables = list(Table.objects.filter(event=event).order_by(*table_order()))
     requests = accepted_requests(event)
     weights = request_weights(requests)
     people_ids = {r.sender_id for r in requests} | {r.recipient_id for r in requests}
     registrations = {
         r.pk: r
         for r in Registration.objects.filter(pk__in=people_ids)
-        .select_related("organisation", "user")
+        .select_related("organisation", "user", "home_table")
         .order_by("pk")
     }
     unavailable = unavailable_slots(event, list(registrations.values()), slots)
     slot_ids = {str(s.pk) for s in slots}
     table_ids = {str(t.pk) for t in tables}
     request_ids = {str(r.pk) for r in requests}
+    booked = {(p["request"], p["slot"], p["table"]) for p in booked_places(event)}
+    by_request = {r.pk: r for r in requests}
+    tables_by_id = {t.pk: t for t in tables}
     meetings = list(
         Meeting.objects.filter(slot__session__event=event).values(
             "request_id", "slot_id", "table_id", "locked"
@@ -152,7 +144,13 @@ def build(event, *, previous: list[dict] | None = None) -> Built:
     )
     if previous is None:
         version = published_version(event)
-        previous = version.meetings if version else _as_plain(meetings)
+        if version is None:
+            previous = _as_plain(meetings)
+        else:  # what people know: the version, and the places they booked since
+            booked_ids = {request for request, _s, _t in booked}
+            previous = [m for m in version.meetings if m["request"] not in booked_ids] + [
+                {"request": r, "slot": s, "table": t} for r, s, t in sorted(booked)
+            ]
 
     def known(items):
         return [
@@ -162,6 +160,24 @@ def build(event, *, previous: list[dict] | None = None) -> Built:
             and str(m["slot"]) in slot_ids
             and str(m["table"]) in table_ids
         ]
+
+    def kept(m) -> bool:
+        """Organisers' locks; and booked places that still keep the hard rules (a booked meeting
+        that now clashes with a seat or an absence is left to the engine, as previous)."""
+        where = (m["request_id"], m["slot_id"], m["table_id"])
+        if m["locked"]:
+            return True
+        if not keep_booked or where not in booked or m["request_id"] not in by_request:
+            return False
+        request = by_request[m["request_id"]]
+        people = [registrations[request.sender_id], registrations[request.recipient_id]]
+        table = tables_by_id.get(m["table_id"])
+        return (
+            table is not None
+            and all(str(m["slot_id"]) not in unavailable.get(p.pk, {}) for p in people)
+            and (table.accessible or not any(p.needs_accessible_table for p in people))
+            and all(p.home_table_id in (None, table.pk) for p in people)
+        )
 
     document = {
         "format": "osez-schedule/1",
@@ -176,6 +192,7 @@ def build(event, *, previous: list[dict] | None = None) -> Built:
                 "unavailable": sorted(unavailable.get(r.pk, {}), key=int),
                 **({"max_meetings": r.max_meetings} if r.max_meetings is not None else {}),
                 "needs_accessible_table": r.needs_accessible_table,
+                **_home_table(r, table_ids),
             }
             for r in registrations.values()
         ],
@@ -188,7 +205,7 @@ def build(event, *, previous: list[dict] | None = None) -> Built:
             }
             for r in requests
         ],
-        "locked": known(_as_plain([m for m in meetings if m["locked"]])),
+        "locked": known(_as_plain([m for m in meetings if kept(m)])),
         "previous": known(previous),
     }
     return Built(
@@ -202,6 +219,16 @@ def build(event, *, previous: list[dict] | None = None) -> Built:
     )
 
 
+def _home_table(registration: Registration, table_ids: set[str]) -> dict:
+    """A buyer's home table, when it is one of the event's tables and can seat them."""
+    table = registration.home_table
+    if table is None or str(table.pk) not in table_ids:
+        return {}
+    if registration.needs_accessible_table and not table.accessible:
+        return {}
+    return {"home_table": str(table.pk)}
+
+
 def _as_plain(meetings: list[dict]) -> list[dict]:
     return [
         {"request": m["request_id"], "slot": m["slot_id"], "table": m["table_id"]} for m in meetings
@@ -212,11 +239,103 @@ def build_problem(event) -> engine.Problem:
     return build(event).problem
 
 
+def seat_in_table_order(built: Built, schedule: engine.Schedule) -> engine.Schedule:
+    """The same meetings in the same slots, with their tables chosen in the stated order.
+
+    The engine's format fixes slots and tables, and its seating saves step-free tables by filling
+    the others first (a mezzanine before the ground floor). Slot by slot, in time order: locked
+    meetings and home-table meetings keep their table; a meeting back in its previous slot gets its
+    previous table; then the meetings needing an accessible table, then the others, each take the
+    table its buyer already sits at when it is free and fits, else the first free fitting table in
+    the organisers' order (`built.tables`), keeping enough step-free tables for those who need one.
+    """
+    problem = built.problem
+    buyers = {str(pk) for pk, r in built.registrations.items() if r.role == RegistrationRole.BUYER}
+    seating = _Seating(problem, buyers)
+    by_slot: dict[str, list[engine.Meeting]] = defaultdict(list)
+    for meeting in schedule.meetings:
+        by_slot[meeting.slot].append(meeting)
+    seated: list[engine.Meeting] = []
+    for slot in problem.slots:
+        seated += seating.seat_slot(slot.id, by_slot.get(slot.id, []))
+    return engine.Schedule(
+        meetings=tuple(seated), unscheduled=schedule.unscheduled, stats=schedule.stats
+    )
+
+
+class _Seating:
+    """The state of `seat_in_table_order` across slots: the table each buyer sits at."""
+
+    def __init__(self, problem: engine.Problem, buyers: set[str]):
+        self.problem = problem
+        self.order = [t.id for t in problem.tables]
+        self.accessible = {t.id for t in problem.tables if t.accessible}
+        self.locked = {m.request for m in problem.locked}
+        self.previous = {m.request: m for m in problem.previous}
+        self.buyers = buyers
+        self.usual: dict[str, str] = {}  # buyer id -> the table they sat at first
+
+    def _people(self, meeting: engine.Meeting) -> list:
+        request = self.problem.request_by_id[meeting.request]
+        return [self.problem.participant_by_id[p] for p in (request.a, request.b)]
+
+    def _needs(self, meeting: engine.Meeting) -> bool:
+        return any(p.needs_accessible_table for p in self._people(meeting))
+
+    def seat_slot(self, slot: str, meetings: list[engine.Meeting]) -> list[engine.Meeting]:
+        meetings = sorted(meetings, key=lambda m: int(m.request))
+        seat: dict[str, str] = {
+            m.request: m.table
+            for m in meetings
+            if m.request in self.locked or any(p.home_table for p in self._people(m))
+        }
+        taken = set(seat.values())
+        waiting = [m for m in meetings if m.request not in seat]
+        needing = sum(1 for m in waiting if self._needs(m))
+        spare = len(self.accessible - taken) - needing  # step-free tables others may use
+        for m in waiting:
+            before = self.previous.get(m.request)
+            if before is None or before.slot != slot or before.table in taken:
+                continue
+            step_free, needs = before.table in self.accessible, self._needs(m)
+            if (needs and not step_free) or (step_free and not needs and spare <= 0):
+                continue
+            spare -= step_free and not needs
+            seat[m.request] = before.table
+            taken.add(before.table)
+        for wants_step_free in (True, False):
+            for m in waiting:
+                if m.request in seat or self._needs(m) != wants_step_free:
+                    continue
+
+                def fits(table: str, step_free_only: bool = wants_step_free, room: int = spare):
+                    if table in taken:
+                        return False
+                    if step_free_only:
+                        return table in self.accessible
+                    return table not in self.accessible or room > 0
+
+                buyer = next((p.id for p in self._people(m) if p.id in self.buyers), None)
+                preferred = self.usual.get(buyer) if buyer else None
+                if preferred and fits(preferred):
+                    chosen = preferred
+                else:  # the engine's table when nothing fits cannot happen within its counts
+                    chosen = next((t for t in self.order if fits(t)), m.table)
+                spare -= chosen in self.accessible and not wants_step_free
+                seat[m.request] = chosen
+                taken.add(chosen)
+        for m in meetings:
+            for person in self._people(m):
+                if person.id in self.buyers:
+                    self.usual.setdefault(person.id, seat[m.request])
+        return [engine.Meeting(m.request, m.slot, seat[m.request]) for m in meetings]
+
+
 def draft_meetings(event) -> list[Meeting]:
     return list(
         Meeting.objects.filter(slot__session__event=event)
         .select_related("slot", "table")
-        .order_by("slot__starts_at", "table__name")
+        .order_by("slot__starts_at", *table_order("table__"))
     )
 
 
@@ -246,124 +365,19 @@ def draft_as_engine(meetings: list[Meeting]) -> list[engine.Meeting]:
 def version_meetings(version: ScheduleVersion | None) -> list[engine.Meeting]:
     if version is None:
         return []
-    return [
-        engine.Meeting(str(m["request"]), str(m["slot"]), str(m["table"])) for m in version.meetings
-    ]
+    return plain_as_engine(version.meetings)
 
 
-# --- Explanations --------------------------------------------------------------------------------
+def plain_as_engine(meetings: list[dict]) -> list[engine.Meeting]:
+    return [engine.Meeting(str(m["request"]), str(m["slot"]), str(m["table"])) for m in meetings]
 
 
-def _name(registration: Registration) -> str:
-    """The organisation and the person: several people of one organisation may take part."""
-    person = registration.user.get_full_name() or registration.user.email
-    if registration.organisation is None:
-        return person
-    return f"{registration.organisation} ({person})"
-
-
-def unscheduled_reasons(built: Built, schedule: engine.Schedule) -> dict[str, str]:
-    """Request id -> why it has no meeting in `schedule`, from simple checks on the problem."""
-    problem = built.problem
-    people = problem.participant_by_id
-    busy: dict[str, set[str]] = defaultdict(set)
-    taken: dict[str, set[str]] = defaultdict(set)
-    count: dict[str, int] = defaultdict(int)
-    for meeting in schedule.meetings:
-        request = problem.request_by_id[meeting.request]
-        for person in (request.a, request.b):
-            busy[person].add(meeting.slot)
-            count[person] += 1
-        taken[meeting.slot].add(meeting.table)
-    accessible = {t.id for t in problem.tables if t.accessible}
-    reasons = {}
-    for request_id in schedule.unscheduled:
-        request = problem.request_by_id[request_id]
-        a, b = people[request.a], people[request.b]
-        needs_accessible = a.needs_accessible_table or b.needs_accessible_table
-        usable = accessible if needs_accessible else {t.id for t in problem.tables}
-        common = [s.id for s in problem.slots if s.id not in a.unavailable | b.unavailable]
-        capped = [p for p in (a, b) if p.max_meetings is not None and count[p.id] >= p.max_meetings]
-        if not problem.tables or not problem.slots:
-            reasons[request_id] = _("no slot grid or no table yet")
-        elif needs_accessible and not accessible:
-            reasons[request_id] = _("accessible table missing")
-        elif not common:
-            reasons[request_id] = _("no common free slot")
-        elif capped:
-            names = ", ".join(_name(built.registrations[int(p.id)]) for p in capped)
-            reasons[request_id] = _("meeting cap reached (%(names)s)") % {"names": names}
-        elif any(s not in busy[a.id] and s not in busy[b.id] and usable - taken[s] for s in common):
-            reasons[request_id] = _("can be placed by hand")
-        else:
-            reasons[request_id] = _(
-                "lower priority: their common free slots are taken by other meetings"
-            )
-    return reasons
-
-
-@dataclass(frozen=True)
-class Warning:
-    kind: str
-    text: str
-
-
-def warnings(built: Built, meetings: list[Meeting]) -> list[Warning]:
-    """What an organiser should look at before publishing."""
-    problem = built.problem
-    schedule = current_schedule(problem, meetings)
-    found: list[Warning] = []
-    met = {p for m in schedule.meetings for p in _pair(problem, m.request)}
-    for person in problem.participants:
-        if person.id not in met:
-            name = _name(built.registrations[int(person.id)])
-            found.append(
-                Warning("no_meeting", _("%(name)s has requests but no meeting.") % {"name": name})
-            )
-    slot_by_id = {str(s.pk): s for s in built.slots}
-    for meeting in schedule.meetings:
-        for person in _pair(problem, meeting.request):
-            why = built.unavailable.get(int(person), {}).get(meeting.slot)
-            if why:
-                found.append(
-                    Warning(
-                        "unavailable",
-                        _("%(name)s has a meeting at %(slot)s while unavailable (%(why)s).")
-                        % {
-                            "name": _name(built.registrations[int(person)]),
-                            "slot": slot_label(slot_by_id.get(meeting.slot), built.event),
-                            "why": why,
-                        },
-                    )
-                )
-    for meeting in meetings:
-        if str(meeting.request_id) not in problem.request_by_id:
-            found.append(
-                Warning(
-                    "stale",
-                    _(
-                        "A meeting at %(slot)s, table %(table)s, is for a request that is no longer accepted."
-                    )
-                    % {"slot": slot_label(meeting.slot, built.event), "table": meeting.table},
-                )
-            )
-    for line in engine.check(problem, schedule):
-        found.append(Warning("rule", line))
-    return found
-
-
-def _pair(problem: engine.Problem, request_id: str) -> tuple[str, str]:
-    request = problem.request_by_id[request_id]
-    return request.a, request.b
-
-
-def slot_label(slot: Slot | None, event, *, with_end: bool = False) -> str:
-    """The slot's start (and end) in the event's time zone, 24-hour clock."""
-    if slot is None:
-        return "?"
-    if not with_end:
-        return times.hhmm(slot.starts_at, event)
-    return times.time_range(slot.starts_at, slot.ends_at, event)
+def as_people_saw(version: ScheduleVersion | None, promised: list[dict]) -> list[engine.Meeting]:
+    """What participants saw: `version`'s meetings, with the places they booked themselves
+    (`promised`, version-shaped) in place of the version's place for those requests."""
+    booked = {str(m["request"]) for m in promised}
+    kept = [m for m in version_meetings(version) if m.request not in booked]
+    return kept + plain_as_engine(promised)
 
 
 # --- Versions and what changed between them ------------------------------------------------------
@@ -393,240 +407,3 @@ def changes_between(before, after) -> dict[str, list[engine.Change]]:
         )
     }
     return engine.diff(old, new, pairs)
-
-
-@dataclass(frozen=True)
-class ChangeLine:
-    kind: str  # added, removed, moved
-    other: str  # the other organisation
-    before: str  # "14:00 · T01" or ""
-    after: str
-
-
-@dataclass(frozen=True)
-class PersonChanges:
-    registration: Registration
-    lines: list[ChangeLine]
-
-    @property
-    def name(self) -> str:
-        return _name(self.registration)
-
-
-def describe_changes(event, changes: dict[str, list[engine.Change]]) -> list[PersonChanges]:
-    """Readable changes per person (a fixed number of queries, whatever their number)."""
-    request_ids = {int(c.request) for lines in changes.values() for c in lines}
-    pairs = {
-        pk: (a, b)
-        for pk, a, b in MeetingRequest.objects.filter(pk__in=request_ids).values_list(
-            "pk", "sender_id", "recipient_id"
-        )
-    }
-    people_ids = {int(p) for p in changes} | {p for pair in pairs.values() for p in pair}
-    people = {
-        r.pk: r
-        for r in Registration.objects.filter(pk__in=people_ids).select_related(
-            "organisation", "user"
-        )
-    }
-    slot_ids = {
-        int(m.slot) for lines in changes.values() for c in lines for m in (c.before, c.after) if m
-    }
-    table_ids = {
-        int(m.table) for lines in changes.values() for c in lines for m in (c.before, c.after) if m
-    }
-    slots = {s.pk: s for s in Slot.objects.filter(pk__in=slot_ids)}
-    tables = {t.pk: t for t in Table.objects.filter(pk__in=table_ids)}
-
-    def where(meeting: engine.Meeting | None) -> str:
-        if meeting is None:
-            return ""
-        slot, table = slots.get(int(meeting.slot)), tables.get(int(meeting.table))
-        return f"{slot_label(slot, event)} · {table or '?'}"
-
-    rows = []
-    for person_id, lines in changes.items():
-        me = int(person_id)
-        if me not in people:
-            continue
-        described = []
-        for change in lines:
-            a, b = pairs.get(int(change.request), (None, None))
-            other = people.get(b if a == me else a)
-            described.append(
-                ChangeLine(
-                    change.kind,
-                    _name(other) if other else "?",
-                    where(change.before),
-                    where(change.after),
-                )
-            )
-        rows.append(PersonChanges(people[me], described))
-    return sorted(rows, key=lambda row: row.name.lower())
-
-
-# --- What the console and the agenda show --------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Unscheduled:
-    request: MeetingRequest
-    sender: Registration
-    recipient: Registration
-    weight: int
-    reason: str
-
-    @property
-    def sender_name(self) -> str:
-        return _name(self.sender)
-
-    @property
-    def recipient_name(self) -> str:
-        return _name(self.recipient)
-
-
-def _console_meetings(event) -> list[Meeting]:
-    return list(
-        Meeting.objects.filter(slot__session__event=event)
-        .select_related(
-            "slot",
-            "table",
-            "request__sender__organisation",
-            "request__sender__user",
-            "request__recipient__organisation",
-            "request__recipient__user",
-        )
-        .order_by("slot__starts_at", "table__name")
-    )
-
-
-def console_context(event, user) -> dict:
-    """Everything the scheduling console page shows, in a fixed number of queries."""
-    from matching.models import ScheduleRun
-
-    built = build(event)
-    meetings = _console_meetings(event)
-    problem_errors: list[str] = []
-    try:
-        problem = built.problem
-    except engine.FormatError as error:
-        problem, problem_errors = None, error.errors
-    by_cell = {(m.slot_id, m.table_id): m for m in meetings}
-    grid = [(slot, [by_cell.get((slot.pk, t.pk)) for t in built.tables]) for slot in built.slots]
-    unscheduled: list[Unscheduled] = []
-    found_warnings: list[Warning] = [Warning("rule", line) for line in problem_errors]
-    met = 0
-    weights = {int(r["id"]): r["weight"] for r in built.document["requests"]}
-    if problem is not None:
-        schedule = current_schedule(problem, meetings)
-        reasons = unscheduled_reasons(built, schedule)
-        for request_id in schedule.unscheduled:
-            request = built.requests[int(request_id)]
-            unscheduled.append(
-                Unscheduled(
-                    request,
-                    built.registrations[request.sender_id],
-                    built.registrations[request.recipient_id],
-                    weights[request.pk],
-                    reasons[request_id],
-                )
-            )
-        unscheduled.sort(key=lambda u: (-u.weight, u.request.pk))
-        found_warnings += warnings(built, meetings)
-        met = len({p for m in schedule.meetings for p in _pair(problem, m.request)})
-    version = published_version(event)
-    pending_changes = changes_between(version, draft_as_engine(meetings))
-    return {
-        "event": event,
-        "section": "schedule",
-        "run": ScheduleRun.objects.filter(event=event).first(),
-        "grid": grid,
-        "tables": built.tables,
-        "any_inaccessible": any(not t.accessible for t in built.tables),
-        "meetings_count": len(meetings),
-        "requests_count": len(built.requests),
-        "participants_count": len(built.registrations),
-        "participants_met": met,
-        "placed_weight": sum(weights.get(m.request_id, 0) for m in meetings),
-        "unscheduled": unscheduled,
-        "warnings": found_warnings,
-        "version": version,
-        "people_changed": len(pending_changes),
-        "can_change": user.has_perm("matching.change_schedule", event),
-    }
-
-
-@dataclass(frozen=True)
-class AgendaLine:
-    slot: Slot
-    table: Table
-    other: Registration
-    request: MeetingRequest
-    locked: bool = False
-    meeting_id: int | None = None
-
-    @property
-    def other_name(self) -> str:
-        return _name(self.other)
-
-
-@dataclass(frozen=True)
-class PersonAgenda:
-    registration: Registration
-    lines: list[AgendaLine]
-    requests: int
-
-    @property
-    def name(self) -> str:
-        return _name(self.registration)
-
-
-def participants_agendas(event) -> list[PersonAgenda]:
-    """The draft per participant: everyone with an accepted request or a meeting."""
-    built = build(event)
-    meetings = _console_meetings(event)
-    lines: dict[int, list[AgendaLine]] = defaultdict(list)
-    people = dict(built.registrations)
-    for m in meetings:
-        sender, recipient = m.request.sender, m.request.recipient
-        people.setdefault(sender.pk, sender)
-        people.setdefault(recipient.pk, recipient)
-        lines[sender.pk].append(AgendaLine(m.slot, m.table, recipient, m.request, m.locked, m.pk))
-        lines[recipient.pk].append(AgendaLine(m.slot, m.table, sender, m.request, m.locked, m.pk))
-    requests: dict[int, int] = defaultdict(int)
-    for request in built.requests.values():
-        requests[request.sender_id] += 1
-        requests[request.recipient_id] += 1
-    rows = [PersonAgenda(person, lines[pk], requests[pk]) for pk, person in people.items()]
-    return sorted(rows, key=lambda row: row.name.lower())
-
-
-def agenda_context(event, registration: Registration) -> dict:
-    """A participant's meetings in the current published version (the database is the truth)."""
-    version = published_version(event)
-    lines: list[AgendaLine] = []
-    if version is not None:
-        placed = {int(m["request"]): m for m in version.meetings}
-        mine = (
-            MeetingRequest.objects.filter(pk__in=placed)
-            .filter(Q(sender=registration) | Q(recipient=registration))
-            .select_related(
-                "sender__organisation",
-                "recipient__organisation",
-                "sender__user",
-                "recipient__user",
-                "pitch",
-            )
-        )
-        mine = list(mine)
-        slots = Slot.objects.in_bulk({int(placed[r.pk]["slot"]) for r in mine})
-        tables = Table.objects.in_bulk({int(placed[r.pk]["table"]) for r in mine})
-        for request in mine:
-            where = placed[request.pk]
-            slot, table = slots.get(int(where["slot"])), tables.get(int(where["table"]))
-            if slot is None or table is None:
-                continue
-            other = request.recipient if request.sender_id == registration.pk else request.sender
-            lines.append(AgendaLine(slot, table, other, request))
-        lines.sort(key=lambda line: line.slot.starts_at)
-    return {"event": event, "registration": registration, "version": version, "lines": lines}

@@ -13,7 +13,7 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 
 from events.enums import RegistrationStatus
 from events.models import Event, Registration
-from matching import bridge, groups, queries
+from matching import groups, queries, schedule_queries
 from matching.models import ScheduleRun
 from matching.rules import meeting_registration
 
@@ -101,7 +101,7 @@ class ScheduleConsoleConsumer(_LiveConsumer):
                 )
             ]
             if run is None or not run.is_active:
-                context = bridge.console_context(event, self.user)
+                context = schedule_queries.console_context(event, self.user)
                 parts.append(render_to_string("matching/console/schedule.html#draft", context))
         return "\n".join(parts)
 
@@ -132,7 +132,10 @@ class AgendaConsumer(_LiveConsumer):
         return await database_sync_to_async(self._render)(changed)
 
     def _render(self, changed: bool) -> str:
-        context = {**bridge.agenda_context(self.event, self.registration), "changed": changed}
+        context = {
+            **schedule_queries.agenda_context(self.event, self.registration),
+            "changed": changed,
+        }
         with translation.override(self._language()):
             return render_to_string("matching/console/agenda.html#meetings", context)
 

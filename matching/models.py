@@ -65,6 +65,15 @@ class MeetingRequest(models.Model):
     decline_reason = models.CharField(_("reason"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     answered_at = models.DateTimeField(null=True, blank=True)
+    # Where the two people booked the meeting themselves (self-service): a promise. Organisers'
+    # runs keep it there unless they choose otherwise; publishing tells the two people when it
+    # moved and then clears it (the published version holds the place from then on).
+    booked_slot = models.ForeignKey(
+        Slot, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    booked_table = models.ForeignKey(
+        Table, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("meeting request")
@@ -145,6 +154,9 @@ class ScheduleVersion(models.Model):
         "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
     )
     unpublished_at = models.DateTimeField(_("unpublished on"), null=True, blank=True)
+    # The places participants had booked themselves when this version was published (same shape
+    # as `meetings`): with the replaced version, what the people saw before.
+    promised = models.JSONField(default=list, blank=True)
     # Set once the people whose meetings changed were told (idempotency guard of the mail task).
     notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -180,6 +192,9 @@ class ScheduleRun(models.Model):
     stats = models.JSONField(default=dict, blank=True)
     violations = models.JSONField(default=list, blank=True)
     error = models.TextField(_("error"), blank=True)
+    # Self-service: meetings the participants booked themselves stay where they are (locked for the
+    # engine) unless the organiser unticks this on the run form.
+    keep_booked = models.BooleanField(_("keep the meetings participants booked"), default=True)
     requested_by = models.ForeignKey(
         "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -5,15 +5,17 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 
 from accounts.rules import visible_contact_ids
+from events import day
 from events.enums import PHASES_WITH_MEETINGS, RegistrationRole, RegistrationStatus, SessionKind
-from events.models import Event, Registration, Slot, Table, Unavailability
+from events.models import Event, Registration, Slot, Table
 from events.rules import requests_open
 
 from .bridge import published_version
 from .enums import ACTIVE_REQUEST_STATUSES, WEIGHT_MUTUAL, RequestStatus
 from .forms import DeclineForm
-from .models import Attendance, MeetingRequest
+from .models import Attendance, Meeting, MeetingRequest
 from .recommendations import dashboard_recommendations
+from .schedule_queries import promised_places
 from .services.requests import is_self_service
 
 # --- meeting requests and self-service booking -------------------------------------------------
@@ -124,6 +126,13 @@ def my_requests_context(user, event: Event, mine, **extra) -> dict:
         # The organisers' draft stays theirs until they publish it: the agenda shows that.
         for row in data.accepted:
             row.placed = None
+    else:
+        # Where the two people know their meeting is: booked by them, or published.
+        places = promised_places(event, data.accepted)
+        for row in data.accepted:
+            # In the organisers' draft, not published: theirs until they publish it.
+            row.in_draft = row.placed is not None and row.pk not in places
+            row.placed = places.get(row.pk)
     # What each card offers mirrors matching/rules.py (answer_request, cancel_request,
     # book_meeting); the action views check the rules themselves.
     for row in [*data.received, *data.sent, *data.accepted]:
@@ -133,7 +142,11 @@ def my_requests_context(user, event: Event, mine, **extra) -> dict:
             or (row.status == RequestStatus.PENDING and not row.incoming)
         )
         row.can_book = (
-            is_open and self_service and row.status == RequestStatus.ACCEPTED and row.placed is None
+            is_open
+            and self_service
+            and row.status == RequestStatus.ACCEPTED
+            and row.placed is None
+            and not getattr(row, "in_draft", False)
         )
     return {
         "event": event,
@@ -148,11 +161,10 @@ def my_requests_context(user, event: Event, mine, **extra) -> dict:
 
 
 def free_slots(request: MeetingRequest) -> list[Slot]:
-    """Slots of the event's meeting blocks where both people are free and available and a table
-    (an accessible one when either needs it) is free. Fixed number of queries. book_meeting
-    re-checks all of it under lock: this list is what to offer, not a promise."""
-    from workshops.models import Seat
-
+    """Slots of the event's meeting blocks where both people are free in their day (events/day.py:
+    meetings, the pitch session, workshops, unavailability) and a table (an accessible one when
+    either needs it) is free. Fixed number of queries. book_meeting re-checks all of it under
+    lock: this list is what to offer, not a promise."""
     people = [request.sender, request.recipient]
     event_id = request.event_id
     if any(
@@ -177,19 +189,19 @@ def free_slots(request: MeetingRequest) -> list[Slot]:
         )
         .order_by("starts_at")
     )
-    busy = set(Attendance.objects.filter(registration__in=people).values_list("slot_id", flat=True))
-    blocked = [
-        (u.starts_at, u.ends_at) for u in Unavailability.objects.filter(registration__in=people)
-    ] + [
-        (s.workshop.session.starts_at, s.workshop.session.ends_at)
-        for s in Seat.objects.filter(registration__in=people).select_related("workshop__session")
-    ]
+    busy = day.busy_stretches(request.event, people)
+    home = next((p.home_table_id for p in people if p.home_table_id), None)
+    home_taken = (
+        set(Meeting.objects.filter(table_id=home, slot__in=slots).values_list("slot_id", flat=True))
+        if home
+        else set()
+    )
     return [
         slot
         for slot in slots
         if slot.taken < table_count
-        and slot.pk not in busy
-        and not any(start < slot.ends_at and end > slot.starts_at for start, end in blocked)
+        and slot.pk not in home_taken
+        and not any(day.clash(busy[p.pk], slot.starts_at, slot.ends_at) for p in people)
     ]
 
 

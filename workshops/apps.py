@@ -11,3 +11,8 @@ class WorkshopsConfig(AppConfig):
         from .services import sync_workshop
 
         programme.on_session_saved(sync_workshop)
+        from events import day
+
+        from .day import WorkshopsDay
+
+        day.register(WorkshopsDay())

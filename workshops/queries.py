@@ -1,5 +1,6 @@
 """Named reads for workshops: the event's workshops with their seats, a participant's wishes and
-seats, registrants, proposals and the time a participant spends in workshops."""
+seats, registrants and proposals. The time a participant spends in workshops is part of their day:
+workshops/day.py answers events/day.py."""
 
 import datetime as dt
 from collections import Counter, defaultdict
@@ -12,24 +13,6 @@ from events.models import Event, Registration
 
 from .enums import PlanKind
 from .models import Seat, WaitlistEntry, WishList, Workshop, WorkshopPlan, WorkshopWish
-
-
-def busy_ranges(registration_ids) -> dict[int, list[tuple[dt.datetime, dt.datetime]]]:
-    """The time ranges each participant spends in workshops where they hold a seat, by start.
-
-    Meant for meeting availability: a seat in a workshop makes its holder unavailable then.
-    Participants without a seat are absent from the result."""
-    ranges: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
-    seats = (
-        Seat.objects.filter(registration_id__in=list(registration_ids))
-        .order_by("workshop__session__starts_at")
-        .values_list(
-            "registration_id", "workshop__session__starts_at", "workshop__session__ends_at"
-        )
-    )
-    for registration_id, starts_at, ends_at in seats:
-        ranges[registration_id].append((starts_at, ends_at))
-    return dict(ranges)
 
 
 def event_workshops(event: Event):

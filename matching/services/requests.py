@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -23,8 +23,9 @@ from accounts.enums import OrganisationKind
 from accounts.models import User
 from core.live import broadcast_on_commit
 from core.locking import lock, locked_transaction
-from events.enums import RegistrationRole, RegistrationStatus
-from events.models import Event, Registration, Slot, Table
+from events import day
+from events.enums import DayKind, RegistrationRole, RegistrationStatus
+from events.models import Event, Registration, Slot, Table, table_order
 from events.rules import requests_open
 from matching import groups
 from matching.enums import (
@@ -52,11 +53,12 @@ BUSY_MESSAGE = _lazy("Many people are booking right now; please try again in a m
 
 
 def _lists_changed(*requests: MeetingRequest) -> None:
-    """On commit, ask both sides' open "My meetings" pages to re-render from the database (one
+    """On commit, ask both sides' open "My meetings" and "My agenda" pages to re-render from the database (one
     message per person, however many of their requests changed)."""
     people = {r.sender_id for r in requests} | {r.recipient_id for r in requests}
     for registration_id in sorted(people):
         broadcast_on_commit(groups.my_requests(registration_id), {"type": "requests.changed"})
+        broadcast_on_commit(groups.agenda(registration_id), {"type": "agenda.changed"})
 
 
 def settings_for(event) -> MatchingSettings:
@@ -223,7 +225,7 @@ def accept_request(
     with locked_transaction():
         accepted = answer_request(request=request, accept=True, by=by)
         if slot is not None:
-            book_meeting(request=accepted, slot=slot, by=by)
+            book_meeting(request=accepted, slot=slot, by=by, self_booked=True)
         return accepted
 
 
@@ -238,7 +240,8 @@ def cancel_request(*, request: MeetingRequest, by: User) -> MeetingRequest:
         _check_transition(locked, RequestStatus.CANCELLED)
         Meeting.objects.filter(request=locked).delete()
         locked.status = RequestStatus.CANCELLED
-        locked.save(update_fields=["status"])
+        locked.booked_slot = locked.booked_table = None
+        locked.save(update_fields=["status", "booked_slot", "booked_table"])
         logger.info("meeting request %s cancelled by user %s", locked.pk, by.pk)
         _lists_changed(locked)
         return locked
@@ -278,27 +281,23 @@ def update_settings(
     return row
 
 
-def _unavailable(registration: Registration, slot: Slot) -> bool:
-    """A personal exception or a workshop the person has a seat in overlaps the slot."""
-    from workshops.queries import busy_ranges
-
-    overlapping = {"starts_at__lt": slot.ends_at, "ends_at__gt": slot.starts_at}
-    return registration.unavailabilities.filter(**overlapping).exists() or any(
-        start < slot.ends_at and end > slot.starts_at
-        for start, end in busy_ranges([registration.pk]).get(registration.pk, [])
-    )
-
-
 def book_meeting(
-    *, request: MeetingRequest, slot: Slot, by: User, table: Table | None = None
+    *,
+    request: MeetingRequest,
+    slot: Slot,
+    by: User,
+    table: Table | None = None,
+    self_booked: bool = False,
 ) -> Meeting:
     """Place an accepted request in `slot` (self-service booking, or an organiser's hand).
 
     Side effects, in order: set a lock timeout; lock the slot row, then both registrations in id
-    order; re-check the request is accepted and unplaced, both people are free and available, caps;
-    pick a free table (accessible when either needs it) unless one is given; write the meeting and
-    its two seats; tell both sides' pages on commit. A lock timeout becomes `Busy`; a constraint
-    violation means someone else won.
+    order; re-check the request is accepted and unplaced, both people are free in their day
+    (events/day.py: meetings, the pitch session, workshops, unavailability) and caps; pick a free
+    table in the stated order (`_free_table`) unless one is given; write the meeting and its two
+    seats; when the participants booked it themselves (`self_booked`), record the place on the
+    request (a promise organisers' runs keep); tell both sides' pages on commit. A lock timeout
+    becomes `Busy`; a constraint violation means someone else won.
     """
     try:
         with locked_transaction(BUSY_MESSAGE):
@@ -320,6 +319,9 @@ def book_meeting(
             if Meeting.objects.filter(slot=locked_slot, table=chosen).exists():
                 raise ValidationError(_("This table is already taken in this slot."), code=TAKEN)
             meeting = Meeting.objects.create(request=current, slot=locked_slot, table=chosen)
+            if self_booked:
+                current.booked_slot, current.booked_table = locked_slot, chosen
+                current.save(update_fields=["booked_slot", "booked_table"])
             Attendance.objects.bulk_create(
                 [
                     Attendance(meeting=meeting, registration=person, slot=locked_slot)
@@ -343,22 +345,22 @@ def _check_bookable(request: MeetingRequest, slot: Slot, people: list[Registrati
         raise ValidationError(_("This meeting is already in the agenda."))
     if slot.session.event_id != request.event_id:
         raise ValidationError(_("This slot belongs to another event."))
+    busy = day.busy_stretches(slot.session.event, people)
     for person in people:
-        if Attendance.objects.filter(registration=person, slot=slot).exists():
+        name = person.organisation or person.user
+        found = day.clash(busy[person.pk], slot.starts_at, slot.ends_at)
+        if found is not None and found.kind == DayKind.MEETING:
             raise ValidationError(
-                _("%(name)s already has a meeting in this slot.")
-                % {"name": person.organisation or person.user},
-                code=TAKEN,
+                _("%(name)s already has a meeting in this slot.") % {"name": name}, code=TAKEN
             )
-        if _unavailable(person, slot):
+        if found is not None:
             raise ValidationError(
-                _("%(name)s is not available in this slot.")
-                % {"name": person.organisation or person.user}
+                _("%(name)s is not available in this slot (%(why)s).")
+                % {"name": name, "why": found.label}
             )
         if person.max_meetings is not None and person.attendances.count() >= person.max_meetings:
             raise ValidationError(
-                _("%(name)s has reached their maximum number of meetings.")
-                % {"name": person.organisation or person.user}
+                _("%(name)s has reached their maximum number of meetings.") % {"name": name}
             )
 
 
@@ -371,14 +373,39 @@ def _check_table_fits(table: Table, slot: Slot, people: list[Registration]) -> N
             _("%(name)s needs an accessible table.")
             % {"name": next(p.organisation or p.user for p in people if p.needs_accessible_table)}
         )
+    for person in people:
+        if person.home_table_id and person.home_table_id != table.pk:
+            raise ValidationError(
+                _("%(name)s meets at their own table, %(table)s.")
+                % {"name": person.organisation or person.user, "table": person.home_table}
+            )
 
 
 def _free_table(slot: Slot, people: list[Registration]) -> Table | None:
+    """The first free table that fits, in the stated order: a buyer's home table (theirs only, when
+    they have one), then the table the buyer already sits at in their other meetings of the event,
+    then the organisers' table order (events.models.TABLE_ORDER: step-free tables first)."""
     taken = Meeting.objects.filter(slot=slot).values("table")
     tables = Table.objects.filter(event_id=slot.session.event_id).exclude(pk__in=taken)
     if any(person.needs_accessible_table for person in people):
         tables = tables.filter(accessible=True)
-    return tables.order_by("name").first()
+    homes = [p.home_table_id for p in people if p.home_table_id]
+    if homes:
+        return tables.filter(pk=homes[0]).first()
+    buyers = [p for p in people if p.role == RegistrationRole.BUYER]
+    if buyers:
+        usual = (
+            Meeting.objects.filter(attendances__registration=buyers[0])
+            .values("table")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "table")
+            .values_list("table", flat=True)
+        )
+        for table_id in usual:
+            found = tables.filter(pk=table_id).first()
+            if found is not None:
+                return found
+    return tables.order_by(*table_order()).first()
 
 
 def is_self_service(event) -> bool:

@@ -23,9 +23,9 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.live import broadcast_on_commit
 from core.locking import lock, locked_transaction
-from events.models import Event, Slot, Table
+from events.models import Event, Slot, Table, table_order
 from events.rules import scheduling_open
-from matching import bridge, engine, groups
+from matching import bridge, engine, groups, schedule_queries
 from matching.enums import ACTIVE_RUN_STATUSES, RequestStatus, RunStatus, RunStep
 from matching.models import Attendance, Meeting, MeetingRequest, ScheduleRun, ScheduleVersion
 from matching.services.requests import book_meeting
@@ -64,8 +64,10 @@ def _console_changed(event_id: int, run: ScheduleRun | None = None) -> None:
 # --- Engine runs ---------------------------------------------------------------------------------
 
 
-def start_run(*, event: Event, by: User) -> ScheduleRun:
-    """Queue an engine run for the event.
+def start_run(*, event: Event, by: User, keep_booked: bool = True) -> ScheduleRun:
+    """Queue an engine run for the event. `keep_booked`: the meetings participants booked
+    themselves stay where they are (False: the engine may move them; the two people of each
+    moved one are told when the result is published).
 
     Side effects, in order: check the phase; lock the event row; fail runs that lost their
     worker (running for more than STALE_RUN); refuse when a run is queued or running; write the
@@ -83,7 +85,9 @@ def start_run(*, event: Event, by: User) -> ScheduleRun:
             raise ValidationError(_("A scheduling run is already under way."))
         try:
             with locked_transaction():
-                run = ScheduleRun.objects.create(event=event, requested_by=by)
+                run = ScheduleRun.objects.create(
+                    event=event, requested_by=by, keep_booked=keep_booked
+                )
         except IntegrityError:
             raise ValidationError(_("A scheduling run is already under way.")) from None
         logger.info("schedule run %s queued for event %s by user %s", run.pk, event.pk, by.pk)
@@ -108,8 +112,9 @@ def execute_run(*, run_id: int, time_limit: float = ENGINE_TIME_LIMIT) -> Schedu
     """Solve a queued run and save its result as the draft (the body of `matching.run_schedule`).
 
     Side effects, in order: lock the run and act only if it is queued (idempotent); mark it
-    running; build the problem from the database; solve; check the result against the hard
-    rules; save it as the draft (`apply_schedule`); mark the run done with the engine's stats, or
+    running; build the problem from the database (the self-booked meetings locked unless the
+    run says otherwise); solve; choose the tables in the stated order
+    (`bridge.seat_in_table_order`); check the result against the hard rules; save it as the draft (`apply_schedule`); mark the run done with the engine's stats, or
     failed with the reason. Each step is its own transaction and is broadcast to the console.
     """
     with locked_transaction():
@@ -121,10 +126,11 @@ def execute_run(*, run_id: int, time_limit: float = ENGINE_TIME_LIMIT) -> Schedu
     event = Event.objects.get(pk=run.event_id)
     try:
         _advance(run_id, RunStep.BUILDING)
-        built = bridge.build(event)
+        built = bridge.build(event, keep_booked=run.keep_booked)
         problem = built.problem
         run = _advance(run_id, RunStep.SOLVING, stats=_count_stats(problem))
         schedule = engine.solve(problem, time_limit=time_limit, seed=0)
+        schedule = bridge.seat_in_table_order(built, schedule)
         _advance(run_id, RunStep.CHECKING)
         violations = engine.check(problem, schedule)
         if violations:
@@ -309,8 +315,11 @@ def publish_schedule(*, event: Event, by: User) -> ScheduleVersion:
     """Publish the draft as the next numbered version.
 
     Side effects, in order: check the phase; lock the event row (numbering); snapshot the
-    meetings; write the version; log; on commit: queue the emails to the people whose meetings
-    changed (`matching.notify_schedule_version`) and tell their open agenda pages and the console.
+    meetings and the places participants booked themselves (`promised`: what they saw); write the
+    version; clear those booked places (the version holds every place from now on); log; on
+    commit: queue the emails to the people whose meetings changed against what they saw
+    (`matching.notify_schedule_version`) and tell their open agenda and "My meetings" pages and
+    the console.
     """
     from matching.tasks import notify_schedule_version
 
@@ -321,9 +330,10 @@ def publish_schedule(*, event: Event, by: User) -> ScheduleVersion:
         meetings = [
             {"request": m.request_id, "slot": m.slot_id, "table": m.table_id, "locked": m.locked}
             for m in Meeting.objects.filter(slot__session__event=event).order_by(
-                "slot__starts_at", "table__name", "pk"
+                "slot__starts_at", *table_order("table__")
             )
         ]
+        promised = bridge.booked_places(event)
         if not meetings and previous is None:
             raise ValidationError(_("There is no meeting to publish yet."))
         if previous is not None and _same(previous.meetings, meetings):
@@ -334,10 +344,13 @@ def publish_schedule(*, event: Event, by: User) -> ScheduleVersion:
             ScheduleVersion.objects.filter(event=event).aggregate(n=Max("number"))["n"] or 0
         ) + 1
         version = ScheduleVersion.objects.create(
-            event=event, number=number, meetings=meetings, published_by=by
+            event=event, number=number, meetings=meetings, promised=promised, published_by=by
+        )
+        MeetingRequest.objects.filter(pk__in=[p["request"] for p in promised]).update(
+            booked_slot=None, booked_table=None
         )
         logger.info("schedule version %s published for event %s by %s", number, event.pk, by.pk)
-        _agendas_changed(bridge.changes_between(previous, version))
+        _agendas_changed(bridge.changes_between(bridge.as_people_saw(previous, promised), version))
         _console_changed(event.pk)
         notify_schedule_version.delay_on_commit(version.pk)
     return version
@@ -351,8 +364,10 @@ def _same(a: list[dict], b: list[dict]) -> bool:
 
 
 def _agendas_changed(changes: dict[str, list]) -> None:
+    """On commit, the open agenda and "My meetings" pages of the people concerned re-render."""
     for registration_id in changes:
         broadcast_on_commit(groups.agenda(int(registration_id)), {"type": "agenda.changed"})
+        broadcast_on_commit(groups.my_requests(int(registration_id)), {"type": "requests.changed"})
 
 
 def unpublish_version(*, version: ScheduleVersion, by: User) -> ScheduleVersion:
@@ -383,7 +398,8 @@ def notify_version(*, version_id: int) -> int:
     """Email each person whose meetings changed with this version what changed (task body).
 
     Side effects, in order: lock the version; stop if it was already notified or unpublished
-    (idempotent); work out the changes against the version it replaced; send one email per
+    (idempotent); work out the changes against what people saw (the version it replaced, with
+    the places they had booked themselves); send one email per
     changed person; write the notified time. Returns the number of emails sent.
     """
     with locked_transaction():
@@ -393,7 +409,8 @@ def notify_version(*, version_id: int) -> int:
         if version is None or version.notified_at or version.unpublished_at:
             return 0
         previous = bridge.replaced_version(version)
-        sent = _send_changes(version, bridge.changes_between(previous, version))
+        before = bridge.as_people_saw(previous, version.promised)
+        sent = _send_changes(version, bridge.changes_between(before, version))
         version.notified_at = timezone.now()
         version.save(update_fields=["notified_at"])
     logger.info("schedule version %s: %s people told what changed", version_id, sent)
@@ -403,7 +420,7 @@ def notify_version(*, version_id: int) -> int:
 def _send_changes(version: ScheduleVersion, changes: dict[str, list]) -> int:
     """One email per person whose meetings changed, listing what changed, in the event's zone."""
     event = version.event
-    rows = bridge.describe_changes(event, changes)
+    rows = schedule_queries.describe_changes(event, changes)
     url = settings.SITE_URL.rstrip("/") + reverse("matching:agenda", args=[event.slug])
     messages = []
     with translation.override(settings.LANGUAGE_CODE):

@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from events.enums import RegistrationStatus
-from events.models import Event, Registration, Slot, Table
+from events.models import Event, Registration, Slot, Table, table_order
 from events.views import event_for, event_or_404
-from matching import bridge
+from matching import bridge, schedule_queries
 from matching.enums import RequestStatus
 from matching.models import Meeting, MeetingRequest, ScheduleVersion
 from matching.services import schedule as services
@@ -40,7 +40,7 @@ class _SlotChoice(forms.ModelChoiceField):
         super().__init__(queryset=bridge.event_slots_queryset(event), **kwargs)
 
     def label_from_instance(self, slot: Slot) -> str:
-        return bridge.slot_label(slot, self.event, with_end=True)
+        return schedule_queries.slot_label(slot, self.event, with_end=True)
 
 
 class PlaceForm(forms.Form):
@@ -50,7 +50,7 @@ class PlaceForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["slot"] = _SlotChoice(event, label=gettext_lazy("Slot"))
         self.fields["table"] = forms.ModelChoiceField(
-            queryset=Table.objects.filter(event=event).order_by("name"),
+            queryset=Table.objects.filter(event=event).order_by(*table_order()),
             required=False,
             label=gettext_lazy("Table"),
             empty_label=gettext_lazy("First free suitable table"),
@@ -64,7 +64,7 @@ class PlaceForm(forms.Form):
 def schedule(request: HttpRequest, slug: str) -> HttpResponse:
     """The draft: run panel (live), warnings, grid, unscheduled requests with reasons."""
     event = _console_event(request, slug)
-    context = bridge.console_context(event, request.user)
+    context = schedule_queries.console_context(event, request.user)
     return render(request, "matching/console/schedule.html", context)
 
 
@@ -72,8 +72,10 @@ def schedule(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def run(request: HttpRequest, slug: str) -> HttpResponse:
     event = _console_event(request, slug)
+    # The form's checkbox: unticked means the engine may move meetings participants booked.
+    keep_booked = request.POST.get("keep_booked", "1") != "0"
     try:
-        services.start_run(event=event, by=request.user)
+        services.start_run(event=event, by=request.user, keep_booked=keep_booked)
     except ValidationError as error:
         _refused(request, error)
     else:
@@ -88,7 +90,7 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "event": event,
         "section": "schedule",
-        "people": bridge.participants_agendas(event),
+        "people": schedule_queries.participants_agendas(event),
     }
     return render(request, "matching/console/participants.html", context)
 
@@ -245,7 +247,9 @@ def versions(request: HttpRequest, slug: str) -> HttpResponse:
         comparison = {
             "before": before,
             "after": after,
-            "people": bridge.describe_changes(event, bridge.changes_between(before, after)),
+            "people": schedule_queries.describe_changes(
+                event, bridge.changes_between(before, after)
+            ),
         }
     current = next((v for v in all_versions if v.unpublished_at is None), None)
     context = {
@@ -288,5 +292,5 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
     ).first()
     if registration is None:
         raise PermissionDenied
-    context = bridge.agenda_context(event, registration)
+    context = schedule_queries.agenda_context(event, registration)
     return render(request, "matching/console/agenda.html", context)

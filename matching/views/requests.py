@@ -367,7 +367,7 @@ def request_book(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 meeting = services.book_meeting(
-                    request=row, slot=form.cleaned_data["slot"], by=request.user
+                    request=row, slot=form.cleaned_data["slot"], by=request.user, self_booked=True
                 )
             except ValidationError as error:
                 refusal = _code(error) or "invalid"

@@ -5,7 +5,7 @@ from django.utils import translation
 
 from events.enums import RegistrationStatus, SessionKind
 from events.models import Unavailability
-from matching import bridge, engine
+from matching import bridge, engine, schedule_queries
 from matching.models import Attendance, Meeting, ScheduleVersion
 from matching.services import schedule as services
 from tests.factories import PARIS, PitchFactory, SessionFactory, TableFactory
@@ -173,7 +173,7 @@ def test_unscheduled_reasons_name_the_obstacle(event):
     result = engine.solve(built.problem, time_limit=2.0, seed=0)
     assert engine.check(built.problem, result) == []
 
-    reasons = bridge.unscheduled_reasons(built, result)
+    reasons = schedule_queries.unscheduled_reasons(built, result)
 
     placed = {m.request for m in result.meetings}
     lost = str(loser.pk) if str(winner.pk) in placed else str(winner.pk)

@@ -227,7 +227,7 @@ def test_agenda_before_publication_says_so(client, event):
 
     response = client.get(reverse("matching:agenda", args=[event.slug]))
 
-    assert (response.status_code, response.context["version"], response.context["lines"]) == (
+    assert (response.status_code, response.context["version"], response.context["days"]) == (
         200,
         None,
         [],

@@ -5,7 +5,7 @@ from django.utils import translation
 
 from events.enums import Phase
 from events.models import Unavailability
-from matching import bridge, engine
+from matching import bridge, engine, schedule_queries
 from matching.enums import RunStatus
 from matching.models import Meeting, ScheduleRun, ScheduleVersion
 from matching.services import schedule as services
@@ -306,7 +306,7 @@ def test_compare_versions_lists_changes_per_participant(
     place(world, world.requests[1], world.slots[0], world.tables[1], organiser)
     v2 = publish(world.event, organiser, django_capture_on_commit_callbacks)
 
-    rows = bridge.describe_changes(world.event, bridge.changes_between(v1, v2))
+    rows = schedule_queries.describe_changes(world.event, bridge.changes_between(v1, v2))
 
     kinds = {row.registration.pk: [line.kind for line in row.lines] for row in rows}
     assert kinds == {

@@ -1,9 +1,10 @@
-"""Seats in workshops make their holders busy for meetings: workshops.queries.busy_ranges, and the
-self-service booking check in matching/services/requests.py that uses it."""
+"""Seats in workshops make their holders busy for meetings: workshops/day.py answers the day of
+events/day.py, which the booking check in matching/services/requests.py asks."""
 
 import pytest
 from django.core.exceptions import ValidationError
 
+from events.day import busy_stretches
 from events.enums import SessionKind
 from events.models import Slot
 from matching.enums import RequestStatus
@@ -11,31 +12,33 @@ from matching.models import MeetingRequest
 from matching.services.requests import book_meeting
 from tests.factories import SessionFactory, TableFactory
 from tests.workshops.conftest import at, make_workshop, participants
-from workshops.queries import busy_ranges
 from workshops.services import take_seat
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seats_open")]
 
 
-def test_busy_ranges_lists_the_seats_of_each_person_in_time_order(event):
+def test_busy_stretches_list_the_seats_of_each_person_in_time_order(event):
     late = make_workshop(event, "Tard", start=(16, 0), end=(17, 0))
     early = make_workshop(event, "Tôt", start=(10, 0), end=(11, 0))
     seated, free = participants(event, 2)
     take_seat(registration=seated, workshop=late, by=seated.user)
     take_seat(registration=seated, workshop=early, by=seated.user)
 
-    ranges = busy_ranges([seated.pk, free.pk])
+    busy = busy_stretches(event, [seated, free])
 
-    assert ranges == {seated.pk: [(at(10), at(11)), (at(16), at(17))]}
+    assert {pk: [(s.start, s.end) for s in stretches] for pk, stretches in busy.items()} == {
+        seated.pk: [(at(10), at(11)), (at(16), at(17))],
+        free.pk: [],
+    }
 
 
-def test_busy_ranges_ignores_waiting_lists(event):
+def test_busy_stretches_ignore_waiting_lists(event):
     workshop = make_workshop(event, capacity=1)
     holder, waiting = participants(event, 2)
     take_seat(registration=holder, workshop=workshop, by=holder.user)
     take_seat(registration=waiting, workshop=workshop, by=waiting.user)
 
-    assert busy_ranges([waiting.pk]) == {}
+    assert busy_stretches(event, [waiting]) == {waiting.pk: []}
 
 
 def _slot(event, start, end):

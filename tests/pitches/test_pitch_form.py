@@ -51,6 +51,7 @@ def test_pitch_form_add_lot_stops_at_the_maximum(client, event, buyer_org, buyer
     )
 
     assert response.context["lots"].total_form_count() == 30
+    assert 'name="add" value="lots"' not in response.content.decode(), "no button to a full list"
 
 
 def test_pitch_form_add_lot_with_a_broken_count_is_a_page_not_a_500(

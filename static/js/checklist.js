@@ -22,19 +22,20 @@
         : summary.dataset.none;
     };
 
+    // Chosen items stay in view; "no match" speaks of the items the search itself finds.
     const filter = () => {
       const term = normalise(input.value.trim());
-      let shown = 0;
+      let matches = 0;
       list.querySelectorAll("li").forEach((item) => {
         const checkbox = item.querySelector("input");
-        item.hidden =
-          term !== "" && !(checkbox && checkbox.checked) && !normalise(item.textContent).includes(term);
-        if (!item.hidden) shown += 1;
+        const match = term === "" || normalise(item.textContent).includes(term);
+        if (match) matches += 1;
+        item.hidden = !match && !(checkbox && checkbox.checked);
       });
       list.querySelectorAll(".checklist-group").forEach((group) => {
         group.hidden = !group.querySelector("li:not([hidden])");
       });
-      if (empty) empty.hidden = shown > 0;
+      if (empty) empty.hidden = matches > 0;
     };
 
     input.addEventListener("input", filter);

@@ -31,11 +31,16 @@ def test_buyer_adds_a_third_lot_in_place_and_picks_a_territory_by_filtering(phon
     page.select_option("#id_theme", "waste")
     page.select_option("#id_route", "social_clause")
 
+    page.fill("#id_territories_filter", "zzzz")
+    no_match_said = page.get_by_text(
+        "Aucun territoire ne correspond à cette recherche."
+    ).is_visible()
     page.fill("#id_territories_filter", "roubaix")
     visible_territories = [
         text.strip() for text in page.locator("#id_territories li:visible").all_inner_texts()
     ]
     page.get_by_label("Roubaix (59512)").check()
+    chosen = page.locator("[data-checklist-summary]").inner_text()
     address = page.url
     for number, title in enumerate(["Fontaines", "Entretien", "Gobelets"]):
         if number:
@@ -50,6 +55,7 @@ def test_buyer_adds_a_third_lot_in_place_and_picks_a_territory_by_filtering(phon
     page.get_by_text("Brouillon enregistré").wait_for()
 
     pitch = Pitch.objects.get()
+    assert no_match_said
     assert visible_territories == ["Roubaix (59512)"]
     assert same_page, "the lots were added without reloading"
     assert focused == "id_lots-2-number", "the new row gets the focus"
@@ -60,3 +66,4 @@ def test_buyer_adds_a_third_lot_in_place_and_picks_a_territory_by_filtering(phon
         "Gobelets",
     ]
     assert list(pitch.territories.values_list("code", flat=True)) == ["59512"]
+    assert chosen == "Choisis\u00a0: Roubaix (59512)"

@@ -1,8 +1,8 @@
 """Every page fits a 390 px phone: no page is wider than the screen, for every role, on the demo day.
 
-The walk: each role (anonymous, the demo buyer, the demo ESS structure, the demo organiser) starts
-from the home page and "My space" and follows every link it is shown, plus the few pages no link
-leads to in the demo's state (`seeds`); one page per named URL and role is enough. It runs twice: in
+The walk: each role (anonymous, the demo buyer, the demo ESS structure, the demo organiser), in
+French and in English, starts from the home page and "My space" and follows every link it is
+shown, plus the few pages no link leads to in the demo's state (`seeds`); one page per named URL and role is enough. It runs twice: in
 the demo's own phase (interest and meeting requests), then after the organiser has run the engine
 and published two versions (the console's grid, per participant, version comparison, agendas).
 Then every named URL of the project must have been visited by some role, or be a POST-only action
@@ -22,6 +22,8 @@ from tests.test_access_completeness import named_patterns
 
 pytestmark = pytest.mark.e2e
 
+# French first (the default), then English: its words are longer in places.
+LOCALES = ("fr-FR", "en-GB")
 ROLES = {
     "anonymous": None,
     "buyer": "acheteur@osez.demo",
@@ -105,7 +107,8 @@ def walk(page, start: list[str], console_errors: list[str]) -> dict[str, tuple[s
         width = page.evaluate("document.documentElement.scrollWidth")
         widths[name] = (path, width)
         if width > PHONE["width"]:
-            screenshot(page, f"too-wide-{name.replace(':', '-')}")
+            locale = page.evaluate("document.documentElement.lang")
+            screenshot(page, f"too-wide-{locale}-{name.replace(':', '-')}")
         hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
         origin = page.evaluate("location.origin")
         for href in hrefs:
@@ -229,23 +232,26 @@ def test_every_page_fits_a_phone_for_every_role(new_page, live_url, console_erro
 
     outside_the_browser_loop(lambda: call_command("load_demo", stdout=io.StringIO()))
     outside_the_browser_loop(self_service_booking)
-    pages = {}
+    pages = {}  # (role, locale) -> a logged-in phone page
     for role, email in ROLES.items():
-        page = new_page(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=1)
-        if email:
-            login(page, User.objects.get(email=email))
-        pages[role] = page
+        for locale in LOCALES:
+            page = new_page(
+                viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=1, locale=locale
+            )
+            if email:
+                login(page, User.objects.get(email=email))
+            pages[role, locale] = page
 
-    rows = []  # (state, role, url name, path, width)
+    rows = []  # (state, role, locale, url name, path, width)
     for state in ("requests", "two versions published"):
         if state == "two versions published":
             outside_the_browser_loop(publish_two_versions)
-        for role, page in pages.items():
+        for (role, locale), page in pages.items():
             for name, (path, width) in walk(page, seeds(role), console_errors).items():
-                rows.append((state, role, name, path, width))
+                rows.append((state, role, locale, name, path, width))
 
     too_wide = [row for row in rows if row[-1] > PHONE["width"]]
-    reached = {name for _state, _role, name, _path, _width in rows}
+    reached = {row[3] for row in rows}
     not_reached = set(named_patterns()) - reached - _post_only_names() - set(NOT_WALKED)
 
     assert too_wide == []

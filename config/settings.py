@@ -196,7 +196,19 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # A consultation launch recorded for a future date starts its quiet period when the date comes
+    # (the rule itself reads the date; this lapses pending meeting requests and tells people).
+    "pitches-start-due-quiet-periods": {
+        "task": "pitches.start_due_quiet_periods",
+        "schedule": 300.0,
+    },
+    # The database is the queue of record: emails a broker outage lost are sent on the next sweep.
+    "matching-sweep-quiet-period-lapses": {
+        "task": "matching.sweep_quiet_period_lapses",
+        "schedule": 600.0,
+    },
+}
 CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get(
     "CELERY_BEAT_SCHEDULE_FILENAME", "celerybeat-schedule"
 )

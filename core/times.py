@@ -45,3 +45,10 @@ def long_day(value: dt.date | dt.datetime, zone=None) -> str:
 def day_and_time(value: dt.datetime, zone) -> str:
     """E.g. "26/11/2019 14:20"."""
     return f"{day(value, zone)} {hhmm(value, zone)}"
+
+
+def today(zone) -> dt.date:
+    """Today's date on the wall clock of `zone` (an event, or a tzinfo)."""
+    from django.utils import timezone
+
+    return timezone.now().astimezone(zone_of(zone)).date()

@@ -18,3 +18,8 @@ class MatchingConfig(AppConfig):
         from .day import MatchingDay
 
         day.register(MatchingDay())
+        from pitches.hooks import on_quiet_period_start
+
+        from .services.quiet_period import lapse_requests_about_pitch
+
+        on_quiet_period_start(lapse_requests_about_pitch)

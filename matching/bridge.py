@@ -27,6 +27,7 @@ from events.models import Registration, Slot, Table, table_order
 from matching import engine
 from matching.enums import RequestStatus
 from matching.models import Meeting, MeetingRequest, ScheduleVersion
+from matching.rules import meeting_refusal
 from matching.services.requests import request_weights
 
 
@@ -41,17 +42,19 @@ def event_slots(event) -> list[Slot]:
 
 
 def accepted_requests(event) -> list[MeetingRequest]:
-    """Accepted requests of the event whose two sides are still validated participants."""
-    return list(
+    """Accepted requests of the event that may still be met (matching.rules.meeting_refusal: both
+    sides still validated participants, the pitch, if any, not in its quiet period)."""
+    rows = (
         MeetingRequest.objects.filter(
             event=event,
             status=RequestStatus.ACCEPTED,
             sender__status=RegistrationStatus.VALIDATED,
             recipient__status=RegistrationStatus.VALIDATED,
         )
-        .select_related("sender", "recipient")
+        .select_related("sender__organisation", "recipient__organisation", "pitch__event")
         .order_by("pk")
     )
+    return [row for row in rows if meeting_refusal(row) is None]
 
 
 def unavailable_slots(

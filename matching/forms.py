@@ -64,13 +64,23 @@ class RequestForm(forms.Form):
         help_text=_("A few words on what you would like to discuss."),
     )
 
-    def __init__(self, *args, recipients, pitches, **kwargs):
+    def __init__(self, *args, recipients, pitches, allowed_pitches, **kwargs):
+        """`pitches` are offered; `allowed_pitches` (the event's published ones) are accepted, so
+        a pitch no longer offered (its quiet period started meanwhile) gets the service's clear
+        refusal, not "invalid choice"."""
         super().__init__(*args, **kwargs)
         self.fields["recipient"].queryset = recipients
         if len(recipients) == 1:
             self.fields["recipient"].widget = forms.HiddenInput()
             self.fields["recipient"].initial = recipients[0].pk
-        self.fields["pitch"].queryset = pitches
+        field = self.fields["pitch"]
+        field.queryset = allowed_pitches
+        offered = list(pitches)
+        field.choices = [("", field.empty_label)] + [
+            (pitch.pk, field.label_from_instance(pitch)) for pitch in offered
+        ]
+        if not offered:  # between two structures, or no pitch open for exchanges
+            field.widget = forms.HiddenInput()
 
 
 class DeclineForm(forms.Form):

@@ -74,6 +74,9 @@ class MeetingRequest(models.Model):
     booked_table = models.ForeignKey(
         Table, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Set once both sides were emailed that the request lapsed because its pitch's quiet period
+    # started (idempotency guard of the task `matching.notify_quiet_period_lapse`).
+    lapse_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("meeting request")

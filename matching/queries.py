@@ -15,6 +15,7 @@ from .enums import ACTIVE_REQUEST_STATUSES, WEIGHT_MUTUAL, RequestStatus
 from .forms import DeclineForm
 from .models import Attendance, Meeting, MeetingRequest
 from .recommendations import dashboard_recommendations
+from .rules import meeting_refusal, pitch_refusal
 from .schedule_queries import promised_places
 from .services.requests import is_self_service
 
@@ -88,7 +89,7 @@ def my_requests(registration, viewer) -> MyRequests:
             "sender__user",
             "recipient__organisation",
             "recipient__user",
-            "pitch",
+            "pitch__event",
             "meeting__slot",
             "meeting__table",
         )
@@ -136,7 +137,10 @@ def my_requests_context(user, event: Event, mine, **extra) -> dict:
     # What each card offers mirrors matching/rules.py (answer_request, cancel_request,
     # book_meeting); the action views check the rules themselves.
     for row in [*data.received, *data.sent, *data.accepted]:
+        # Accepting and booking ask the one rule of who may meet whom (quiet period included).
+        row.refusal = meeting_refusal(row) if row.status in ACTIVE_REQUEST_STATUSES else None
         row.can_answer = is_open and row.incoming and row.status == RequestStatus.PENDING
+        row.can_accept = row.can_answer and row.refusal is None
         row.can_cancel = is_open and (
             row.status == RequestStatus.ACCEPTED
             or (row.status == RequestStatus.PENDING and not row.incoming)
@@ -147,6 +151,7 @@ def my_requests_context(user, event: Event, mine, **extra) -> dict:
             and row.status == RequestStatus.ACCEPTED
             and row.placed is None
             and not getattr(row, "in_draft", False)
+            and row.refusal is None
         )
     return {
         "event": event,
@@ -206,18 +211,18 @@ def free_slots(request: MeetingRequest) -> list[Slot]:
 
 
 def request_pitches(event, sender, recipient):
-    """The pitches a request may name: the buyer's published ones between a buyer and a structure,
-    every published pitch of the event between two structures (a consortium for a lot)."""
+    """The pitches a request may name (matching.rules.pitch_refusal): between a buyer and a
+    structure, the buyer's published pitches still open for exchanges (none in its quiet period);
+    between two structures, none."""
     from pitches.enums import PitchStatus
     from pitches.models import Pitch
 
-    pitches = Pitch.objects.filter(event=event, status=PitchStatus.PUBLISHED).select_related(
-        "buyer"
-    )
     buyers = [r.organisation_id for r in (sender, recipient) if r.organisation.is_buyer]
-    if buyers:
-        pitches = pitches.filter(buyer_id__in=buyers)
-    return pitches.order_by("title")
+    pitches = Pitch.objects.filter(
+        event=event, status=PitchStatus.PUBLISHED, buyer_id__in=buyers
+    ).select_related("buyer", "event")
+    open_ids = [p.pk for p in pitches if pitch_refusal(p, sender, recipient) is None]
+    return pitches.filter(pk__in=open_ids).order_by("title")
 
 
 def meeting_slots(event):

@@ -1,15 +1,20 @@
 """Who may do what in the matching app (django-rules), used by views, templates, consumers and
 services alike. One section per area; phase predicates come from events/rules.py."""
 
+from dataclasses import dataclass, field
+
 import rules
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
+from accounts.enums import OrganisationKind
 from accounts.rules import RELATIONSHIP_CHECKS
+from events.enums import RegistrationRole, RegistrationStatus
 from events.rules import can_manage, event_of, requests_open, scheduling_open
 from pitches.rules import pitch_open_for_exchanges
 
-from .enums import RequestStatus
-from .models import Meeting, MeetingRequest
+from .enums import ACTIVE_REQUEST_STATUSES, RequestStatus
+from .models import MatchingSettings, Meeting, MeetingRequest
 
 # --- organisers' scheduling console ------------------------------------------------------------
 # Running, editing and publishing the schedule happen while `scheduling_open` (events/rules.py).
@@ -18,6 +23,160 @@ from .models import Meeting, MeetingRequest
 rules.add_perm("matching.view_schedule", can_manage)
 # Run the engine, lock, move, unschedule, place, publish, unpublish.
 rules.add_perm("matching.change_schedule", can_manage & scheduling_open)
+
+
+# --- who may meet whom: THE rule ---------------------------------------------------------------
+# Used by the permissions below, the services (check_request, send_request, accept, book, hand
+# placement), the engine's problem builder (which requests go to the engine), the participants
+# page and request form (who and what is offered) and the buttons of "My meetings" (also rendered
+# by the live consumer). Each function returns why not, in the person's language, or None.
+
+MEETING_ROLES = frozenset({RegistrationRole.BUYER, RegistrationRole.ESS})
+
+
+def takes_part_in_meetings(registration) -> bool:
+    """A validated buyer or ESS registration with its organisation."""
+    return (
+        registration.status == RegistrationStatus.VALIDATED
+        and registration.role in MEETING_ROLES
+        and registration.organisation_id is not None
+    )
+
+
+def pair_refusal(a, b) -> str | None:
+    """Why registrations `a` and `b` may not meet at all: the same event, two validated buyer or
+    ESS participants with their organisations, two different organisations, buyer ↔ ESS or
+    ESS ↔ ESS (never buyer ↔ buyer). Needs both organisations loaded."""
+    if a.event_id != b.event_id:
+        return _("Both participants must take part in the same event.")
+    if a.pk == b.pk:
+        return _("You cannot request a meeting with yourself.")
+    if not (takes_part_in_meetings(a) and takes_part_in_meetings(b)):
+        return _("Only validated participants can meet.")
+    if a.organisation_id == b.organisation_id:
+        return _("You belong to the same organisation.")
+    if a.organisation.kind == b.organisation.kind == OrganisationKind.BUYER:
+        return _("Meetings are between a buyer and an ESS structure, or between ESS structures.")
+    return None
+
+
+def pitch_refusal(pitch, a, b) -> str | None:
+    """Why a meeting between `a` and `b` may not be about `pitch` (None: no pitch, or fine): a
+    pitch of their event, open for exchanges (published, not in its quiet period:
+    pitches.rules.pitch_open_for_exchanges), and the own need of the buyer they meet. Between two
+    structures no pitch: a buyer's need is discussed with that buyer."""
+    if pitch is None:
+        return None
+    if pitch.event_id != a.event_id:
+        return _("This pitch belongs to another event.")
+    reason = closed_pitch_refusal(pitch)
+    if reason is not None:
+        return reason
+    buyers = {r.organisation_id for r in (a, b) if r.organisation.kind == OrganisationKind.BUYER}
+    if not buyers:
+        return _(
+            "A meeting between two structures cannot be about a buyer's pitch: request a meeting "
+            "with the buyer about it."
+        )
+    if pitch.buyer_id not in buyers:
+        return _("This pitch is not a need of the buyer you are meeting.")
+    return None
+
+
+def closed_pitch_refusal(pitch) -> str | None:
+    """Why nothing about `pitch` may happen any more (pitches.rules.pitch_open_for_exchanges:
+    not published, or its quiet period has started), or None."""
+    if pitch is None or pitch_open_for_exchanges(None, pitch):
+        return None
+    if pitch.is_published:
+        return _(
+            "The consultation for this pitch is launched: exchanges now go through the "
+            "official consultation only (%(url)s)."
+        ) % {"url": pitch.consultation_url}
+    return _("This pitch is not published.")
+
+
+@dataclass
+class SenderState:
+    """What a new request from `sender` depends on beyond the pair (three queries, once per page:
+    see sender_state)."""
+
+    requests_open: bool
+    cap: int | None = None
+    sent: int = 0
+    # Other organisation id -> the active request between it and the sender's organisation.
+    open_with: dict[int, MeetingRequest] = field(default_factory=dict)
+
+
+def sender_state(sender) -> SenderState:
+    if sender is None:
+        return SenderState(requests_open=False)
+    row = MatchingSettings.objects.filter(event_id=sender.event_id).first()
+    cap = row.max_requests_per_participant if row is not None else None
+    sent = (
+        MeetingRequest.objects.filter(sender=sender, status__in=ACTIVE_REQUEST_STATUSES).count()
+        if cap is not None
+        else 0
+    )
+    return SenderState(
+        requests_open=requests_open(None, sender.event),
+        cap=cap,
+        sent=sent,
+        open_with=open_requests_between_organisations(sender),
+    )
+
+
+def open_requests_between_organisations(registration) -> dict[int, MeetingRequest]:
+    """Active (pending or accepted) requests between the registration's organisation and others
+    at the same event, by the other organisation's id: one request per pair of organisations."""
+    org = registration.organisation_id
+    rows = (
+        MeetingRequest.objects.filter(
+            Q(sender__organisation_id=org) | Q(recipient__organisation_id=org),
+            event_id=registration.event_id,
+            status__in=ACTIVE_REQUEST_STATUSES,
+        )
+        .select_related("sender", "recipient")
+        .order_by("pk")
+    )
+    result: dict[int, MeetingRequest] = {}
+    for row in rows:
+        other = (
+            row.recipient.organisation_id
+            if row.sender.organisation_id == org
+            else row.sender.organisation_id
+        )
+        result.setdefault(other, row)
+    return result
+
+
+def request_refusal(sender, recipient, *, pitch=None, state: SenderState | None = None):
+    """THE rule of who may ask whom for a meeting (about `pitch`, optionally): `pair_refusal`,
+    the event in its requests phase, one open request per pair of organisations, the organisers'
+    cap on outgoing requests, and `pitch_refusal`. `state` (sender_state) spares its queries when
+    a page asks for many recipients. send_request checks the cap and the open pair again under
+    lock."""
+    reason = pair_refusal(sender, recipient)
+    if reason is not None:
+        return reason
+    state = state or sender_state(sender)
+    if not state.requests_open:
+        return _("Meeting requests are not open for this event at the moment.")
+    if recipient.organisation_id in state.open_with:
+        return _("A meeting request between you is already open.")
+    if state.cap is not None and state.sent >= state.cap:
+        return _("You have reached the organisers' limit of %(cap)s meeting requests.") % {
+            "cap": state.cap
+        }
+    return pitch_refusal(pitch, sender, recipient)
+
+
+def meeting_refusal(request) -> str | None:
+    """Why an existing request may not be accepted, booked or placed (by a person, an organiser's
+    hand or the engine): its two sides may no longer meet, or its pitch is no longer open for
+    exchanges (its quiet period has started). Needs sender, recipient (with organisations) and
+    pitch loaded."""
+    return pair_refusal(request.sender, request.recipient) or closed_pitch_refusal(request.pitch)
 
 
 # --- meeting requests and self-service booking -------------------------------------------------
@@ -57,6 +216,48 @@ def is_meeting_participant(user, obj) -> bool:
 
 
 @rules.predicate
+def may_request(user, recipient) -> bool:
+    """The user's registration may ask `recipient` (a Registration) for a meeting now."""
+    mine = meeting_registration(user, event_of(recipient))
+    return mine is not None and request_refusal(mine, recipient) is None
+
+
+@rules.predicate
+def may_request_about_pitch(user, pitch) -> bool:
+    """The user may ask the pitch's buyer (its author first: see pitch_contact) for a meeting
+    about the pitch now."""
+    mine = meeting_registration(user, event_of(pitch))
+    if mine is None:
+        return False
+    contact = pitch_contact(pitch)
+    return contact is not None and request_refusal(mine, contact, pitch=pitch) is None
+
+
+def pitch_contact(pitch):
+    """Whom to meet about a pitch: its author's validated registration at the event, otherwise
+    the first validated participant of the buyer organisation (by name), or None."""
+    from events.models import Registration
+
+    rows = list(
+        Registration.objects.filter(
+            event_id=pitch.event_id,
+            organisation_id=pitch.buyer_id,
+            status=RegistrationStatus.VALIDATED,
+            role__in=MEETING_ROLES,
+        )
+        .select_related("organisation", "user", "event")
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+    return next((r for r in rows if r.user_id == pitch.author_id), rows[0] if rows else None)
+
+
+@rules.predicate
+def meeting_still_possible(user, request) -> bool:
+    """The request's two sides may still meet, about its pitch if any (meeting_refusal)."""
+    return request is not None and meeting_refusal(request) is None
+
+
+@rules.predicate
 def is_ess_participant_of_pitch_event(user, pitch) -> bool:
     """An ESS participant of the pitch's event, from another organisation than the pitch's buyer."""
     registration = meeting_registration(user, event_of(pitch))
@@ -65,16 +266,6 @@ def is_ess_participant_of_pitch_event(user, pitch) -> bool:
         and registration.organisation.is_ess
         and registration.organisation_id != pitch.buyer_id
     )
-
-
-@rules.predicate
-def pitch_buyer_takes_part(user, pitch) -> bool:
-    """Someone of the pitch's buyer organisation is a validated participant of its event."""
-    from events.enums import RegistrationStatus
-
-    return pitch.event.registrations.filter(
-        organisation_id=pitch.buyer_id, status=RegistrationStatus.VALIDATED
-    ).exists()
 
 
 @rules.predicate
@@ -117,21 +308,28 @@ def self_service_booking(user, obj) -> bool:
 rules.add_perm("matching.view_participants", is_meeting_participant | can_manage)
 rules.add_perm("matching.view_my_requests", is_meeting_participant)
 rules.add_perm("matching.send_request", is_meeting_participant & requests_open)
+# Object: the Registration to meet (participants page, request form).
+rules.add_perm("matching.request_meeting", may_request)
 rules.add_perm(
-    "matching.request_about_pitch",
-    is_ess_participant_of_pitch_event
-    & requests_open
-    & pitch_open_for_exchanges
-    & pitch_buyer_takes_part,
+    "matching.request_about_pitch", is_ess_participant_of_pitch_event & may_request_about_pitch
 )
 rules.add_perm("matching.answer_request", is_request_recipient & is_pending & requests_open)
+rules.add_perm(
+    "matching.accept_request",
+    is_request_recipient & is_pending & requests_open & meeting_still_possible,
+)
 rules.add_perm(
     "matching.cancel_request",
     requests_open & ((is_request_sender & is_pending) | (is_request_party & is_accepted)),
 )
 rules.add_perm(
     "matching.book_meeting",
-    is_request_party & is_accepted & requests_open & self_service_booking & is_unbooked,
+    is_request_party
+    & is_accepted
+    & requests_open
+    & self_service_booking
+    & is_unbooked
+    & meeting_still_possible,
 )
 rules.add_perm("matching.change_settings", can_manage)
 

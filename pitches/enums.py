@@ -65,6 +65,8 @@ class LogKind(models.TextChoices):
     DOCUMENT = "document", _("Document shared")
     MEETING = "meeting", _("Meeting")
     CONSULTATION = "consultation", _("Consultation launched")
+    CONSULTATION_CORRECTED = "consultation_corrected", _("Consultation launch corrected")
+    QUIET_PERIOD = "quiet_period", _("Quiet period started")
 
 
 class AttachmentKind(models.TextChoices):

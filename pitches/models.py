@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, Territory, Theme
+from core import times
 from events.models import Event
 
 from .enums import (
@@ -55,6 +56,11 @@ class Pitch(models.Model):
         _("consultation launched on"), null=True, blank=True
     )
     consultation_url = models.URLField(_("official consultation link"), blank=True)
+    # Set once the quiet period's start was carried out (pending meeting requests lapsed, both
+    # sides told): by the launch itself when its date is today or past, otherwise by the periodic
+    # task `pitches.start_due_quiet_periods` when the date arrives. Cleared when the buyer moves the
+    # date back into the future.
+    quiet_period_started_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -82,8 +88,16 @@ class Pitch(models.Model):
 
     @property
     def in_quiet_period(self) -> bool:
-        """Once the consultation is launched, exchanges go through the official channel only."""
-        return self.consultation_launched_on is not None
+        """From the consultation's launch date (in the event's time zone) on, exchanges go through
+        the official channel only. The date is read here, so nothing slips through before the
+        periodic task carries out the start (pitches.services.start_quiet_period)."""
+        launched_on = self.consultation_launched_on
+        return launched_on is not None and launched_on <= times.today(self.event)
+
+    @property
+    def quiet_period_ahead(self) -> bool:
+        """A launch date is recorded but not reached yet: exchanges stay open until that date."""
+        return self.consultation_launched_on is not None and not self.in_quiet_period
 
 
 class Lot(models.Model):

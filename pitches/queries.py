@@ -15,7 +15,7 @@ def catalogue(event) -> QuerySet[Pitch]:
     """Published pitches of an event, as the public catalogue shows them."""
     return (
         Pitch.objects.filter(event=event, status=PitchStatus.PUBLISHED)
-        .select_related("buyer", "theme")
+        .select_related("buyer", "theme", "event")
         .prefetch_related("territories")
         .annotate(lot_count=Count("lots", distinct=True))
         .order_by("-published_at", "title")
@@ -24,7 +24,7 @@ def catalogue(event) -> QuerySet[Pitch]:
 
 def _with_counts(pitches: QuerySet[Pitch]) -> QuerySet[Pitch]:
     return (
-        pitches.select_related("buyer", "theme")
+        pitches.select_related("buyer", "theme", "event")
         .annotate(
             interest_count=Count(
                 "interests", filter=Q(interests__status__in=INTEREST_ACTIVE), distinct=True
@@ -77,7 +77,7 @@ def my_interests(event, user: User) -> QuerySet[Interest]:
     """Interests of the user's structures in the event's pitches."""
     return (
         Interest.objects.filter(pitch__event=event, organisation__memberships__user=user)
-        .select_related("pitch", "pitch__buyer", "organisation")
+        .select_related("pitch", "pitch__buyer", "pitch__event", "organisation")
         .annotate(
             answer_count=Count(
                 "pitch__questions",

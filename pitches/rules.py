@@ -175,12 +175,22 @@ def is_not_withdrawn(user, obj) -> bool:
 
 @rules.predicate
 def pitch_open_for_exchanges(user, obj) -> bool:
-    """Published and not in the quiet period: interests, questions and meeting requests allowed.
+    """THE rule "pitch open for exchanges": published and not in the quiet period. Interests,
+    questions and meeting requests (sending, accepting, booking, placing by hand or by the engine)
+    all ask it.
 
-    Once the buyer records that the consultation is launched, every exchange on the pitch goes
-    through the official channel only (the "cône de silence")."""
+    From the consultation's launch date (in the event's time zone; a launch may be recorded
+    ahead), every exchange on the pitch goes through the official channel only (the "cône de
+    silence"). The date is read here, so nothing slips through before the periodic task that
+    lapses pending requests has run."""
     pitch = pitch_of(obj)
     return pitch is not None and pitch.is_published and not pitch.in_quiet_period
+
+
+@rules.predicate
+def launch_recorded(user, obj) -> bool:
+    pitch = pitch_of(obj)
+    return pitch is not None and pitch.consultation_launched_on is not None
 
 
 @rules.predicate
@@ -228,9 +238,9 @@ rules.add_perm(
 )
 rules.add_perm("pitches.withdraw_pitch", is_not_withdrawn & manages_pitch)
 rules.add_perm("pitches.manage_pitch", manages_pitch)
-rules.add_perm(
-    "pitches.launch_consultation", is_published & pitch_open_for_exchanges & manages_pitch
-)
+rules.add_perm("pitches.launch_consultation", is_published & ~launch_recorded & manages_pitch)
+# A wrong launch date or link can be corrected by whoever may record it; the log keeps both.
+rules.add_perm("pitches.correct_consultation", is_published & launch_recorded & manages_pitch)
 rules.add_perm("pitches.answer_question", is_published & manages_pitch)
 rules.add_perm("pitches.express_interest", is_ess_member & pitch_open_for_exchanges & interest_open)
 rules.add_perm(

@@ -9,7 +9,7 @@ user; views show it and nothing is saved.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import rules
 from django.core.exceptions import ValidationError
@@ -31,6 +31,7 @@ from .enums import (
     LogKind,
     PitchStatus,
 )
+from .hooks import QUIET_PERIOD_STARTS
 from .models import (
     Attachment,
     Interest,
@@ -297,11 +298,14 @@ def add_attachment(*, pitch: Pitch, actor: User, title: str, kind: str, upload) 
 
 
 def launch_consultation(*, pitch: Pitch, actor: User, launched_on: date, url: str) -> Pitch:
-    """Record that the consultation is launched: the quiet period starts.
+    """Record the consultation launch: its date and official link. The quiet period starts on
+    that date, in the event's time zone; until then exchanges stay open (the pitch page says when
+    they close).
 
-    Side effects, in order: lock the pitch; check it is published and not already launched; set
-    the date and official link; log CONSULTATION. From then on no new interest, question or
-    meeting request on this pitch.
+    Side effects, in order: check the link is given; lock the pitch; check it is published and no
+    launch is recorded yet; write the date and link; log CONSULTATION; when the date is today or
+    past, start the quiet period at once (see start_quiet_period), otherwise the periodic task
+    `pitches.start_due_quiet_periods` starts it when the date arrives.
     """
     if not url:
         raise ValidationError(_("Give the link to the official consultation."))
@@ -309,20 +313,141 @@ def launch_consultation(*, pitch: Pitch, actor: User, launched_on: date, url: st
         locked = _lock_pitch(pitch)
         if locked.status != PitchStatus.PUBLISHED:
             raise ValidationError(_("This pitch is not published."))
-        if locked.in_quiet_period:
+        if locked.consultation_launched_on is not None:
             raise ValidationError(_("The consultation has already been recorded as launched."))
         locked.consultation_launched_on = launched_on
         locked.consultation_url = url
         locked.save(update_fields=["consultation_launched_on", "consultation_url", "updated_at"])
+        if locked.in_quiet_period:
+            summary = _("Consultation launched on %(date)s: %(url)s")
+        else:
+            summary = _(
+                "Consultation launch recorded for %(date)s: exchanges on this pitch stay open "
+                "until that date. Official consultation: %(url)s"
+            )
         log(
             pitch=locked,
             kind=LogKind.CONSULTATION,
             actor=actor,
             organisation=locked.buyer,
-            summary=_("Consultation launched on %(date)s: %(url)s")
-            % {"date": times.day(launched_on), "url": url},
+            summary=summary % {"date": times.day(launched_on), "url": url},
         )
+        if locked.in_quiet_period:
+            _start_quiet_period(locked, log_start=False)  # the line above says it
     return locked
+
+
+def correct_consultation(*, pitch: Pitch, actor: User, launched_on: date, url: str) -> Pitch:
+    """The buyer corrects a wrong launch date or link; the correction is traced.
+
+    Side effects, in order: check the link is given; lock the pitch; check it is published, a
+    launch is recorded and something changes; write the date and link; log
+    CONSULTATION_CORRECTED with the old and new values; then, when the new date is reached and the
+    quiet period has not started, start it (see start_quiet_period); when the new date is in the
+    future, the quiet period starts again on that date (exchanges reopen until then; requests
+    that already lapsed stay lapsed).
+    """
+    if not url:
+        raise ValidationError(_("Give the link to the official consultation."))
+    with locked_transaction():
+        locked = _lock_pitch(pitch)
+        if locked.status != PitchStatus.PUBLISHED:
+            raise ValidationError(_("This pitch is not published."))
+        if locked.consultation_launched_on is None:
+            raise ValidationError(_("No consultation launch is recorded for this pitch yet."))
+        before = (locked.consultation_launched_on, locked.consultation_url)
+        if before == (launched_on, url):
+            raise ValidationError(_("The date and the link are unchanged."))
+        locked.consultation_launched_on = launched_on
+        locked.consultation_url = url
+        if not locked.in_quiet_period:
+            locked.quiet_period_started_at = None
+        locked.save(
+            update_fields=[
+                "consultation_launched_on",
+                "consultation_url",
+                "quiet_period_started_at",
+                "updated_at",
+            ]
+        )
+        log(
+            pitch=locked,
+            kind=LogKind.CONSULTATION_CORRECTED,
+            actor=actor,
+            organisation=locked.buyer,
+            summary=_(
+                "Consultation launch corrected: launch date %(old_date)s → %(date)s; "
+                "official consultation %(old_url)s → %(url)s"
+            )
+            % {
+                "old_date": times.day(before[0]),
+                "date": times.day(launched_on),
+                "old_url": before[1],
+                "url": url,
+            },
+        )
+        if locked.in_quiet_period and locked.quiet_period_started_at is None:
+            _start_quiet_period(locked)
+    return locked
+
+
+def start_quiet_period(*, pitch_id: int) -> bool:
+    """Carry out the start of a pitch's quiet period once its launch date has come (the body of
+    the periodic task `pitches.start_due_quiet_periods`). Idempotent: returns whether it acted.
+
+    Side effects, in order: lock the pitch; stop unless it is published, its launch date is
+    reached (event's time zone) and its quiet period not started yet; run the hooks registered in
+    pitches.hooks.QUIET_PERIOD_STARTS (matching lapses the pending meeting requests about the
+    pitch and tells both sides on commit); write the start time; log QUIET_PERIOD.
+    """
+    with locked_transaction():
+        locked = lock(Pitch.objects).select_related("event", "buyer").filter(pk=pitch_id).first()
+        if (
+            locked is None
+            or locked.status != PitchStatus.PUBLISHED
+            or not locked.in_quiet_period
+            or locked.quiet_period_started_at is not None
+        ):
+            return False
+        _start_quiet_period(locked)
+    return True
+
+
+def _start_quiet_period(pitch: Pitch, *, log_start: bool = True) -> None:
+    """Inside the caller's transaction, with the pitch locked. The start time is written first:
+    hooks date what they do with it (matching finds the requests it lapsed by it)."""
+    pitch.quiet_period_started_at = timezone.now()
+    pitch.save(update_fields=["quiet_period_started_at"])
+    if log_start:
+        log(
+            pitch=pitch,
+            kind=LogKind.QUIET_PERIOD,
+            actor=None,
+            organisation=pitch.buyer,
+            summary=_(
+                "Quiet period started: exchanges on this pitch now go through the official "
+                "consultation only (%(url)s)."
+            )
+            % {"url": pitch.consultation_url},
+        )
+    for hook in QUIET_PERIOD_STARTS:
+        hook(pitch=pitch)
+
+
+def due_quiet_periods() -> list[int]:
+    """Ids of published pitches whose launch date may have come and whose quiet period has not
+    started (start_quiet_period re-checks the date in each event's time zone: no zone is more
+    than a day ahead of UTC)."""
+    horizon = timezone.now().date() + timedelta(days=1)
+    return list(
+        Pitch.objects.filter(
+            status=PitchStatus.PUBLISHED,
+            consultation_launched_on__lte=horizon,
+            quiet_period_started_at__isnull=True,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def _check_interest_content(

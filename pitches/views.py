@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -300,13 +300,23 @@ def attachment(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def consultation(request: HttpRequest, pk: int) -> HttpResponse:
-    """The buyer records that the consultation is launched: the quiet period starts."""
+    """The buyer records the consultation launch (the quiet period starts on its date), or
+    corrects a launch already recorded (the sourcing log keeps both)."""
     pitch = _pitch_or_404(request, pk)
-    require(request, "pitches.launch_consultation", pitch)
-    form = ConsultationForm(request.POST or None, initial={"launched_on": timezone.localdate()})
+    correcting = pitch.consultation_launched_on is not None
+    require(
+        request,
+        "pitches.correct_consultation" if correcting else "pitches.launch_consultation",
+        pitch,
+    )
+    initial = {"launched_on": times.today(pitch.event)}
+    if correcting:
+        initial = {"launched_on": pitch.consultation_launched_on, "url": pitch.consultation_url}
+    form = ConsultationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        service = services.correct_consultation if correcting else services.launch_consultation
         try:
-            services.launch_consultation(
+            pitch = service(
                 pitch=pitch,
                 actor=request.user,
                 launched_on=form.cleaned_data["launched_on"],
@@ -315,14 +325,21 @@ def consultation(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             _form_error(form, error)
         else:
-            messages.success(
-                request, _("Consultation recorded: exchanges on this pitch are now closed.")
-            )
+            if pitch.in_quiet_period:
+                message = _("Consultation recorded: exchanges on this pitch are now closed.")
+            else:
+                message = _("Consultation recorded: exchanges on this pitch close on %(date)s.") % {
+                    "date": times.long_day(pitch.consultation_launched_on)
+                }
+            messages.success(request, message)
             return redirect("pitches:detail", pk=pitch.pk)
+    heading = (
+        _("Correct the consultation launch") if correcting else _("Record the consultation launch")
+    )
     return render(
         request,
         "pitches/consultation_form.html",
-        {"pitch": pitch, "form": form, "heading": _("Record the consultation launch")},
+        {"pitch": pitch, "form": form, "heading": heading, "correcting": correcting},
     )
 
 

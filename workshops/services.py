@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Theme, User
 from core.locking import lock, locked_transaction
@@ -37,7 +37,9 @@ from .rules import seats_assigned, seats_phase, wishes_phase
 logger = logging.getLogger(__name__)
 
 SOLVER_TIME_LIMIT = 10.0
-BUSY_MESSAGE = _lazy("Many people are choosing workshops right now; please try again in a moment.")
+BUSY_MESSAGE = gettext_lazy(
+    "Many people are choosing workshops right now; please try again in a moment."
+)
 
 
 # --- Workshops (events.services.save_session hands every saved session to sync_workshop) ------

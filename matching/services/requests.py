@@ -16,15 +16,14 @@ from django.db import IntegrityError
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 import core.locking
-from accounts.enums import OrganisationKind
-from accounts.models import User
+from accounts.models import Organisation, User
 from core.live import broadcast_on_commit
 from core.locking import lock, locked_transaction
 from events import day
-from events.enums import DayKind, RegistrationRole, RegistrationStatus
+from events.enums import DayKind, RegistrationRole
 from events.models import Event, Registration, Slot, Table, table_order
 from events.rules import requests_open
 from matching import groups
@@ -38,6 +37,8 @@ from matching.enums import (
     RequestStatus,
 )
 from matching.models import Attendance, MatchingSettings, Meeting, MeetingRequest
+from matching.rules import meeting_refusal, request_refusal
+from matching.services.sourcing import log_meeting
 from pitches.enums import INTEREST_ACTIVE, InterestStatus
 from pitches.models import Interest, Pitch
 
@@ -49,7 +50,7 @@ MAX_MESSAGE_LENGTH = 1000
 TAKEN = "taken"  # the re-count under lock found the slot full or a person busy
 CONSTRAINT = "constraint"  # a database constraint refused the write (someone won meanwhile)
 BUSY = core.locking.BUSY  # the lock was not obtained in time
-BUSY_MESSAGE = _lazy("Many people are booking right now; please try again in a moment.")
+BUSY_MESSAGE = gettext_lazy("Many people are booking right now; please try again in a moment.")
 
 
 def _lists_changed(*requests: MeetingRequest) -> None:
@@ -84,12 +85,12 @@ def send_request(
 ) -> MeetingRequest:
     """Ask `recipient` for a meeting on behalf of `sender`'s organisation.
 
-    Side effects, in order: check both registrations are validated buyer or ESS participants of
-    the same event, from two organisations, the pair is buyer↔ESS or ESS↔ESS, the event is in its
-    requests phase, the pitch (if any) is a published need of the event, open for exchanges and,
-    between a buyer and a structure, the buyer's own; lock the sender's registration; check the
-    organisers' cap on outgoing requests and that no active request joins the pair; write the
-    request; log; tell both sides' pages on commit. A lock timeout becomes `Busy`.
+    Side effects, in order: check who may meet whom (matching.rules.request_refusal: validated
+    buyer or ESS participants of the same event, two organisations, buyer↔ESS or ESS↔ESS, the
+    requests phase, the pitch open for exchanges and the buyer's own, the cap, one open request
+    per pair of organisations); lock the sender's registration, then both organisations; check
+    the cap and the open pair again; write the request; log it in the pitch's sourcing log; tell
+    both sides' pages on commit. A lock timeout becomes `Busy`.
     """
     check_request(sender=sender, recipient=recipient, by=by, pitch=pitch)
     message = message.strip()
@@ -106,7 +107,9 @@ def send_request(
 
 
 def _write_request(sender, recipient, pitch, message) -> MeetingRequest:
-    with locked_transaction(_lazy("Many people are sending requests right now; please try again.")):
+    with locked_transaction(
+        gettext_lazy("Many people are sending requests right now; please try again.")
+    ):
         locked_sender = lock(Registration.objects.filter(pk=sender.pk)).get()
         cap = settings_for(locked_sender.event).max_requests_per_participant
         if cap is not None:
@@ -118,77 +121,65 @@ def _write_request(sender, recipient, pitch, message) -> MeetingRequest:
                     _("You have reached the organisers' limit of %(cap)s meeting requests.")
                     % {"cap": cap}
                 )
-        pair = Q(sender=sender, recipient=recipient) | Q(sender=recipient, recipient=sender)
-        if MeetingRequest.objects.filter(pair, status__in=ACTIVE_REQUEST_STATUSES).exists():
+        # One open request per pair of organisations: both organisation rows serialise it.
+        orgs = sorted({sender.organisation_id, recipient.organisation_id})
+        list(lock(Organisation.objects.filter(pk__in=orgs)).order_by("pk").values_list("pk"))
+        pair = Q(
+            sender__organisation_id=sender.organisation_id,
+            recipient__organisation_id=recipient.organisation_id,
+        ) | Q(
+            sender__organisation_id=recipient.organisation_id,
+            recipient__organisation_id=sender.organisation_id,
+        )
+        if MeetingRequest.objects.filter(
+            pair, event_id=sender.event_id, status__in=ACTIVE_REQUEST_STATUSES
+        ).exists():
             raise ValidationError(_("A meeting request between you is already open."))
         try:
             with locked_transaction():
-                return MeetingRequest.objects.create(
+                request = MeetingRequest.objects.create(
                     event_id=sender.event_id,
                     sender=sender,
                     recipient=recipient,
                     pitch=pitch,
                     message=message,
                 )
+                log_meeting(request=request, what="requested", actor=sender.user)
+                return request
         except IntegrityError:
             raise ValidationError(_("A meeting request between you is already open.")) from None
-
-
-MEETING_ROLES = {RegistrationRole.BUYER, RegistrationRole.ESS}
 
 
 def check_request(
     *, sender: Registration, recipient: Registration, by: User, pitch: Pitch | None = None
 ) -> None:
-    """What send_request checks before locking, so a form can say at once why a request is not
-    possible (the cap and the open pair are checked again under lock)."""
-    _check_pair(sender, recipient)
-    if not requests_open(by, sender.event):
-        raise ValidationError(_("Meeting requests are not open for this event at the moment."))
-    if pitch is not None:
-        _check_pitch(pitch, sender, recipient)
+    """What send_request checks before locking (matching.rules.request_refusal, the one rule of
+    who may meet whom), so a page can say at once why a request is not possible."""
+    reason = request_refusal(sender, recipient, pitch=pitch)
+    if reason is not None:
+        raise ValidationError(reason)
 
 
-def _check_pair(sender: Registration, recipient: Registration) -> None:
-    if sender.event_id != recipient.event_id:
-        raise ValidationError(_("Both participants must take part in the same event."))
-    if sender.pk == recipient.pk:
-        raise ValidationError(_("You cannot request a meeting with yourself."))
-    for registration in (sender, recipient):
-        if (
-            registration.status != RegistrationStatus.VALIDATED
-            or registration.role not in MEETING_ROLES
-            or registration.organisation_id is None
-        ):
-            raise ValidationError(_("Only validated participants can meet."))
-    if sender.organisation_id == recipient.organisation_id:
-        raise ValidationError(_("You belong to the same organisation."))
-    kinds = {sender.organisation.kind, recipient.organisation.kind}
-    if kinds == {OrganisationKind.BUYER}:
-        raise ValidationError(
-            _("Meetings are between a buyer and an ESS structure, or between ESS structures.")
+def _check_meeting_possible(request: MeetingRequest) -> None:
+    """Accepting, booking and placing ask the same rule: the two sides may still meet, about
+    the request's pitch if any (its quiet period closes it)."""
+    reason = meeting_refusal(request)
+    if reason is not None:
+        raise ValidationError(reason)
+
+
+def _locked_request(request: MeetingRequest) -> MeetingRequest:
+    return (
+        lock(MeetingRequest.objects)
+        .select_related(
+            "event",
+            "sender__organisation",
+            "recipient__organisation",
+            "sender__user",
+            "pitch__event",
         )
-
-
-def _check_pitch(pitch: Pitch, sender: Registration, recipient: Registration) -> None:
-    """A request may name a published pitch of the event that is still open for exchanges; between
-    a buyer and a structure it must be the buyer's own pitch (between structures, any pitch: a
-    consortium for one of its lots)."""
-    if pitch.event_id != sender.event_id:
-        raise ValidationError(_("This pitch belongs to another event."))
-    if pitch.in_quiet_period:
-        raise ValidationError(
-            _("The consultation for this pitch is launched: please use the official channel.")
-        )
-    if not pitch.is_published:
-        raise ValidationError(_("This pitch is not published."))
-    buyers = {
-        r.organisation_id
-        for r in (sender, recipient)
-        if r.organisation.kind == OrganisationKind.BUYER
-    }
-    if buyers and pitch.buyer_id not in buyers:
-        raise ValidationError(_("This pitch is not a need of the buyer you are meeting."))
+        .get(pk=request.pk)
+    )
 
 
 def answer_request(
@@ -197,18 +188,23 @@ def answer_request(
     """The recipient accepts or declines (with an optional reason).
 
     Side effects, in order: lock the request; check the phase (`requests_open`, as the views)
-    and that it is pending; write status and answer time; tell both sides' pages on commit.
+    and that it is pending; to accept, check the two sides may still meet about its pitch
+    (matching.rules.meeting_refusal: not once its quiet period has started); write status and
+    answer time; log it in the pitch's sourcing log; tell both sides' pages on commit.
     """
     with locked_transaction():
-        locked = lock(MeetingRequest.objects).select_related("event").get(pk=request.pk)
+        locked = _locked_request(request)
         if not requests_open(by, locked.event):
             raise ValidationError(_("Meeting requests are not open for this event at the moment."))
         target = RequestStatus.ACCEPTED if accept else RequestStatus.DECLINED
         _check_transition(locked, target)
+        if accept:
+            _check_meeting_possible(locked)
         locked.status = target
         locked.decline_reason = "" if accept else reason.strip()
         locked.answered_at = timezone.now()
         locked.save(update_fields=["status", "decline_reason", "answered_at"])
+        log_meeting(request=locked, what="accepted" if accept else "declined", actor=by)
         logger.info("meeting request %s %s by user %s", locked.pk, target, by.pk)
         _lists_changed(locked)
         return locked
@@ -233,15 +229,16 @@ def cancel_request(*, request: MeetingRequest, by: User) -> MeetingRequest:
     """Either side withdraws a pending or accepted request; its meeting, if any, is freed.
 
     Side effects, in order: lock the request; check the move; delete its meeting; write the status;
-    tell both sides' pages on commit.
+    log it in the pitch's sourcing log; tell both sides' pages on commit.
     """
     with locked_transaction():
-        locked = lock(MeetingRequest.objects).get(pk=request.pk)
+        locked = _locked_request(request)
         _check_transition(locked, RequestStatus.CANCELLED)
         Meeting.objects.filter(request=locked).delete()
         locked.status = RequestStatus.CANCELLED
         locked.booked_slot = locked.booked_table = None
         locked.save(update_fields=["status", "booked_slot", "booked_table"])
+        log_meeting(request=locked, what="cancelled", actor=by)
         logger.info("meeting request %s cancelled by user %s", locked.pk, by.pk)
         _lists_changed(locked)
         return locked
@@ -250,12 +247,19 @@ def cancel_request(*, request: MeetingRequest, by: User) -> MeetingRequest:
 def lapse_pending_requests(*, event) -> int:
     """When the requests phase closes, pending requests lapse. Returns how many did.
 
-    Side effects: one UPDATE of every pending request of the event; on commit, both sides' open
-    "My meetings" pages re-render.
+    Side effects: one UPDATE of every pending request of the event; log those about a pitch in
+    its sourcing log; on commit, both sides' open "My meetings" pages re-render.
     """
     pending = MeetingRequest.objects.filter(event=event, status=RequestStatus.PENDING)
-    concerned = list(pending.only("sender_id", "recipient_id"))
+    concerned = list(pending.only("sender_id", "recipient_id", "pitch_id"))
+    about_pitches = list(
+        pending.filter(pitch__isnull=False).select_related(
+            "sender__organisation", "recipient__organisation", "pitch__event"
+        )
+    )
     lapsed = pending.update(status=RequestStatus.LAPSED, answered_at=timezone.now())
+    for row in about_pitches:
+        log_meeting(request=row, what="lapsed")
     _lists_changed(*concerned)
     logger.info("event %s: %s pending meeting requests lapsed", event.slug, lapsed)
     return lapsed
@@ -292,12 +296,13 @@ def book_meeting(
     """Place an accepted request in `slot` (self-service booking, or an organiser's hand).
 
     Side effects, in order: set a lock timeout; lock the slot row, then both registrations in id
-    order; re-check the request is accepted and unplaced, both people are free in their day
-    (events/day.py: meetings, the pitch session, workshops, unavailability) and caps; pick a free
-    table in the stated order (`_free_table`) unless one is given; write the meeting and its two
-    seats; when the participants booked it themselves (`self_booked`), record the place on the
-    request (a promise organisers' runs keep); tell both sides' pages on commit. A lock timeout
-    becomes `Busy`; a constraint violation means someone else won.
+    order; re-check the request is accepted and unplaced, its two sides may still meet about its
+    pitch (matching.rules.meeting_refusal), both people are free in their day (events/day.py:
+    meetings, the pitch session, workshops, unavailability) and caps; pick a free table in the
+    stated order (`_free_table`) unless one is given; write the meeting and its two seats; when the
+    participants booked it themselves (`self_booked`), record the place on the request (a promise
+    organisers' runs keep); log it in the pitch's sourcing log; tell both sides' pages on commit. A
+    lock timeout becomes `Busy`; a constraint violation means someone else won.
     """
     try:
         with locked_transaction(BUSY_MESSAGE):
@@ -307,7 +312,9 @@ def book_meeting(
                     Registration.objects.filter(pk__in=[request.sender_id, request.recipient_id])
                 ).order_by("pk")
             )
-            current = MeetingRequest.objects.get(pk=request.pk)
+            current = MeetingRequest.objects.select_related(
+                "sender__organisation", "recipient__organisation", "pitch__event"
+            ).get(pk=request.pk)
             _check_bookable(current, locked_slot, people)
             if table is not None:
                 _check_table_fits(table, locked_slot, people)
@@ -328,6 +335,7 @@ def book_meeting(
                     for person in people
                 ]
             )
+            log_meeting(request=current, what="booked", actor=by, slot=locked_slot)
     except IntegrityError:
         raise ValidationError(
             _("This slot was just taken by someone else; please choose another one."),
@@ -343,6 +351,7 @@ def _check_bookable(request: MeetingRequest, slot: Slot, people: list[Registrati
         raise ValidationError(_("Only an accepted request can be placed in the agenda."))
     if Meeting.objects.filter(request=request).exists():
         raise ValidationError(_("This meeting is already in the agenda."))
+    _check_meeting_possible(request)
     if slot.session.event_id != request.event_id:
         raise ValidationError(_("This slot belongs to another event."))
     busy = day.busy_stretches(slot.session.event, people)

@@ -29,6 +29,7 @@ from matching import bridge, engine, groups, schedule_queries
 from matching.enums import ACTIVE_RUN_STATUSES, RequestStatus, RunStatus, RunStep
 from matching.models import Attendance, Meeting, MeetingRequest, ScheduleRun, ScheduleVersion
 from matching.services.requests import book_meeting
+from matching.services.sourcing import log_published_meetings
 
 logger = logging.getLogger(__name__)
 
@@ -316,10 +317,10 @@ def publish_schedule(*, event: Event, by: User) -> ScheduleVersion:
 
     Side effects, in order: check the phase; lock the event row (numbering); snapshot the
     meetings and the places participants booked themselves (`promised`: what they saw); write the
-    version; clear those booked places (the version holds every place from now on); log; on
-    commit: queue the emails to the people whose meetings changed against what they saw
-    (`matching.notify_schedule_version`) and tell their open agenda and "My meetings" pages and
-    the console.
+    version; clear those booked places (the version holds every place from now on); log, and each
+    meeting it places about a pitch in that pitch's sourcing log; on commit: queue the emails to the
+    people whose meetings changed against what they saw (`matching.notify_schedule_version`) and
+    tell their open agenda and "My meetings" pages and the console.
     """
     from matching.tasks import notify_schedule_version
 
@@ -348,6 +349,9 @@ def publish_schedule(*, event: Event, by: User) -> ScheduleVersion:
         )
         MeetingRequest.objects.filter(pk__in=[p["request"] for p in promised]).update(
             booked_slot=None, booked_table=None
+        )
+        log_published_meetings(
+            before=previous.meetings if previous else [], after=meetings, actor=by
         )
         logger.info("schedule version %s published for event %s by %s", number, event.pk, by.pk)
         _agendas_changed(bridge.changes_between(bridge.as_people_saw(previous, promised), version))

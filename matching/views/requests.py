@@ -28,7 +28,13 @@ from .. import queries
 from ..enums import ACTIVE_REQUEST_STATUSES, RequestStatus
 from ..forms import DeclineForm, ParticipantFilterForm, RequestForm, SettingsForm, SlotForm
 from ..models import Meeting, MeetingRequest
-from ..rules import meeting_registration
+from ..rules import (
+    meeting_refusal,
+    meeting_registration,
+    pitch_contact,
+    request_refusal,
+    sender_state,
+)
 from ..services import requests as services
 
 PARTICIPANTS_PER_PAGE = 30
@@ -98,15 +104,14 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
         search=filters.get("q", ""),
     )
     page = Paginator(rows, PARTICIPANTS_PER_PAGE).get_page(request.GET.get("page"))
-    active = queries.active_requests_with(mine)
-    can_send = mine is not None and request.user.has_perm("matching.send_request", event)
+    # Who is offered a request: the one rule (matching.rules.request_refusal), its per-sender
+    # part read once for the page. An open request between the two organisations is shown
+    # instead of the button.
+    state = sender_state(mine)
     for registration in page:
-        registration.active_request = active.get(registration.pk)
+        registration.active_request = state.open_with.get(registration.organisation_id)
         registration.can_request = (
-            can_send
-            and registration.active_request is None
-            and registration.organisation_id != mine.organisation_id
-            and not (registration.organisation.is_buyer and mine.organisation.is_buyer)
+            mine is not None and request_refusal(mine, registration, state=state) is None
         )
     query = request.GET.copy()
     query.pop("page", None)
@@ -188,29 +193,29 @@ def request_new(request: HttpRequest, slug: str, org_pk: int) -> HttpResponse:
         }
         return render(request, "matching/requests/new.html", context, status=404)
     pitch = _pitch_from_query(request, event)
-    chosen = next((r for r in recipients if str(r.pk) == request.GET.get("to")), recipients[0])
-    problem = pitch_problem = None
-    try:
-        services.check_request(sender=mine, recipient=chosen, by=request.user)
-    except ValidationError as error:
-        problem = " ".join(error.messages)
+    chosen = _default_recipient(request, recipients, pitch)
+    state = sender_state(mine)
+    # One request per pair of organisations, said before the form.
+    existing = state.open_with.get(organisation.pk)
+    problem = None if existing else request_refusal(mine, chosen, state=state)
+    pitch_problem = None
     if problem is None and pitch is not None:
-        try:
-            services.check_request(sender=mine, recipient=chosen, by=request.user, pitch=pitch)
-        except ValidationError as error:
-            pitch_problem = " ".join(error.messages)
+        pitch_problem = request_refusal(mine, chosen, pitch=pitch, state=state)
+        if pitch_problem is not None:
             pitch = None
-    existing = queries.active_requests_with(mine).get(chosen.pk)
     form = RequestForm(
         request.POST or None,
         recipients=recipients,
         pitches=queries.request_pitches(event, mine, chosen),
+        allowed_pitches=Pitch.objects.filter(event=event, status=PitchStatus.PUBLISHED),
         initial={"recipient": chosen.pk, "pitch": pitch.pk if pitch else None},
     )
     status = 200
     if request.method == "POST":
         status = 400
-        if form.is_valid():
+        if existing is not None or problem is not None:
+            pass  # the page says why; nothing to send
+        elif form.is_valid():
             try:
                 services.send_request(
                     sender=mine,
@@ -240,6 +245,14 @@ def request_new(request: HttpRequest, slug: str, org_pk: int) -> HttpResponse:
         "problem": problem,
         "pitch_problem": pitch_problem,
         "existing": existing,
+        "existing_is_mine": existing is not None
+        and mine.pk in {existing.sender_id, existing.recipient_id},
+        "existing_colleague": existing
+        and (
+            existing.sender
+            if existing.sender.organisation_id == mine.organisation_id
+            else existing.recipient
+        ),
         "cap": cap,
         "sent_count": MeetingRequest.objects.filter(
             sender=mine, status__in=ACTIVE_REQUEST_STATUSES
@@ -248,6 +261,16 @@ def request_new(request: HttpRequest, slug: str, org_pk: int) -> HttpResponse:
         else None,
     }
     return render(request, "matching/requests/new.html", context, status=status)
+
+
+def _default_recipient(request: HttpRequest, recipients, pitch: Pitch | None):
+    """?to= when it names one of them; about a pitch, its author (matching.rules.pitch_contact);
+    otherwise the first by name."""
+    wanted = request.GET.get("to")
+    if wanted is None and pitch is not None and pitch.buyer_id == recipients[0].organisation_id:
+        contact = pitch_contact(pitch)
+        wanted = str(contact.pk) if contact is not None else None
+    return next((r for r in recipients if str(r.pk) == wanted), recipients[0])
 
 
 # --- Answering, cancelling -------------------------------------------------------------------
@@ -260,6 +283,9 @@ def request_accept(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     row = _request_or_404(request, event, pk)
     if not request.user.has_perm("matching.answer_request", row):
         return _refused(request, event, _not_now(request, event))
+    refusal = meeting_refusal(row)
+    if refusal is not None:
+        return _refused(request, event, refusal, status=400)
     self_service = services.is_self_service(event)
     form = None
     if self_service:
@@ -354,7 +380,10 @@ def request_book(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     event = event_or_404(request, slug)
     row = _request_or_404(request, event, pk)
     if not request.user.has_perm("matching.book_meeting", row):
-        return _refused(request, event, _not_now(request, event))
+        refusal = meeting_refusal(row)
+        return _refused(
+            request, event, refusal or _not_now(request, event), status=400 if refusal else 409
+        )
     form = SlotForm(
         request.POST or None,
         slots=queries.free_slots(row),

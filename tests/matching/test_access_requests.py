@@ -1,8 +1,9 @@
 """Access matrix of meeting requests and self-service booking. Roles: see tests/access.py.
 
 The event is in its requests phase and lets participants pick a slot. world.request is pending from
-the buyer to ess_member; world.accepted is accepted, from ess_admin to the buyer, not yet placed.
-ess_admin is not a party to world.request, ess_member not to world.accepted: to them (and to
+the buyer to ess_member; world.accepted is accepted, from ess_admin to the buyer of another
+organisation (one open request per pair of organisations), not yet placed. ess_admin is not a
+party to world.request, the buyer and ess_member not to world.accepted: to them (and to
 organisers) the other one's requests do not exist (404).
 """
 
@@ -10,6 +11,7 @@ import pytest
 
 from matching.services import requests as services
 from tests.access import Case, expect, matrix_test
+from tests.factories import BuyerOrganisationFactory, MembershipFactory, RegistrationFactory
 
 
 @pytest.fixture
@@ -18,10 +20,19 @@ def world(world, requests_phase, self_service, slots, tables):
     buyer = users["buyer"].registrations.get(event=world.event)
     ess_member = users["ess_member"].registrations.get(event=world.event)
     ess_admin = users["ess_admin"].registrations.get(event=world.event)
+    other_org = BuyerOrganisationFactory()
+    other_buyer = RegistrationFactory(
+        event=world.event,
+        user=MembershipFactory(organisation=other_org).user,
+        organisation=other_org,
+        role="buyer",
+    )
     world.request = services.send_request(sender=buyer, recipient=ess_member, by=users["buyer"])
     world.accepted = services.accept_request(
-        request=services.send_request(sender=ess_admin, recipient=buyer, by=users["ess_admin"]),
-        by=users["buyer"],
+        request=services.send_request(
+            sender=ess_admin, recipient=other_buyer, by=users["ess_admin"]
+        ),
+        by=other_buyer.user,
     )
     return world
 
@@ -52,7 +63,7 @@ CASES = [
     Case("matching:request_decline", expect(302, 302, 200, 404, 404, 404), pending),
     # The sender withdraws; the recipient cannot withdraw (redirected with a message).
     Case("matching:request_cancel", expect(302, 302, 302, 404, 404, 404), pending, method="post"),
-    Case("matching:request_book", expect(302, 200, 404, 200, 404, 404), accepted),
+    Case("matching:request_book", expect(302, 404, 404, 200, 404, 404), accepted),
     Case("matching:settings", expect(302, 403, 403, 403, 200, 403), event),
 ]
 

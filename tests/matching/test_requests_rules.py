@@ -1,5 +1,7 @@
 """Who may request, answer, cancel and book (matching/rules.py, meeting requests section)."""
 
+import datetime as dt
+
 import pytest
 
 from accounts.rules import visible_contact_ids
@@ -40,7 +42,7 @@ def test_request_about_pitch_only_for_structures_outside_quiet_period(
         buyer.has_perm("matching.request_about_pitch", pitch),
     ) == (True, False)
 
-    pitch.consultation_launched_on = "2019-11-20"
+    pitch.consultation_launched_on = dt.date(2019, 11, 20)
     pitch.consultation_url = "https://marches.example.org/1"
     assert ess_member.has_perm("matching.request_about_pitch", pitch) is False
 

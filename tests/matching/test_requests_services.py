@@ -215,7 +215,7 @@ def test_send_request_about_pitch_in_quiet_period_refused(
     pitch.consultation_url = "https://marches.example.org/1"
     pitch.save()
 
-    with pytest.raises(ValidationError, match="official channel"):
+    with pytest.raises(ValidationError, match="official consultation only"):
         services.send_request(sender=ess_reg, recipient=buyer_reg, by=ess_member, pitch=pitch)
     assert MeetingRequest.objects.count() == 0
 
@@ -227,15 +227,15 @@ def test_send_request_about_another_buyers_pitch_refused(event, buyer_reg, ess_r
         services.send_request(sender=ess_reg, recipient=buyer_reg, by=ess_member, pitch=pitch)
 
 
-def test_send_request_between_structures_about_any_pitch_accepted(event, ess_reg, ess_member):
+def test_send_request_between_structures_about_a_buyers_pitch_refused(event, ess_reg, ess_member):
     partner = RegistrationFactory(event=event, organisation=OrganisationFactory())
     pitch = PitchFactory(event=event)
 
-    request = services.send_request(
-        sender=ess_reg, recipient=partner, by=ess_member, pitch=pitch, message="  Lot 2 ?  "
-    )
+    with pytest.raises(ValidationError, match="two structures cannot be about a buyer's pitch"):
+        services.send_request(sender=ess_reg, recipient=partner, by=ess_member, pitch=pitch)
 
-    assert (request.pitch, request.message, request.status) == (pitch, "Lot 2 ?", "pending")
+    request = services.send_request(sender=ess_reg, recipient=partner, by=ess_member)
+    assert (request.pitch, request.status) == (None, "pending")
 
 
 def test_send_request_long_message_refused(buyer_reg, ess_reg, buyer):

@@ -1,6 +1,8 @@
 """Views of meeting requests: participants, "My meetings", sending, answering, cancelling,
 booking a slot, the organisers' settings — full pages and htmx."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -175,7 +177,7 @@ def test_request_new_pitch_in_quiet_period_refused(client, event, ess_member, bu
     pitch = PitchFactory(
         event=event,
         buyer=buyer_org,
-        consultation_launched_on="2019-11-20",
+        consultation_launched_on=dt.date(2019, 11, 20),
         consultation_url="https://marches.example.org/1",
     )
     client.force_login(ess_member)
@@ -185,7 +187,9 @@ def test_request_new_pitch_in_quiet_period_refused(client, event, ess_member, bu
     posted = client.post(page, {"recipient": buyer_reg.pk, "pitch": pitch.pk})
 
     assert (shown.status_code, posted.status_code, MeetingRequest.objects.count()) == (200, 400, 0)
-    assert "canal officiel" in posted.content.decode()
+    assert "consultation officielle" in shown.content.decode()
+    assert f'<option value="{pitch.pk}"' not in shown.content.decode()  # not offered
+    assert "consultation officielle" in posted.content.decode()
 
 
 def test_request_new_unknown_organisation_404(client, event, ess_member):

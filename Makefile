@@ -4,6 +4,8 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 APT_PACKAGES := postgresql redis-server gettext chromium chromium-driver
+# `make run PORT=8001` serves there; links in emails follow (config/settings.py derives SITE_URL).
+PORT ?= 8000
 
 # A Python >= 3.12: an explicit $(PYTHON), then python3.13/python3.12/python3 on the PATH,
 # then every pyenv version (through PYENV_VERSION), newest first.
@@ -22,7 +24,7 @@ endef
 
 .PHONY: help
 help:
-	@echo "make run       set up and serve the demo at http://127.0.0.1:8000 (SQLite, no services needed)"
+	@echo "make run       set up and serve the demo at http://127.0.0.1:$(PORT) (PORT=8001 for another port)"
 	@echo "make test      install what tests need, start PostgreSQL + Redis, run the whole suite with coverage"
 	@echo "make lint      ruff, import contracts, makemigrations --check, translations compiled"
 	@echo "make messages  refresh locale/*.po from the code, then compile"
@@ -47,7 +49,7 @@ compilemessages: venv
 run: venv compilemessages
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py load_demo
-	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	DJANGO_DEBUG=1 PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Debian packages the tests need; installed only when one is missing.
 .PHONY: system-packages

@@ -37,7 +37,10 @@ if not SECRET_KEY:
     SECRET_KEY = "insecure-laptop-only-key-do-not-use-in-production"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# The public address, for links in emails. Without SITE_URL: the local server, on PORT (what
+# `make run PORT=8001` serves), 8000 by default.
+PORT = os.environ.get("PORT", "8000")
+SITE_URL = os.environ.get("SITE_URL") or f"http://127.0.0.1:{PORT}"
 # The site's name in emails (subjects, allauth's greetings) and the Sites framework (core.sites).
 SITE_NAME = os.environ.get("SITE_NAME", "Osez")
 
@@ -250,9 +253,17 @@ X_FRAME_OPTIONS = "DENY"
 # control can show the race those locks prevent. Never set it anywhere else.
 TEST_DISABLE_LOCKS = env_bool("OSEZ_TEST_DISABLE_LOCKS", False)
 
+# One handler, on the root logger. Django's own "django" logger gets no handler of its own (its
+# default console handler printed every line a second time, through propagation to the root):
+# its records reach the root's handler once; at INFO under DEBUG, so that the development server
+# shows each request.
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO" if DEBUG else LOG_LEVEL, "propagate": True},
+    },
 }

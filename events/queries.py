@@ -4,8 +4,10 @@ import datetime as dt
 from collections import Counter
 from itertools import groupby
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
+from accounts.enums import OrganisationKind
+from accounts.models import Organisation
 from core import times
 
 from .enums import PHASES_PUBLIC, REGISTRATION_ACTIVE, RegistrationStatus, SessionKind
@@ -94,3 +96,55 @@ def meeting_blocks(event: Event) -> QuerySet[Session]:
         .prefetch_related("slots")
         .order_by("starts_at")
     )
+
+
+# --- Organisers: structures to verify, "My space" -------------------------------------------
+
+_TAKING_PART = (RegistrationStatus.PENDING, RegistrationStatus.VALIDATED)
+
+
+def awaiting_verification(event: Event) -> QuerySet[Organisation]:
+    """ESS structures taking part in the event (pending or validated registration) whose declared
+    legal form and types no organiser has verified yet, oldest declaration first; with the number
+    of their people registered (`registered`) and their themes. Fixed number of queries."""
+    taking_part = Q(registrations__event=event, registrations__status__in=_TAKING_PART)
+    return (
+        Organisation.objects.filter(
+            taking_part, kind=OrganisationKind.ESS, verified_at__isnull=True
+        )
+        .annotate(registered=Count("registrations", filter=taking_part, distinct=True))
+        .prefetch_related("themes")
+        .order_by("created_at", "name")
+    )
+
+
+def dashboard_context(user) -> dict:
+    """The events section of "My space" (templates/events/dashboard_section.html): the events the
+    person organises, each with its number of structures awaiting verification."""
+    if not user.is_authenticated:
+        return {"organised": []}
+    awaiting = Q(
+        registrations__status__in=_TAKING_PART,
+        registrations__organisation__kind=OrganisationKind.ESS,
+        registrations__organisation__verified_at__isnull=True,
+    )
+    organised = events_organised_by(user).annotate(
+        awaiting=Count("registrations__organisation", filter=awaiting, distinct=True)
+    )
+    return {"organised": list(organised)}
+
+
+def default_registration_organisation(user) -> Organisation | None:
+    """The organisation a new registration is for unless the person picks another: the one they
+    registered with last, if they still belong to it; otherwise their organisation (the first they
+    administer when they have several). None only for a person without one (a visitor)."""
+    theirs = Organisation.objects.filter(memberships__user=user)
+    last = (
+        Registration.objects.filter(user=user, organisation__in=theirs)
+        .order_by("-created_at")
+        .values_list("organisation_id", flat=True)
+        .first()
+    )
+    if last is not None:
+        return theirs.get(pk=last)
+    return theirs.order_by("memberships__role", "name").first()

@@ -33,6 +33,12 @@ urlpatterns = [
     path(console + "tables/<int:pk>/delete/", views.table_delete, name="table_delete"),
     path(console + "slots/", views.slots, name="slots"),
     path(console + "registrations/", views.registrations, name="registrations"),
+    path(console + "verification/", views.verification, name="verification"),
+    path(
+        console + "verification/<int:pk>/verify/",
+        views.verification_verify,
+        name="verification_verify",
+    ),
     path(console + "registrations/new/", views.register_on_behalf, name="register_on_behalf"),
     path(
         console + "registrations/<int:pk>/validate/",

@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
+from accounts import services as accounts_services
+from accounts.enums import OrganisationKind
+from accounts.models import Organisation, User
 from core.views import refuse, require
 
 from . import queries, services
@@ -118,7 +120,8 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         .prefetch_related("unavailabilities")
         .first()
     )
-    initial = {}
+    default = queries.default_registration_organisation(request.user)
+    initial = {"organisation": default.pk if default else None}
     if registration is not None:
         initial = {
             "organisation": registration.organisation_id,
@@ -183,6 +186,7 @@ def console(request: HttpRequest, slug: str) -> HttpResponse:
         ],
         "role_rows": [(v, label, counts["by_role"][v]) for v, label in RegistrationRole.choices],
         "moves": [(p, list(Phase).index(p) > list(Phase).index(current)) for p in moves],
+        "awaiting_verification": queries.awaiting_verification(event).count(),
         "section": "overview",
     }
     return render(request, "events/console.html", context)
@@ -609,3 +613,43 @@ def register_on_behalf(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request, "events/on_behalf.html", {"event": event, "form": form, "section": "registrations"}
     )
+
+
+# --- Console: structures awaiting verification ----------------------------------------------
+
+
+@login_required
+def verification(request: HttpRequest, slug: str) -> HttpResponse:
+    """The ESS structures of the event whose declared legal form and types (which decide their
+    eligibility for reserved contracts) no organiser has verified yet."""
+    event = _managed_event(request, slug)
+    context = {
+        "event": event,
+        "organisations": queries.awaiting_verification(event),
+        "section": "verification",
+    }
+    return render(request, "events/verification.html", context)
+
+
+@login_required
+@require_POST
+def verification_verify(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Verify one structure of the queue through accounts.services.verify_organisation; one
+    verified meanwhile by another organiser is said, not verified twice."""
+    event = _managed_event(request, slug)
+    organisation = get_object_or_404(
+        Organisation.objects.filter(
+            registrations__event=event, kind=OrganisationKind.ESS
+        ).distinct(),
+        pk=pk,
+    )
+    require(request, "accounts.verify_organisation", organisation)
+    if organisation.verified_at is None:
+        accounts_services.verify_organisation(organisation=organisation, actor=request.user)
+        messages.success(
+            request,
+            _("%(name)s: legal form and types verified.") % {"name": organisation.name},
+        )
+    else:
+        messages.info(request, _("%(name)s was already verified.") % {"name": organisation.name})
+    return redirect("events:verification", slug=event.slug)

@@ -2,7 +2,8 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organisation, Territory
+from accounts.forms import TerritoryChecklist, territory_choices
+from accounts.models import Organisation
 from core.forms import BoundedNumbersMixin, LabelledInlineFormSet
 
 from .enums import AttachmentKind, Eligibility, GroupMode
@@ -39,6 +40,7 @@ class PitchForm(BoundedNumbersMixin, forms.ModelForm):
             "expected_consultation_date": DateInput(),
             "description": forms.Textarea(attrs={"rows": 8}),
             "summary": forms.Textarea(attrs={"rows": 2, "maxlength": 300}),
+            "territories": TerritoryChecklist,
         }
         help_texts = {
             "summary": _("One or two sentences shown in the catalogue."),
@@ -55,7 +57,8 @@ class PitchForm(BoundedNumbersMixin, forms.ModelForm):
 
     def __init__(self, *args, buyers=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["territories"].queryset = Territory.objects.order_by("kind", "name")
+        # Grouped by kind with codes, filtered as one types (static/js/checklist.js).
+        self.fields["territories"].choices = territory_choices()
         self.fields["territories"].label = _("Area of the need")
         self.fields["territories"].required = False
         if buyers is None:
@@ -83,12 +86,14 @@ class PitchQuestionForm(forms.ModelForm):
         fields = ["text", "required"]
 
 
+# One empty lot to start with; "Add a lot" adds more in place (static/js/formsets.js) or, without
+# JavaScript, through the form's own submit (`with_extra_form`).
 LotFormSet = inlineformset_factory(
     Pitch,
     Lot,
     form=LotForm,
     formset=LabelledInlineFormSet,
-    extra=2,
+    extra=1,
     can_delete=True,
     max_num=30,
     validate_max=True,
@@ -103,6 +108,34 @@ PitchQuestionFormSet = inlineformset_factory(
     max_num=15,
     validate_max=True,
 )
+
+
+def with_extra_form(data, formset_class, prefix: str):
+    """The submitted data with one more (empty) form in the `prefix` formset, up to its maximum:
+    the "Add a lot" button without JavaScript."""
+    data = data.copy()
+    key = f"{prefix}-TOTAL_FORMS"
+    try:
+        total = int(data.get(key, 0))
+    except ValueError:
+        total = 0
+    data[key] = str(max(0, min(total + 1, formset_class.max_num)))
+    return data
+
+
+def without_errors(*forms_and_formsets) -> None:
+    """Show bound forms as typed, without complaining: after "Add a lot" nothing was submitted
+    for saving yet, so nothing is wrong yet."""
+    from django.forms.utils import ErrorDict, ErrorList
+
+    for item in forms_and_formsets:
+        if hasattr(item, "forms"):
+            item._non_form_errors = ErrorList()
+            item._errors = [ErrorDict() for _ in item.forms]
+            for form in item.forms:
+                form._errors = ErrorDict()
+        else:
+            item._errors = ErrorDict()
 
 
 def lot_inputs(formset) -> list[LotInput]:

@@ -38,6 +38,8 @@ from .forms import (
     WithdrawPitchForm,
     lot_inputs,
     question_inputs,
+    with_extra_form,
+    without_errors,
 )
 from .models import Attachment, Interest, Pitch, Question
 from .rules import ROUTE_ELIGIBILITY_TEXT, answer_eligibility, eligibility
@@ -153,10 +155,20 @@ def _pitch_form_page(request, *, event, pitch, buyers):
     """Shared by create and edit: the pitch form with its lots and screening questions."""
     instance = pitch or Pitch(event=event)
     data = request.POST if request.method == "POST" else None
+    # "Add a lot" / "Add a question" without JavaScript: the same page again, one row more.
+    adding = data.get("add") if data is not None else None
+    if adding not in ("lots", "questions"):
+        adding = None
+    elif adding == "lots":
+        data = with_extra_form(data, LotFormSet, "lots")
+    elif adding == "questions":
+        data = with_extra_form(data, PitchQuestionFormSet, "questions")
     form = PitchForm(data, instance=pitch, buyers=buyers)
     lots = LotFormSet(data, instance=instance, prefix="lots")
     questions = PitchQuestionFormSet(data, instance=instance, prefix="questions")
-    if request.method == "POST" and form.is_valid() and lots.is_valid() and questions.is_valid():
+    if adding:
+        without_errors(form, lots, questions)
+    elif request.method == "POST" and form.is_valid() and lots.is_valid() and questions.is_valid():
         try:
             if pitch is None:
                 pitch = services.create_pitch(

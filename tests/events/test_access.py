@@ -50,6 +50,14 @@ CASES = [
     Case("events:table_delete", ORGANISER_ACTION, with_pk("table"), method="post"),
     Case("events:slots", ORGANISER_PAGE, slug),
     Case("events:registrations", ORGANISER_PAGE, slug),
+    # Structures awaiting verification (world.ess_org is registered and not verified).
+    Case("events:verification", ORGANISER_PAGE, slug),
+    Case(
+        "events:verification_verify",
+        ORGANISER_ACTION,
+        lambda world: {"slug": world.event.slug, "pk": world.ess_org.pk},
+        method="post",
+    ),
     Case("events:register_on_behalf", ORGANISER_PAGE, slug),
     Case("events:registration_validate", ORGANISER_ACTION, with_pk("registration"), method="post"),
     Case(

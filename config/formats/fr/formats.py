@@ -1,4 +1,5 @@
-# Django's French formats, restated so both languages are defined in one place (core/times.py).
+# Dates and times in every language: day first, 24-hour clock (core/times.py). English uses these
+# too (config/formats/en), so "26/11/2019 14:20" reads the same on both sides.
 DATE_FORMAT = "j F Y"
 TIME_FORMAT = "H:i"
 DATETIME_FORMAT = "j F Y, H:i"

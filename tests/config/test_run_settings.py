@@ -67,7 +67,7 @@ def test_server_log_keeps_warnings_only_without_debug():
 
 def test_make_run_serves_on_port_and_passes_it_to_the_settings():
     result = subprocess.run(
-        ["make", "-n", "run", "PORT=8001"],
+        ["make", "--no-print-directory", "-n", "run", "PORT=8001"],
         cwd=BASE_DIR,
         capture_output=True,
         text=True,

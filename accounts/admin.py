@@ -29,6 +29,25 @@ class UserAdmin(BaseUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+    # Deleting an account lets every app release what the person holds (meetings cancelled and
+    # partners told, requests withdrawn, seats freed): only through the service, never a raw delete.
+    actions = ["delete_accounts"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Delete the accounts and their personal data"))
+    def delete_accounts(self, request, queryset):
+        run_service_action(
+            self,
+            request,
+            queryset,
+            lambda user: services.delete_user_account(user=user),
+            lambda count: (
+                ngettext("%(count)d account deleted.", "%(count)d accounts deleted.", count)
+                % {"count": count}
+            ),
+        )
 
 
 class MembershipInline(admin.TabularInline):

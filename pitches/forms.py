@@ -237,7 +237,9 @@ class InterestForm(BoundedNumbersMixin, forms.Form):
         label=_("Partners in the group"),
         max_length=300,
         required=False,
-        help_text=_("Required when you answer in a group."),
+        help_text=_(
+            "When you answer in a group: name your partners here, or choose its eligible member."
+        ),
     )
     eligible_member = forms.ModelChoiceField(
         queryset=Organisation.objects.none(),

@@ -21,6 +21,7 @@ from tests.factories import (
     RegistrationFactory,
     SessionFactory,
     TableFactory,
+    UserFactory,
     WorkshopPlanFactory,
 )
 from workshops.models import Seat, WaitlistEntry
@@ -227,3 +228,28 @@ def test_deleting_ones_account_frees_meetings_seats_and_requests(
             day["waiting"].user.email,
         ]
     )
+
+
+def test_admin_deletes_an_account_through_the_service_only(
+    client, ess_member, day, django_capture_on_commit_callbacks
+):
+    from accounts.models import User
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    raw_delete = client.post(
+        reverse("admin:accounts_user_delete", args=[ess_member.pk]), {"post": "yes"}
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("admin:accounts_user_changelist"),
+            {"action": "delete_accounts", "_selected_action": [ess_member.pk]},
+        )
+
+    assert raw_delete.status_code == 403
+    assert User.objects.filter(pk=ess_member.pk).exists() is False
+    assert MeetingRequest.objects.filter(pk=day["booked"].pk).exists() is False
+    assert list(
+        Seat.objects.filter(workshop=day["workshop"]).values_list("registration", flat=True)
+    ) == [day["waiting"].pk]
+    assert day["buyer"].email in {address for message in mail.outbox for address in message.to}

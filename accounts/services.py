@@ -128,10 +128,15 @@ def update_organisation(
 ) -> Organisation:
     """Update an organisation's profile.
 
-    Side effects: write the profile, themes and territories; clear `verified_at` when a verified
-    field (legal form, types, ESUS, SIRET) changed, so an organiser checks it again; log.
+    Side effects: lock the organisation's row; write the profile, themes and territories; clear
+    `verified_at` when a verified field (legal form, types, ESUS, SIRET) differs from the stored
+    one, so an organiser checks it again; log.
     """
-    before = {field: getattr(organisation, field) for field in VERIFIED_FIELDS}
+    # Compare with the stored row, not with `organisation`: a ModelForm has already copied the
+    # new values onto the instance it was given.
+    stored = lock(Organisation.objects.filter(pk=organisation.pk)).get()
+    before = {field: getattr(stored, field) for field in VERIFIED_FIELDS}
+    organisation.verified_at = stored.verified_at
     _apply_profile(organisation, data)
     if organisation.verified_at and any(
         getattr(organisation, f) != value for f, value in before.items()

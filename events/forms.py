@@ -7,6 +7,7 @@ from functools import cache
 
 import django_filters
 from django import forms
+from django.core.validators import validate_email
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -142,6 +143,14 @@ def _emails(text: str) -> list[str]:
     return [e.strip() for e in text.replace(",", "\n").splitlines() if e.strip()]
 
 
+def _is_email(text: str) -> bool:
+    try:
+        validate_email(text)
+    except forms.ValidationError:
+        return False
+    return True
+
+
 class SessionForm(BoundedNumbersMixin, EventDayMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=SessionKind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
@@ -179,6 +188,7 @@ class SessionForm(BoundedNumbersMixin, EventDayMixin, forms.Form):
     facilitators = forms.CharField(
         label=_("Facilitators"),
         widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
         required=False,
         help_text=_("Workshops only: the facilitators' email addresses, one per line."),
     )
@@ -223,7 +233,14 @@ class SessionForm(BoundedNumbersMixin, EventDayMixin, forms.Form):
 
     def clean_facilitators(self) -> list[User]:
         found, unknown = {}, []
-        for email in _emails(self.cleaned_data.get("facilitators", "")):
+        emails = _emails(self.cleaned_data.get("facilitators", ""))
+        malformed = [email for email in emails if not _is_email(email)]
+        if malformed:
+            raise forms.ValidationError(
+                _("These are not email addresses: %(emails)s.")
+                % {"emails": ", ".join(email[:60] for email in malformed[:5])}
+            )
+        for email in emails:
             user = User.objects.filter(email__iexact=email).first()
             if user is None:
                 unknown.append(email)

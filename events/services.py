@@ -709,15 +709,18 @@ def validate_registration(*, registration: Registration, by: User) -> Registrati
 def refuse_registration(*, registration: Registration, by: User, reason: str) -> Registration:
     """An organiser refuses a registration with a reason.
 
-    Side effects, in order: lock; check; write the status and reason; free what it held (meetings,
+    Side effects, in order: lock; check it is neither cancelled nor already refused, and that a
+    reason is given; write the status and reason; free what it held (meetings,
     requests, workshop seats: events/releases.py, the people concerned told on commit); log.
     """
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": _("Say why the registration is refused.")})
     locked = lock(Registration.objects).get(pk=registration.pk)
     if locked.status == RegistrationStatus.CANCELLED:
         raise ValidationError(_("A cancelled registration cannot be refused."))
+    if locked.status == RegistrationStatus.REFUSED:
+        raise ValidationError(_("This registration is already refused."))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the registration is refused.")})
     locked.status, locked.refusal_reason = RegistrationStatus.REFUSED, reason
     locked.save(update_fields=["status", "refusal_reason"])
     release_registration(registration=locked, by=by, reason=ReleaseReason.REFUSED)

@@ -556,10 +556,12 @@ def registration_refuse(request: HttpRequest, slug: str, pk: int) -> HttpRespons
     registration = get_object_or_404(event.registrations, pk=pk)
     form = RefuseForm(request.POST)
     error = None
-    if form.is_valid():
+    if form.is_valid() or registration.status == RegistrationStatus.REFUSED:
         try:
             services.refuse_registration(
-                registration=registration, by=request.user, **form.cleaned_data
+                registration=registration,
+                by=request.user,
+                reason=form.cleaned_data.get("reason", ""),
             )
         except ValidationError as exc:
             error = exc

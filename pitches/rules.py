@@ -182,6 +182,12 @@ def is_not_withdrawn(user, obj) -> bool:
     return pitch is not None and pitch.status != PitchStatus.WITHDRAWN
 
 
+QUIET_PERIOD_TEXT = _(
+    "The consultation for this need has been launched: exchanges now go through the official "
+    "consultation only."
+)
+
+
 @rules.predicate
 def pitch_open_for_exchanges(user, obj) -> bool:
     """THE rule "pitch open for exchanges": published and not in the quiet period. Interests,
@@ -256,7 +262,8 @@ rules.add_perm(
     "pitches.change_interest",
     is_interest_member & is_active_interest & pitch_open_for_exchanges & interest_open,
 )
-rules.add_perm("pitches.review_interest", manages_pitch)
+# Shortlisting or declining tells one structure something: not in the quiet period.
+rules.add_perm("pitches.review_interest", manages_pitch & pitch_open_for_exchanges)
 rules.add_perm("pitches.ask_question", is_ess_member & pitch_open_for_exchanges & questions_open)
 
 

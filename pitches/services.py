@@ -43,7 +43,13 @@ from .models import (
     SourcingLogEntry,
 )
 from .queries import group_member_candidates
-from .rules import NOT_ELIGIBLE_ALONE_TEXT, answer_eligibility, eligibility, is_eligible
+from .rules import (
+    NOT_ELIGIBLE_ALONE_TEXT,
+    QUIET_PERIOD_TEXT,
+    answer_eligibility,
+    eligibility,
+    is_eligible,
+)
 from .uploads import check_attachment
 
 PITCH_FIELDS = (
@@ -100,17 +106,12 @@ def _check_pitch_editable(pitch: Pitch, actor: User) -> None:
         raise ValidationError(_("Pitches can no longer be changed at this stage of the event."))
 
 
-def _check_open_for_exchanges(pitch: Pitch, phase_open: rules.Predicate) -> None:
+def _check_open_for_exchanges(pitch: Pitch, phase_open: rules.Predicate | None = None) -> None:
     if pitch.status != PitchStatus.PUBLISHED:
         raise ValidationError(_("This pitch is not published."))
     if pitch.in_quiet_period:
-        raise ValidationError(
-            _(
-                "The consultation for this need has been launched: exchanges now go through the "
-                "official consultation only."
-            )
-        )
-    if not phase_open(None, pitch.event):
+        raise ValidationError(QUIET_PERIOD_TEXT)
+    if phase_open is not None and not phase_open(None, pitch.event):
         raise ValidationError(_("This is no longer possible at this stage of the event."))
 
 
@@ -648,12 +649,14 @@ def withdraw_interest(*, interest: Interest, actor: User) -> Interest:
 
 
 def shortlist_interest(*, interest: Interest, actor: User) -> Interest:
-    """The buyer shortlists an interested structure.
+    """The buyer shortlists an interested structure (while the pitch is open for exchanges: in its
+    quiet period, telling one structure it is retained would be a private exchange).
 
-    Side effects, in order: lock the interest; check the transition; set status SHORTLISTED; log
-    SHORTLISTED.
+    Side effects, in order: lock the pitch; re-check it is open for exchanges; lock the interest;
+    check the transition; set status SHORTLISTED; log SHORTLISTED.
     """
     with locked_transaction():
+        _check_open_for_exchanges(_lock_pitch(interest.pitch))
         interest, _previous = _move_interest(interest, InterestStatus.SHORTLISTED)
         log(
             pitch=interest.pitch,
@@ -666,15 +669,18 @@ def shortlist_interest(*, interest: Interest, actor: User) -> Interest:
 
 
 def decline_interest(*, interest: Interest, actor: User, reason: str) -> Interest:
-    """The buyer declines an interested structure, with a reason the structure sees.
+    """The buyer declines an interested structure, with a reason the structure sees (while the
+    pitch is open for exchanges, as shortlisting).
 
-    Side effects, in order: check a reason is given; lock the interest; check the transition; set
-    status DECLINED and the reason; log DECLINED with the reason.
+    Side effects, in order: check a reason is given; lock the pitch; re-check it is open for
+    exchanges; lock the interest; check the transition; set status DECLINED and the reason; log
+    DECLINED with the reason.
     """
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Give the structure a reason."))
     with locked_transaction():
+        _check_open_for_exchanges(_lock_pitch(interest.pitch))
         interest, _previous = _move_interest(interest, InterestStatus.DECLINED, reason=reason)
         log(
             pitch=interest.pitch,

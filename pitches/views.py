@@ -42,7 +42,7 @@ from .forms import (
     without_errors,
 )
 from .models import Attachment, Interest, Pitch, Question
-from .rules import ROUTE_ELIGIBILITY_TEXT, answer_eligibility, eligibility
+from .rules import QUIET_PERIOD_TEXT, ROUTE_ELIGIBILITY_TEXT, answer_eligibility, eligibility
 
 PAGE_SIZE = 12
 
@@ -399,6 +399,8 @@ def interest(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related("answers", "lots")
         .first()
     )
+    if refused := _quiet_period_refused(request, pitch):
+        return refused
     if current is not None:
         require(request, "pitches.change_interest", current)
     else:
@@ -459,6 +461,18 @@ def interest(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _quiet_period_refused(request: HttpRequest, pitch: Pitch) -> HttpResponse | None:
+    """Interests and questions on a pitch in its quiet period: say so, and where to go."""
+    if not (pitch.is_published and pitch.in_quiet_period):
+        return None
+    message = str(QUIET_PERIOD_TEXT)
+    if pitch.consultation_url:
+        message += " " + _("Official consultation: %(url)s") % {"url": pitch.consultation_url}
+    return refuse(
+        request, message, status=403, redirect_to=reverse("pitches:detail", kwargs={"pk": pitch.pk})
+    )
+
+
 def _interest_or_404(request: HttpRequest, pk: int) -> Interest:
     interest = get_object_or_404(
         Interest.objects.select_related("pitch", "pitch__event", "pitch__buyer", "organisation"),
@@ -466,7 +480,7 @@ def _interest_or_404(request: HttpRequest, pk: int) -> Interest:
     )
     user = request.user
     if not (
-        user.has_perm("pitches.review_interest", interest)
+        user.has_perm("pitches.manage_pitch", interest)
         or interest.organisation.memberships.filter(user=user).exists()
     ):
         raise Http404
@@ -510,7 +524,26 @@ def interests(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "pitches/interests.html",
-        {"pitch": pitch, "rows": [(row, contacts.get(row.pk, [])) for row in rows]},
+        {
+            "pitch": pitch,
+            "rows": [(row, contacts.get(row.pk, [])) for row in rows],
+            "can_review": request.user.has_perm("pitches.review_interest", pitch),
+        },
+    )
+
+
+def _review_refused(request: HttpRequest, interest: Interest) -> HttpResponse | None:
+    """The buyer may see the interest but not review it: say why (typically the quiet period)."""
+    require(request, "pitches.manage_pitch", interest)
+    if request.user.has_perm("pitches.review_interest", interest):
+        return None
+    return refuse(
+        request,
+        _(
+            "Interests are no longer reviewed on this pitch: its consultation has been launched "
+            "(exchanges go through the official consultation only), or it is not published."
+        ),
+        redirect_to=reverse("pitches:interests", kwargs={"pk": interest.pitch_id}),
     )
 
 
@@ -529,7 +562,8 @@ def _visible_contacts(user, interests) -> dict[int, list]:
 @require_POST
 def interest_shortlist(request: HttpRequest, pk: int) -> HttpResponse:
     interest = _interest_or_404(request, pk)
-    require(request, "pitches.review_interest", interest)
+    if refused := _review_refused(request, interest):
+        return refused
     try:
         services.shortlist_interest(interest=interest, actor=request.user)
     except ValidationError as error:
@@ -544,7 +578,8 @@ def interest_shortlist(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def interest_decline(request: HttpRequest, pk: int) -> HttpResponse:
     interest = _interest_or_404(request, pk)
-    require(request, "pitches.review_interest", interest)
+    if refused := _review_refused(request, interest):
+        return refused
     form = DeclineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -568,6 +603,8 @@ def interest_decline(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def question_ask(request: HttpRequest, pk: int) -> HttpResponse:
     pitch = _pitch_or_404(request, pk)
+    if refused := _quiet_period_refused(request, pitch):
+        return refused
     require(request, "pitches.ask_question", pitch)
     organisations = queries.user_ess_organisations(request.user)
     form = QuestionForm(request.POST or None, organisations=organisations)

@@ -390,3 +390,20 @@ def test_organisation_logo_served_by_the_app(client, db):
         "image/png",
         _png(),
     )
+
+
+def test_editing_the_type_through_the_page_clears_the_verification(client, ess_admin, ess_org):
+    from accounts import services
+
+    services.verify_organisation(organisation=ess_org, actor=ess_admin)
+    client.force_login(ess_admin)
+
+    response = client.post(
+        reverse("accounts:organisation_edit", args=[ess_org.slug]),
+        _form(name=ess_org.name, siret=ess_org.siret, insertion_type="ei"),
+        follow=True,
+    )
+
+    ess_org.refresh_from_db()
+    assert (ess_org.insertion_type, ess_org.verified_at) == ("ei", None)
+    assert "un organisateur les vérifiera" in response.content.decode()

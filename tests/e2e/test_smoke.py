@@ -62,6 +62,18 @@ def test_event_page_fits_a_phone_screen(phone_page, lille_event):
     assert widths[0] <= widths[1], "no horizontal scrolling on a phone"
 
 
+def test_a_long_unbroken_word_wraps_on_a_phone(phone_page, lille_event):
+    lille_event.description = "Référence " + "0123456789" * 40
+    lille_event.save(update_fields=["description"])
+
+    phone_page.goto(reverse("events:detail", args=[lille_event.slug]))
+    widths = phone_page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+
+    assert widths[0] <= widths[1], "no horizontal scrolling on a phone"
+
+
 def test_login_helper_logs_in_by_cookie_and_through_the_form(new_page, live_url):
     person = UserFactory(first_name="Camille", last_name="Delattre")
     by_cookie, by_form = new_page(), new_page()

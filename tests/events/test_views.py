@@ -259,6 +259,8 @@ def test_session_form_in_another_zone_stores_the_wall_clock_time_of_that_zone(cl
         ({"kind": "nonsense"}, "kind"),
         ({"room": "999999"}, "room"),
         ({"facilitators": "ghost@example.org"}, "facilitators"),
+        ({"kind": SessionKind.WORKSHOP, "facilitators": "x" * 200_000}, "facilitators"),
+        ({"kind": SessionKind.WORKSHOP, "facilitators": "x" * 1_500}, "facilitators"),
         ({"title": ""}, "title"),
     ],
 )
@@ -569,6 +571,27 @@ def test_refuse_without_reason_with_htmx_is_400_and_saves_nothing(client, event,
     registration.refresh_from_db()
     assert (response.status_code, registration.status) == (400, RegistrationStatus.PENDING)
     assert "Say why the registration is refused." in response.content.decode()
+
+
+@pytest.mark.parametrize("reason", ["", "Doublon"])
+def test_refusing_a_registration_refused_meanwhile_says_so_with_htmx(
+    client, event, organiser, reason
+):
+    registration = RegistrationFactory(
+        event=event, status=RegistrationStatus.REFUSED, refusal_reason="Complet"
+    )
+    client.force_login(organiser)
+
+    response = client.post(
+        url("registration_refuse", event, pk=registration.pk),
+        {"reason": reason},
+        headers={"HX-Request": "true"},
+    )
+
+    registration.refresh_from_db()
+    assert (response.status_code, registration.refusal_reason) == (409, "Complet")
+    assert response["HX-Retarget"] == "#refusal"  # the page's message area (role=alert)
+    assert "This registration is already refused." in response.content.decode()
 
 
 def test_refuse_without_reason_without_js_explains(client, event, organiser):

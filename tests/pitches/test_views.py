@@ -557,11 +557,35 @@ def test_quiet_period_notice_and_no_interest_button(client, pitch, buyer, ess_me
     client.force_login(ess_member)
 
     page = client.get(reverse("pitches:detail", args=[pitch.pk])).content.decode()
-    blocked = client.get(reverse("pitches:interest", args=[pitch.pk]))
+    blocked = client.get(reverse("pitches:interest", args=[pitch.pk]), follow=True)
+    no_question = client.get(reverse("pitches:question_ask", args=[pitch.pk]), follow=True)
 
     assert "https://marches.example/42" in page
     assert reverse("pitches:question_ask", args=[pitch.pk]) not in page
-    assert blocked.status_code == 403
+    for refused in (blocked, no_question):
+        assert refused.redirect_chain == [(reverse("pitches:detail", args=[pitch.pk]), 302)]
+        assert "consultation officielle" in refused.content.decode()
+        assert "https://marches.example/42" in refused.content.decode()
+
+
+def test_buyer_cannot_shortlist_or_decline_in_the_quiet_period(client, pitch, buyer, ess_member):
+    interest = InterestFactory(pitch=pitch, organisation=ess_member.memberships.get().organisation)
+    services.launch_consultation(
+        pitch=pitch, actor=buyer, launched_on=dt.date(2020, 1, 15), url="https://marches.example/42"
+    )
+    client.force_login(buyer)
+
+    review = client.get(reverse("pitches:interests", args=[pitch.pk])).content.decode()
+    shortlist = client.post(reverse("pitches:interest_shortlist", args=[interest.pk]), follow=True)
+    decline = client.post(
+        reverse("pitches:interest_decline", args=[interest.pk]), {"reason": "Trop loin."}
+    )
+
+    interest.refresh_from_db()
+    assert interest.status == InterestStatus.SUBMITTED
+    assert reverse("pitches:interest_shortlist", args=[interest.pk]) not in review
+    assert "consultation" in shortlist.content.decode()
+    assert decline.status_code == 302
 
 
 def test_consultation_form_requires_link(client, pitch, buyer):

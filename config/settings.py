@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "core",
     "accounts",
+    "notifications",
     "events",
     "pitches",
     "matching",
@@ -200,6 +201,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {
+    # The outbox (notifications): emails a broker outage left queued, retries after a transient
+    # SMTP error, rows a dead worker left in "sending". Reminders are due times swept here too.
+    "notifications-sweep": {
+        "task": "notifications.sweep",
+        "schedule": 60.0,
+    },
     # A consultation launch recorded for a future date starts its quiet period when the date comes
     # (the rule itself reads the date; this lapses pending meeting requests and tells people).
     "pitches-start-due-quiet-periods": {

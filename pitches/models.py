@@ -253,8 +253,6 @@ class Question(models.Model):
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    # Set by the `pitches.notify_answer` task once every interested structure has been emailed.
-    answer_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("question")

@@ -22,7 +22,9 @@ from core import times
 from core.locking import lock, locked_transaction
 from events.models import Event
 from events.rules import acts_as_organiser, interest_open, pitches_open, questions_open
+from notifications import services as outbox
 
+from . import emails
 from .enums import (
     INTEREST_TRANSITIONS,
     Eligibility,
@@ -727,11 +729,9 @@ def answer_question(*, question: Question, actor: User, answer: str) -> Question
     """The buyer answers a question, once; the answer is published to every interested structure.
 
     Side effects, in order: check the answer is not empty; lock the question and check it is not
-    answered yet; write the answer; log ANSWER; on commit, queue `pitches.notify_answer`, which
-    emails the members of every interested structure (and of the asking one).
+    answered yet; write the answer; log ANSWER; queue in the outbox one email to each member of
+    every interested structure (and of the asking one), sent once the transaction commits.
     """
-    from .tasks import notify_answer
-
     answer = answer.strip()
     if not answer:
         raise ValidationError(_("Write your answer."))
@@ -754,5 +754,10 @@ def answer_question(*, question: Question, actor: User, answer: str) -> Question
             )
             % {"question": question.text, "answer": answer},
         )
-        notify_answer.delay_on_commit(question.pk)
+        outbox.enqueue(
+            recipients=emails.answer_recipients(question),
+            kind=emails.QUESTION_ANSWERED,
+            object_key=emails.question_key(question.pk),
+            context={"question_id": question.pk},
+        )
     return question

@@ -392,9 +392,9 @@ def test_worker_service_answers_its_health_check_and_runs_a_task(
     )
 
     # A real task of the project, sent through Redis by another process, executed by the worker
-    # against the database (no such question: nothing to notify), its result read back.
+    # against the database (an empty outbox: nothing to send), its result read back.
     sent = subprocess.run(
-        ["celery", "-A", "config", "call", "pitches.notify_answer", "--args", "[0]"],
+        ["celery", "-A", "config", "call", "notifications.sweep"],
         env=env,
         cwd=BASE_DIR,
         capture_output=True,
@@ -413,7 +413,7 @@ def test_worker_service_answers_its_health_check_and_runs_a_task(
         check=False,
     )
     assert result.stdout.strip() == "0", result.stderr
-    assert f"Task pitches.notify_answer[{task_id}] succeeded" in worker.log_path.read_text()
+    assert f"Task notifications.sweep[{task_id}] succeeded" in worker.log_path.read_text()
 
 
 def test_beat_service_starts_and_keeps_its_schedule_in_the_volume(

@@ -10,7 +10,6 @@ from events.enums import Phase
 from pitches import services
 from pitches.enums import GroupMode, InterestStatus, LogKind, PitchStatus
 from pitches.models import Interest, Lot, Pitch, PitchQuestion, Question, SourcingLogEntry
-from pitches.tasks import notify_answer
 from tests.factories import (
     BuyerOrganisationFactory,
     MembershipFactory,
@@ -444,23 +443,6 @@ def test_answer_question_twice_refused(pitch, ess_org, ess_member, buyer):
 
     question.refresh_from_db()
     assert question.answer == "Première"
-
-
-def test_notify_answer_is_idempotent(pitch, ess_org, ess_member, buyer, mailoutbox):
-    express(pitch, ess_org, ess_member)
-    question = services.ask_question(pitch=pitch, organisation=ess_org, actor=ess_member, text="?")
-    services.answer_question(question=question, actor=buyer, answer="Oui")
-
-    first = notify_answer(question.pk)
-    second = notify_answer(question.pk)
-
-    assert (first, second, len(mailoutbox)) == (1, 0, 1)
-
-
-def test_notify_answer_unanswered_question_sends_nothing(pitch, ess_org, ess_member, mailoutbox):
-    question = services.ask_question(pitch=pitch, organisation=ess_org, actor=ess_member, text="?")
-
-    assert (notify_answer(question.pk), len(mailoutbox)) == (0, 0)
 
 
 def test_log_entries_are_ordered_for_a_whole_exchange(pitch, ess_org, ess_member, buyer):

@@ -213,11 +213,6 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "pitches.start_due_quiet_periods",
         "schedule": 300.0,
     },
-    # The database is the queue of record: emails a broker outage lost are sent on the next sweep.
-    "matching-sweep-quiet-period-lapses": {
-        "task": "matching.sweep_quiet_period_lapses",
-        "schedule": 600.0,
-    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get(
     "CELERY_BEAT_SCHEDULE_FILENAME", "celerybeat-schedule"

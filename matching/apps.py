@@ -9,16 +9,18 @@ class MatchingConfig(AppConfig):
         meeting request opens contact details and a person's data holds their requests and
         meetings (accounts); leaving the requests phase lapses pending requests, a registration
         that leaves frees its meetings and requests, meetings fill a person's day (events); a
-        pitch's quiet period lapses the requests about it (pitches)."""
+        pitch's quiet period lapses the requests about it (pitches); the kinds of email it sends
+        through the outbox (notifications)."""
         from accounts import personal_data
         from accounts.rules import RELATIONSHIP_CHECKS, register_check
         from events import day, phases
         from events.enums import Phase
         from events.releases import register_releaser
+        from notifications import kinds
         from pitches.hooks import on_quiet_period_start
 
+        from . import emails, rules
         from . import personal_data as matching_data
-        from . import rules
         from .day import MatchingDay
         from .services.quiet_period import lapse_requests_about_pitch
         from .services.requests import lapse_pending_requests, release_registration
@@ -29,3 +31,5 @@ class MatchingConfig(AppConfig):
         register_releaser("matching", release_registration)
         day.register(MatchingDay())
         on_quiet_period_start(lapse_requests_about_pitch)
+        for kind in emails.KINDS:
+            kinds.register(kind)

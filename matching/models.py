@@ -74,9 +74,6 @@ class MeetingRequest(models.Model):
     booked_table = models.ForeignKey(
         Table, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    # Set once both sides were emailed that the request lapsed because its pitch's quiet period
-    # started (idempotency guard of the task `matching.notify_quiet_period_lapse`).
-    lapse_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("meeting request")
@@ -160,8 +157,6 @@ class ScheduleVersion(models.Model):
     # The places participants had booked themselves when this version was published (same shape
     # as `meetings`): with the replaced version, what the people saw before.
     promised = models.JSONField(default=list, blank=True)
-    # Set once the people whose meetings changed were told (idempotency guard of the mail task).
-    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("schedule version")

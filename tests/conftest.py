@@ -39,6 +39,18 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture
+def eager_tasks():
+    """Celery tasks run in the process, also on the real stack where REDIS_URL would send them to
+    a worker: what a test that reads the emails sent on commit (the outbox's tasks) needs."""
+    from config.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
 def event(db):
     from tests.factories import EventFactory
 

@@ -8,11 +8,13 @@ class WorkshopsConfig(AppConfig):
         """Answer the lower apps' questions (docs/architecture.md, "Registries"): a saved
         workshop session keeps its workshop in step, a registration that leaves frees its seats
         and places on waiting lists, seats fill a person's day (events); what a person's data
-        holds here (accounts)."""
+        holds here (accounts); the kinds of email it sends through the outbox (notifications)."""
         from accounts import personal_data
         from events import day, programme
         from events.releases import register_releaser
+        from notifications import kinds
 
+        from . import emails
         from . import personal_data as workshops_data
         from .day import WorkshopsDay
         from .services import release_registration, sync_workshop
@@ -21,3 +23,5 @@ class WorkshopsConfig(AppConfig):
         register_releaser("workshops", release_registration)
         day.register(WorkshopsDay())
         personal_data.register(workshops_data.PROVIDER)
+        for kind in emails.KINDS:
+            kinds.register(kind)

@@ -15,17 +15,13 @@ import datetime as dt
 import logging
 from collections.abc import Iterable, Sequence
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mass_mail
-from django.db import IntegrityError, transaction
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.db import IntegrityError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Theme, User
-from core import times
 from core.locking import lock, locked_transaction
 from events.enums import RegistrationStatus
 from events.models import Event, Registration, Session
@@ -33,7 +29,7 @@ from events.services import WorkshopDetails, save_session
 from matching.engine import FormatError
 from matching.engine import workshops as engine
 
-from . import bridge
+from . import bridge, emails
 from .enums import PlanKind
 from .models import Seat, WaitlistEntry, WishList, Workshop, WorkshopPlan, WorkshopWish
 from .rules import seats_assigned, seats_phase, wishes_phase
@@ -461,28 +457,6 @@ def release_registration(*, registration: Registration, by: User | None, reason:
 
 
 def _tell_promoted(seats: list[Seat]) -> None:
-    """On commit, one email per person who got a seat from the waiting list."""
-    messages = []
-    rows = Seat.objects.filter(pk__in=[s.pk for s in seats]).select_related(
-        "registration__user", "workshop__session__event"
-    )
-    with translation.override(settings.LANGUAGE_CODE):
-        for seat in rows:
-            session, email = seat.workshop.session, seat.registration.user.email
-            if not email:
-                continue
-            event = session.event
-            url = settings.SITE_URL.rstrip("/") + reverse("workshops:list", args=[event.slug])
-            subject = _("[Osez] A seat is yours in “%(title)s”") % {"title": session.title}
-            body = _(
-                "A seat freed up in the workshop “%(title)s” (%(day)s, %(time)s) and it is now "
-                "yours: you were on its waiting list.\n\nYour workshops: %(url)s\n"
-            ) % {
-                "title": session.title,
-                "day": times.long_day(session.starts_at, event),
-                "time": times.time_range(session.starts_at, session.ends_at, event),
-                "url": url,
-            }
-            messages.append((subject, body, None, [email]))
-    if messages:
-        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
+    """Queue in the outbox one email per person who got a seat from the waiting list (sent once
+    the transaction commits)."""
+    emails.enqueue_seats_from_waitlist(seats)

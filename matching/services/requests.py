@@ -11,27 +11,22 @@ pages on commit (groups named in matching/groups.py); those messages are only hi
 import logging
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mass_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Count, Q
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 import core.locking
 from accounts.models import Organisation, User
-from core import times
 from core.live import broadcast_on_commit
 from core.locking import lock, locked_transaction
 from events import day
-from events.enums import DayKind, Phase, RegistrationRole, ReleaseReason
+from events.enums import DayKind, Phase, RegistrationRole
 from events.models import Event, Registration, Slot, Table, table_order
 from events.rules import requests_open
-from matching import groups
+from matching import emails, groups
 from matching.enums import (
     ACTIVE_REQUEST_STATUSES,
     REQUEST_TRANSITIONS,
@@ -557,36 +552,6 @@ def _already_held(meeting: Meeting, event: Event, now) -> bool:
 
 
 def _tell_partners(registration: Registration, reason: str, lines: dict) -> None:
-    """On commit, one email per partner: who left, and which of their meetings or requests closed."""
-    event = registration.event
-    leaver = registration.organisation or registration.user
-    partners = Registration.objects.filter(pk__in=lines).select_related("user")
-    url = settings.SITE_URL.rstrip("/") + reverse("matching:requests", args=[event.slug])
-    messages = []
-    with translation.override(settings.LANGUAGE_CODE):
-        for partner in partners:
-            if not partner.user.email:
-                continue
-            items = [
-                {
-                    "status": status,
-                    "when": times.day_and_time(meeting.slot.starts_at, event) if meeting else "",
-                    "table": meeting.table.name if meeting else "",
-                }
-                for status, meeting in lines[partner.pk]
-            ]
-            context = {
-                "event": event,
-                "leaver": leaver,
-                "reason": ReleaseReason(reason).label,
-                "items": items,
-                "url": url,
-            }
-            subject = _("[Osez] %(name)s no longer takes part in %(event)s") % {
-                "name": leaver,
-                "event": event.title,
-            }
-            body = render_to_string("matching/requests/email/partner_left.txt", context)
-            messages.append((subject, body, None, [partner.user.email]))
-    if messages:
-        transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))
+    """Queue in the outbox one email per partner: who left, and which of their meetings or
+    requests closed (sent once the transaction commits)."""
+    emails.enqueue_partner_left(registration, reason, lines)

@@ -10,23 +10,18 @@ Live messages are sent from `transaction.on_commit` to groups named in matching/
 import logging
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mass_mail
 from django.db import IntegrityError
 from django.db.models import Max
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from core import sites
 from core.live import broadcast_on_commit
 from core.locking import lock, locked_transaction
 from events.models import Event, Slot, Table, table_order
 from events.rules import scheduling_open
-from matching import bridge, engine, groups, schedule_queries
+from matching import bridge, emails, engine, groups
 from matching.enums import ACTIVE_RUN_STATUSES, RequestStatus, RunStatus, RunStep
 from matching.models import Attendance, Meeting, MeetingRequest, ScheduleRun, ScheduleVersion
 from matching.services.requests import book_meeting
@@ -319,12 +314,10 @@ def publish_schedule(*, event: Event, by: User) -> ScheduleVersion:
     Side effects, in order: check the phase; lock the event row (numbering); snapshot the
     meetings and the places participants booked themselves (`promised`: what they saw); write the
     version; clear those booked places (the version holds every place from now on); log, and each
-    meeting it places about a pitch in that pitch's sourcing log; on commit: queue the emails to the
-    people whose meetings changed against what they saw (`matching.notify_schedule_version`) and
-    tell their open agenda and "My meetings" pages and the console.
+    meeting it places about a pitch in that pitch's sourcing log; queue in the outbox one email to
+    each person whose meetings changed against what they saw (sent once the transaction commits);
+    on commit, tell their open agenda and "My meetings" pages and the console.
     """
-    from matching.tasks import notify_schedule_version
-
     _check_phase(event)
     with locked_transaction():
         lock(Event.objects).filter(pk=event.pk).get()
@@ -355,9 +348,10 @@ def publish_schedule(*, event: Event, by: User) -> ScheduleVersion:
             before=previous.meetings if previous else [], after=meetings, actor=by
         )
         logger.info("schedule version %s published for event %s by %s", number, event.pk, by.pk)
-        _agendas_changed(bridge.changes_between(bridge.as_people_saw(previous, promised), version))
+        changes = bridge.changes_between(bridge.as_people_saw(previous, promised), version)
+        _agendas_changed(changes)
         _console_changed(event.pk)
-        notify_schedule_version.delay_on_commit(version.pk)
+        emails.enqueue_schedule_changed(version, changes)
     return version
 
 
@@ -397,47 +391,3 @@ def unpublish_version(*, version: ScheduleVersion, by: User) -> ScheduleVersion:
         _agendas_changed(bridge.changes_between(current, bridge.published_version(event)))
         _console_changed(event.pk)
     return current
-
-
-def notify_version(*, version_id: int) -> int:
-    """Email each person whose meetings changed with this version what changed (task body).
-
-    Side effects, in order: lock the version; stop if it was already notified or unpublished
-    (idempotent); work out the changes against what people saw (the version it replaced, with
-    the places they had booked themselves); send one email per
-    changed person; write the notified time. Returns the number of emails sent.
-    """
-    with locked_transaction():
-        version = (
-            lock(ScheduleVersion.objects).select_related("event").filter(pk=version_id).first()
-        )
-        if version is None or version.notified_at or version.unpublished_at:
-            return 0
-        previous = bridge.replaced_version(version)
-        before = bridge.as_people_saw(previous, version.promised)
-        sent = _send_changes(version, bridge.changes_between(before, version))
-        version.notified_at = timezone.now()
-        version.save(update_fields=["notified_at"])
-    logger.info("schedule version %s: %s people told what changed", version_id, sent)
-    return sent
-
-
-def _send_changes(version: ScheduleVersion, changes: dict[str, list]) -> int:
-    """One email per person whose meetings changed, listing what changed, in the event's zone."""
-    event = version.event
-    rows = schedule_queries.describe_changes(event, changes)
-    url = sites.absolute_url(reverse("matching:agenda", args=[event.slug]))
-    messages = []
-    with translation.override(settings.LANGUAGE_CODE):
-        for row in rows:
-            if not row.registration.user.email:
-                continue
-            subject = sites.email_subject(
-                _("Your meetings at %(event)s have changed") % {"event": event.title}
-            )
-            body = render_to_string(
-                "matching/console/email/schedule_changed.txt",
-                {"event": event, "version": version, "row": row, "url": url},
-            )
-            messages.append((subject, body, None, [row.registration.user.email]))
-    return send_mass_mail(messages, fail_silently=False) if messages else 0

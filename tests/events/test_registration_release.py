@@ -33,6 +33,11 @@ def _english(settings):
     settings.LANGUAGE_CODE = "en"
 
 
+@pytest.fixture(autouse=True)
+def _emails_sent_in_process(eager_tasks):
+    """The outbox's send tasks run on commit, here."""
+
+
 @pytest.fixture
 def day(event, buyer, ess_member, organiser):
     """In the requests phase: the ESS member has a booked meeting with the buyer, a pending

@@ -7,12 +7,16 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from core import times
 from matching import bridge
 from matching.enums import RequestStatus
 from matching.models import Meeting, MeetingRequest
 from matching.services import requests as services
+from notifications.enums import MessageState
+from notifications.models import OutboxMessage
+from notifications.tasks import send, sweep
 from pitches.enums import LogKind
 from pitches.models import SourcingLogEntry
 from pitches.tasks import start_due_quiet_periods
@@ -39,6 +43,11 @@ def pitch(requests_phase, buyer_org, buyer):
 def pending(pitch, ess_reg, buyer_reg, ess_member):
     """A pending request of the ESS structure to the buyer about the pitch."""
     return services.send_request(sender=ess_reg, recipient=buyer_reg, by=ess_member, pitch=pitch)
+
+
+def states_of(request) -> list[str]:
+    rows = OutboxMessage.objects.filter(object_key=f"meeting_request:{request.pk}")
+    return list(rows.values_list("state", flat=True))
 
 
 def launched_today_not_started(pitch):
@@ -75,7 +84,7 @@ def test_launch_today_lapses_pending_request_and_tells_both_sides(
     assert (response.status_code, pending.status) == (302, RequestStatus.LAPSED)
     assert sorted(mail.to[0] for mail in mailoutbox) == sorted([buyer.email, ess_member.email])
     assert all(URL in mail.body and "Goûters bio" in mail.body for mail in mailoutbox)
-    assert pending.lapse_notified_at is not None
+    assert states_of(pending) == [MessageState.SENT] * 2
 
 
 def test_lapsed_request_card_points_to_the_official_consultation(
@@ -298,25 +307,28 @@ def test_request_without_pitch_writes_no_log(buyer_reg, ess_reg, buyer, requests
 def test_sweep_tells_people_whose_lapse_email_was_lost(
     pitch, pending, buyer, ess_member, mailoutbox, django_capture_on_commit_callbacks
 ):
-    from matching.tasks import sweep_quiet_period_lapses
-
     launched_today_not_started(pitch)
-    with django_capture_on_commit_callbacks(execute=False):  # the queued email is lost
+    with django_capture_on_commit_callbacks(execute=False):  # the queued tasks are lost
         start_due_quiet_periods()
-    other = MeetingRequest.objects.create(
-        event=pitch.event,
-        sender=pending.sender,
-        recipient=pending.recipient,
-        pitch=pitch,
-        status="lapsed",
-        answered_at=dt.datetime(2019, 11, 20, 18, 0, tzinfo=dt.UTC),
-    )  # lapsed when the requests phase ended: nobody to tell about a quiet period
+    OutboxMessage.objects.update(created_at=timezone.now() - dt.timedelta(minutes=5))
 
-    sent, again = sweep_quiet_period_lapses(), sweep_quiet_period_lapses()
+    woken, again = sweep(), sweep()
 
-    assert (sent, again, len(mailoutbox)) == (2, 0, 2)
-    other.refresh_from_db()
-    assert other.lapse_notified_at is None
+    assert (woken, again, len(mailoutbox)) == (2, 0, 2)
+    assert states_of(pending) == [MessageState.SENT] * 2
+
+
+def test_lapse_email_withheld_when_the_request_is_no_longer_lapsed(
+    pitch, pending, buyer, mailoutbox, django_capture_on_commit_callbacks
+):
+    launched_today_not_started(pitch)
+    with django_capture_on_commit_callbacks(execute=False):
+        start_due_quiet_periods()
+    MeetingRequest.objects.filter(pk=pending.pk).update(status=RequestStatus.PENDING)
+
+    sent = [send(pk) for pk in OutboxMessage.objects.values_list("pk", flat=True)]
+
+    assert (sent, len(mailoutbox)) == ([MessageState.WITHHELD] * 2, 0)
 
 
 def test_published_version_logs_meetings_about_a_pitch(

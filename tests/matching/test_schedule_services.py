@@ -10,6 +10,9 @@ from matching.enums import RunStatus
 from matching.models import Meeting, ScheduleRun, ScheduleVersion
 from matching.services import schedule as services
 from matching.services.requests import book_meeting
+from notifications.enums import MessageState
+from notifications.models import OutboxMessage
+from notifications.tasks import send
 from tests.factories import TableFactory
 from tests.matching.schedule_world import accepted, eager_tasks, ess, make_world  # noqa: F401
 
@@ -265,13 +268,28 @@ def test_publish_tells_only_people_whose_meetings_changed(
     assert "14:00" in body and "14:40" in body
 
 
-def test_notify_version_twice_sends_once(world, organiser, django_capture_on_commit_callbacks):
+def test_schedule_emails_delivered_twice_send_once(
+    world, organiser, django_capture_on_commit_callbacks
+):
     place(world, world.requests[0], world.slots[0], world.tables[0], organiser)
-    version = publish(world.event, organiser, django_capture_on_commit_callbacks)
+    publish(world.event, organiser, django_capture_on_commit_callbacks)
 
-    again = services.notify_version(version_id=version.pk)
+    again = [send(pk) for pk in OutboxMessage.objects.values_list("pk", flat=True)]
 
-    assert (again, len(mail.outbox)) == (0, 2)
+    assert (again, len(mail.outbox)) == ([MessageState.SENT] * 2, 2)
+
+
+def test_schedule_email_withheld_when_the_version_was_unpublished(
+    world, organiser, django_capture_on_commit_callbacks
+):
+    place(world, world.requests[0], world.slots[0], world.tables[0], organiser)
+    with django_capture_on_commit_callbacks(execute=False):  # not sent yet
+        version = services.publish_schedule(event=world.event, by=organiser)
+    services.unpublish_version(version=version, by=organiser)
+
+    sent = [send(pk) for pk in OutboxMessage.objects.values_list("pk", flat=True)]
+
+    assert (sent, len(mail.outbox)) == ([MessageState.WITHHELD] * 2, 0)
 
 
 def test_unpublish_current_version_restores_previous(

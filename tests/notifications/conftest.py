@@ -5,18 +5,6 @@ from tests.factories import PitchFactory
 
 
 @pytest.fixture
-def eager_tasks():
-    """Tasks run in the process, also on the real stack where REDIS_URL would send them to a
-    worker."""
-    from config.celery import app
-
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
-
-
-@pytest.fixture
 def pitch(event, buyer_org):
     return PitchFactory(event=event, buyer=buyer_org)
 

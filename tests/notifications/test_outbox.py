@@ -210,3 +210,22 @@ def test_answer_with_the_broker_down_succeeds_and_keeps_the_rows(
     assert [r.getMessage() for r in caplog.records] == [
         "outbox: broker unavailable, 1 messages left for the sweep"
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "words"), [("fr", "L'acheteur a répondu"), ("en", "The buyer has answered")]
+)
+def test_answer_email_is_rendered_in_the_language(
+    question, buyer, settings, mailoutbox, language, words
+):
+    settings.LANGUAGE_CODE = language
+    answer(question, buyer)
+
+    send(OutboxMessage.objects.get().pk)
+
+    [email] = mailoutbox
+    html = email.alternatives[0][0]
+    assert words in email.body
+    assert words in html
+    assert f'<html lang="{language}">' in html
+    assert "{{" not in email.body + html

@@ -1,0 +1,53 @@
+"""The emails of the workshops app, sent through the outbox (notifications). Registered in
+WorkshopsConfig.ready()."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from core import sites, times
+from notifications import services as outbox
+from notifications.kinds import Kind, render_email
+
+from .models import Seat
+
+SEAT_FROM_WAITLIST = "workshops.seat_from_waitlist"
+
+
+def enqueue_seats_from_waitlist(seats: list[Seat]) -> None:
+    """One message per person who got a seat from the waiting list."""
+    rows = Seat.objects.filter(pk__in=[s.pk for s in seats]).select_related("registration__user")
+    for seat in rows.order_by("pk"):
+        outbox.enqueue(
+            recipients=[seat.registration.user],
+            kind=SEAT_FROM_WAITLIST,
+            object_key=f"seat:{seat.pk}",
+            context={"seat_id": seat.pk},
+        )
+
+
+def _seat(message) -> Seat | None:
+    return (
+        Seat.objects.select_related("workshop__session__event")
+        .filter(pk=message.context["seat_id"])
+        .first()
+    )
+
+
+def _seat_withhold_reason(message) -> str:
+    return "" if _seat(message) else "seat no longer held"
+
+
+def _render_seat(message):
+    session = _seat(message).workshop.session
+    event = session.event
+    subject = sites.email_subject(_("A seat is yours in “%(title)s”") % {"title": session.title})
+    context = {
+        "title": session.title,
+        "day": times.long_day(session.starts_at, event),
+        "time": times.time_range(session.starts_at, session.ends_at, event),
+        "url": sites.absolute_url(reverse("workshops:list", args=[event.slug])),
+    }
+    return render_email(subject, "workshops/email/seat_from_waitlist", context)
+
+
+KINDS = [Kind(SEAT_FROM_WAITLIST, render=_render_seat, withhold_reason=_seat_withhold_reason)]

@@ -112,7 +112,10 @@ def send_message(*, message_id: int) -> str:
         )
         if message is None or message.state != MessageState.QUEUED:
             return message.state if message else ""
-        kind = KINDS[message.kind]
+        kind = KINDS.get(message.kind)
+        if kind is None:  # its app was removed: no way to render it
+            _finish(message, MessageState.FAILED, f"unknown kind {message.kind}")
+            return message.state
         reason = kind.withhold_reason(message) or (
             "" if message.recipient.is_active and message.recipient.email else "inactive account"
         )

@@ -229,3 +229,10 @@ def test_answer_email_is_rendered_in_the_language(
     assert words in html
     assert f'<html lang="{language}">' in html
     assert "{{" not in email.body + html
+
+
+def test_send_fails_a_message_of_an_unknown_kind(question, buyer, mailoutbox):
+    answer(question, buyer)
+    OutboxMessage.objects.update(kind="gone.kind")
+
+    assert (send(OutboxMessage.objects.get().pk), len(mailoutbox)) == (MessageState.FAILED, 0)

@@ -42,15 +42,21 @@ def test_console_grid_opens_at_the_first_meeting_on_a_phone(phone_page, day, con
 
     phone_page.goto(reverse("matching:schedule", args=[event.slug]))
 
-    wrap = phone_page.locator(".table-wrap[data-scroll-to]")
-    cell = phone_page.locator(f"#meeting-{meeting.pk}")
-    wrap.wait_for()
-    phone_page.wait_for_function("document.querySelector('[data-scroll-to]').dataset.scrolled")
-    wrap.scroll_into_view_if_needed()
-    box, frame = cell.bounding_box(), wrap.bounding_box()
+    # The grid may be re-rendered by the console's live connection meanwhile: read the scroll
+    # state and the boxes in one go, from whichever grid is on the page, until it holds.
+    opened = phone_page.wait_for_function(
+        """(cellId) => {
+            const wrap = document.querySelector(".table-wrap[data-scroll-to]");
+            const cell = document.getElementById(cellId);
+            if (!wrap || !cell || !wrap.dataset.scrolled) return false;
+            const box = cell.getBoundingClientRect(), frame = wrap.getBoundingClientRect();
+            return wrap.scrollLeft > 0 && frame.left <= box.left && box.right <= frame.right + 1;
+        }""",
+        arg=f"meeting-{meeting.pk}",
+        timeout=5000,
+    )
     screenshot(phone_page, "schedule-grid-opens-at-first-meeting-phone", full_page=False)
-    assert wrap.evaluate("el => el.scrollLeft") > 0
-    assert frame["x"] <= box["x"] and box["x"] + box["width"] <= frame["x"] + frame["width"] + 1
+    assert opened.json_value() is True
     assert console_errors == []
 
 

@@ -160,17 +160,22 @@ class EventsDay(DayProvider):
         for session in Session.objects.filter(
             event=event, kind__in=AGENDA_SESSION_KINDS
         ).select_related("room"):
-            yield Stretch(
-                registration.pk,
-                session.starts_at,
-                session.ends_at,
-                DayKind.SESSION,
-                session.title,
-                busy=False,
-                key=("session", session.pk),
-                obj=session,
-                **session_calendar_fields(session),
-            )
+            yield session_stretch(session, registration.pk)
+
+
+def session_stretch(session, registration_id: int = 0) -> Stretch:
+    """A programme session as an item (the event's public programme calendar)."""
+    return Stretch(
+        registration_id,
+        session.starts_at,
+        session.ends_at,
+        DayKind.SESSION,
+        session.title,
+        busy=False,
+        key=("session", session.pk),
+        obj=session,
+        **session_calendar_fields(session),
+    )
 
 
 def session_calendar_fields(session) -> dict:

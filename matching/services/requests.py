@@ -267,7 +267,13 @@ def cancel_request(*, request: MeetingRequest, by: User) -> MeetingRequest:
         locked.status = RequestStatus.CANCELLED
         locked.booked_slot = locked.booked_table = None
         locked.save(
-            update_fields=["status", "booked_slot", "booked_table", "cancelled_slot", "cancelled_table"]
+            update_fields=[
+                "status",
+                "booked_slot",
+                "booked_table",
+                "cancelled_slot",
+                "cancelled_table",
+            ]
         )
         raise_calendar_sequence([locked.pk])
         log_meeting(request=locked, what="cancelled", actor=by)

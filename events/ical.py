@@ -77,7 +77,8 @@ def build(event, items: Iterable[Stretch], *, name: str) -> bytes:
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", event.time_zone)
     cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    cal.add("x-published-ttl", REFRESH)
+    # An X- property has no known type: the duration is given typed, or it would be "1:00:00".
+    cal.add("x-published-ttl", icalendar.vDuration(REFRESH))
     first = min([event.start_date, *(times.local(i.start, event).date() for i in shown)])
     last = max([event.end_date, *(times.local(i.end, event).date() for i in shown)])
     cal.add_component(

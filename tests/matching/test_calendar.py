@@ -17,11 +17,13 @@ from events.models import Event
 from matching.services import requests as request_services
 from matching.services import schedule as services
 from tests.factories import PARIS, RoomFactory, SessionFactory
-from tests.matching.schedule_world import eager_tasks, make_world  # noqa: F401
+from tests.matching.schedule_world import accepted, eager_tasks, ess, make_world  # noqa: F401
+from tests.queries import growing
 
 
 @pytest.fixture(autouse=True)
-def _english():
+def _english(settings):
+    settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
 
@@ -226,3 +228,43 @@ def test_programme_feed_escapes_text_and_raises_sequence_on_a_move(client, event
     assert before.vevent.location.value.startswith("Salle A · ")
     assert (int(before.vevent.sequence.value), int(after.vevent.sequence.value)) == (0, 1)
     assert after.vevent.dtstart.value == dt.datetime(2019, 11, 26, 10, 30, tzinfo=PARIS)
+
+
+def test_feed_queries_do_not_grow_with_meetings(assert_queries_constant, client, event, organiser):
+    world = make_world(event, slots=3, tables=1, pairs=1)
+    person = world.buyers[0]
+
+    def add_meeting(n):
+        partner = ess(event)
+        request_services.book_meeting(
+            request=accepted(person, partner),
+            slot=world.slots[n],
+            table=world.tables[0],
+            by=organiser,
+            self_booked=True,
+        )
+        SessionFactory(event=event, room=RoomFactory(event=event), title=f"Plénière {n}")
+
+    assert_queries_constant(items=growing(add_meeting), run=lambda _: client.get(feed_url(person)))
+
+
+def test_programme_feed_queries_do_not_grow(assert_queries_constant, client, event):
+    url = reverse("events:programme_feed", args=[event.slug])
+
+    assert_queries_constant(
+        items=growing(lambda n: SessionFactory(event=event, room=RoomFactory(event=event))),
+        run=lambda _: client.get(url),
+    )
+
+
+def test_agenda_offers_the_subscription_in_french(client, world, settings):
+    settings.LANGUAGE_CODE = "fr"
+    client.force_login(world.buyer.user)
+
+    with translation.override("fr"):
+        content = client.get(reverse("matching:agenda", args=[world.event.slug])).content.decode()
+        feed = client.get(feed_url(world.buyer)).content.decode()
+
+    assert "Dans votre agenda" in content
+    assert "actualisent lentement" in content
+    assert "Rendez-vous · " in feed

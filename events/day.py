@@ -34,7 +34,8 @@ class Stretch:
     `busy`: the person cannot meet then (False for programme items one may skip, shown on the
     agenda only). `key` identifies the thing across providers (a programme session someone must
     attend replaces the same session shown to everyone). `obj`: what the stretch is about, when a
-    page needs more than the label (a meeting line, a session)."""
+    page needs more than the label (a meeting line, a session). The calendar fields are filled by
+    the providers of the items a calendar shows (agenda); busy-only stretches leave them empty."""
 
     registration_id: int
     start: dt.datetime
@@ -44,6 +45,14 @@ class Stretch:
     busy: bool = True
     key: tuple = ()
     obj: object = field(default=None, compare=False)
+    # For calendars (events/ical.py): the item's stored UID and SEQUENCE, when it changed last,
+    # where it is and what more to say; `cancelled` items stay in calendars as STATUS:CANCELLED.
+    uid: str = field(default="", compare=False)
+    sequence: int = field(default=0, compare=False)
+    modified: dt.datetime | None = field(default=None, compare=False)
+    location: str = field(default="", compare=False)
+    description: str = field(default="", compare=False)
+    cancelled: bool = field(default=False, compare=False)
 
     def overlaps(self, start: dt.datetime, end: dt.datetime) -> bool:
         return self.start < end and self.end > start
@@ -151,13 +160,31 @@ class EventsDay(DayProvider):
         for session in Session.objects.filter(
             event=event, kind__in=AGENDA_SESSION_KINDS
         ).select_related("room"):
-            yield Stretch(
-                registration.pk,
-                session.starts_at,
-                session.ends_at,
-                DayKind.SESSION,
-                session.title,
-                busy=False,
-                key=("session", session.pk),
-                obj=session,
-            )
+            yield session_stretch(session, registration.pk)
+
+
+def session_stretch(session, registration_id: int = 0) -> Stretch:
+    """A programme session as an item (the event's public programme calendar)."""
+    return Stretch(
+        registration_id,
+        session.starts_at,
+        session.ends_at,
+        DayKind.SESSION,
+        session.title,
+        busy=False,
+        key=("session", session.pk),
+        obj=session,
+        **session_calendar_fields(session),
+    )
+
+
+def session_calendar_fields(session) -> dict:
+    """A programme session's calendar identity and place, for a Stretch (also used by the apps
+    whose items are sessions: a workshop seat is its session in the calendar)."""
+    return {
+        "uid": f"{session.ical_uid}",
+        "sequence": session.ical_sequence,
+        "modified": session.ical_modified_at,
+        "location": str(session.room) if session.room else "",
+        "description": session.description,
+    }

@@ -1,3 +1,4 @@
+import uuid
 import zoneinfo
 from datetime import timedelta
 
@@ -5,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
@@ -98,6 +100,11 @@ class Session(models.Model):
         _("slot length (minutes)"), null=True, blank=True
     )
     gap_minutes = models.PositiveSmallIntegerField(_("gap between slots (minutes)"), default=0)
+    # Calendar identity (RFC 5545): a UID made once; SEQUENCE raised by the services on every
+    # change of time or place (never computed).
+    ical_uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    ical_sequence = models.PositiveIntegerField(default=0, editable=False)
+    ical_modified_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("programme session")
@@ -220,6 +227,8 @@ class Registration(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    # The secret in the URL of the person's calendar feed; regenerating it kills the old URL.
+    ical_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("registration")

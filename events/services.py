@@ -6,6 +6,7 @@ are `ValidationError`s with a clear, translated message (keyed by form field whe
 
 import datetime as dt
 import logging
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -19,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -339,6 +340,11 @@ def _check_session(
 
 
 @locked_transaction()
+def _calendar_fields(session: Session) -> tuple:
+    """What a calendar shows of a session: a change raises its SEQUENCE (RFC 5545)."""
+    return (session.title, session.description, session.room_id, session.starts_at, session.ends_at)
+
+
 def save_session(
     *,
     event: Event,
@@ -357,7 +363,7 @@ def save_session(
 
     Side effects, in order: locks the event row (programme edits of one event are serialised, so
     two sessions cannot both take a free room), checks dates, room overlap and capacity, slot fit;
-    writes the session; for a meeting block regenerates its slots, otherwise deletes any; hands
+    writes the session (raising its calendar SEQUENCE when its time, place or text changed); for a meeting block regenerates its slots, otherwise deletes any; hands
     the session to the apps that attach things to it (events/programme.py: workshops creates,
     updates or removes its Workshop row); logs.
     """
@@ -376,8 +382,12 @@ def save_session(
         workshop=workshop,
     )
     session = session or Session(event=event)
+    before = _calendar_fields(session)
     session.kind, session.title, session.description, session.room = kind, title, description, room
     session.starts_at, session.ends_at = starts_at, ends_at
+    if session.pk and _calendar_fields(session) != before:
+        session.ical_sequence += 1
+        session.ical_modified_at = timezone.now()
     is_block, is_workshop = kind == SessionKind.MEETINGS, kind == SessionKind.WORKSHOP
     session.slot_minutes = slot_minutes if is_block else None
     session.gap_minutes = gap_minutes if is_block else 0
@@ -796,3 +806,14 @@ def register_on_behalf(
         transaction.on_commit(lambda: _send_invitation(user_pk, event_pk, language))
     logger.info("user %s registered for %s by organiser %s", user.pk, event.slug, by.pk)
     return registration, created
+
+
+def regenerate_calendar_token(*, registration: Registration) -> Registration:
+    """Give the registration's calendar feed a new secret URL; the old one stops answering.
+
+    Side effects: writes a fresh random token; logs.
+    """
+    registration.ical_token = uuid.uuid4()
+    registration.save(update_fields=["ical_token"])
+    logger.info("calendar feed token of registration %s regenerated", registration.pk)
+    return registration

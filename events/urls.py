@@ -10,6 +10,13 @@ urlpatterns = [
     path("events/new/", views.create, name="create"),
     path("e/<slug:slug>/", views.detail, name="detail"),
     path("e/<slug:slug>/register/", views.register, name="register"),
+    path("e/<slug:slug>/programme.ics", views.programme_feed, name="programme_feed"),
+    path("calendar/<uuid:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path(
+        "e/<slug:slug>/calendar/new-address/",
+        views.calendar_regenerate,
+        name="calendar_regenerate",
+    ),
     path("e/<slug:slug>/register/cancel/", views.cancel_registration, name="cancel_registration"),
     path(console, views.console, name="console"),
     path(console + "edit/", views.edit, name="edit"),

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -19,7 +20,7 @@ from accounts.enums import OrganisationKind
 from accounts.models import Organisation, User
 from core.views import refuse, require
 
-from . import queries, services
+from . import day, ical, queries, services
 from .enums import PHASE_TRANSITIONS, Phase, RegistrationRole, RegistrationStatus
 from .forms import (
     BulkTablesForm,
@@ -655,3 +656,55 @@ def verification_verify(request: HttpRequest, slug: str, pk: int) -> HttpRespons
     else:
         messages.info(request, _("%(name)s was already verified.") % {"name": organisation.name})
     return redirect("events:verification", slug=event.slug)
+
+
+# --- Calendars (events/ical.py) ------------------------------------------------------------------
+
+
+def calendar_feed(request: HttpRequest, token) -> HttpResponse:
+    """A participant's private subscription feed: their day (events/day.py), found by the secret
+    in the URL alone (calendar apps send no cookie). Unknown or regenerated tokens, and
+    registrations no longer validated, are not found."""
+    registration = get_object_or_404(
+        Registration.objects.select_related("event", "organisation", "user"),
+        ical_token=token,
+        status=RegistrationStatus.VALIDATED,
+    )
+    event = registration.event
+    items = day.day_items(event, registration)
+    body = ical.build(event, items, name=_("%(event)s · my agenda") % {"event": event.title})
+    return ical.response(
+        request, body, filename=f"{event.slug}-agenda.ics", modified=ical.last_modified(items)
+    )
+
+
+def programme_feed(request: HttpRequest, slug: str) -> HttpResponse:
+    """The event's public programme as a calendar, for whoever may see the event."""
+    event = event_or_404(request, slug)
+    items = [day.session_stretch(session) for session in queries.programme(event)]
+    body = ical.build(event, items, name=_("%(event)s · programme") % {"event": event.title})
+    return ical.response(
+        request, body, filename=f"{event.slug}-programme.ics", modified=ical.last_modified(items)
+    )
+
+
+@login_required
+@require_POST
+def calendar_regenerate(request: HttpRequest, slug: str) -> HttpResponse:
+    """The person gives their calendar feed a new address; the old one stops answering."""
+    event = event_or_404(request, slug)
+    registration = get_object_or_404(
+        Registration, event=event, user=request.user, status=RegistrationStatus.VALIDATED
+    )
+    services.regenerate_calendar_token(registration=registration)
+    messages.success(
+        request,
+        _(
+            "Your calendar has a new address: the old one no longer works. Subscribe again with "
+            "the new one."
+        ),
+    )
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return redirect(back)
+    return redirect("events:detail", slug=event.slug)

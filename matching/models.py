@@ -1,6 +1,9 @@
+import uuid
+
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Greatest, Least
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, Registration, Slot, Table
@@ -73,6 +76,20 @@ class MeetingRequest(models.Model):
     )
     booked_table = models.ForeignKey(
         Table, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Calendar identity (RFC 5545), kept here because the Meeting row is deleted and re-created
+    # when moved: a UID made once, and a SEQUENCE the services raise on every change of time,
+    # place or status (never computed).
+    ical_uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    ical_sequence = models.PositiveIntegerField(default=0, editable=False)
+    ical_modified_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Where its participants knew the meeting was when it was cancelled: calendars keep it there
+    # as STATUS:CANCELLED until the event is over, rather than letting it vanish.
+    cancelled_slot = models.ForeignKey(
+        Slot, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    cancelled_table = models.ForeignKey(
+        Table, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
 
     class Meta:

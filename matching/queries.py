@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 
 from accounts.rules import visible_contact_ids
-from events import day
+from events import day, ical
 from events.enums import PHASES_WITH_MEETINGS, RegistrationRole, RegistrationStatus, SessionKind
 from events.models import Event, Registration, Slot, Table
 from events.rules import requests_open
@@ -161,6 +161,7 @@ def my_requests_context(user, event: Event, mine, **extra) -> dict:
         "self_service": self_service,
         "schedule_published": not self_service and published_version(event) is not None,
         "decline_form": DeclineForm(),
+        "calendar": ical.feed_links(event, mine),
         **extra,
     }
 

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from core import times
-from events import day
+from events import day, ical
 from events.enums import DayKind
 from events.models import Registration, Slot, Table, table_order
 from matching import bridge, engine, violations
@@ -338,6 +338,7 @@ class AgendaLine:
     request: MeetingRequest
     locked: bool = False
     meeting_id: int | None = None
+    cancelled: bool = False
 
     @property
     def other_name(self) -> str:
@@ -430,6 +431,39 @@ def agenda_lines(event, registration: Registration) -> list[AgendaLine]:
     return sorted(lines, key=lambda line: (line.slot.starts_at, line.request.pk))
 
 
+def cancelled_lines(event, registration: Registration) -> list[AgendaLine]:
+    """A participant's cancelled meetings where they knew them to be, until the event is over:
+    calendars keep them as STATUS:CANCELLED rather than letting them vanish. One query."""
+    if times.today(event) > event.end_date:
+        return []
+    rows = (
+        MeetingRequest.objects.filter(Q(sender=registration) | Q(recipient=registration))
+        .filter(
+            status=RequestStatus.CANCELLED,
+            cancelled_slot__isnull=False,
+            cancelled_table__isnull=False,
+        )
+        .select_related(
+            "sender__organisation",
+            "recipient__organisation",
+            "sender__user",
+            "recipient__user",
+            "pitch",
+            "cancelled_slot",
+            "cancelled_table",
+        )
+    )
+    lines = []
+    for request in rows:
+        other = request.recipient if request.sender_id == registration.pk else request.sender
+        lines.append(
+            AgendaLine(
+                request.cancelled_slot, request.cancelled_table, other, request, cancelled=True
+            )
+        )
+    return sorted(lines, key=lambda line: (line.slot.starts_at, line.request.pk))
+
+
 def agenda_context(event, registration: Registration) -> dict:
     """'My agenda': the person's whole day from events/day.py (programme, pitch session, workshop
     seats, meetings, unavailability), grouped by day in the event's zone."""
@@ -439,5 +473,6 @@ def agenda_context(event, registration: Registration) -> dict:
         "registration": registration,
         "version": bridge.published_version(event),
         "days": day.by_day(items, event),
-        "has_meetings": any(item.kind == DayKind.MEETING for item in items),
+        "calendar": ical.feed_links(event, registration),
+        "has_meetings": any(item.kind == DayKind.MEETING and not item.cancelled for item in items),
     }

@@ -30,6 +30,11 @@ urlpatterns = [
         name="request_cancel",
     ),
     path(
+        "e/<slug:slug>/my-meetings/<int:pk>/meeting.ics",
+        meeting_requests.meeting_ics,
+        name="meeting_ics",
+    ),
+    path(
         "e/<slug:slug>/my-meetings/<int:pk>/book/",
         meeting_requests.request_book,
         name="request_book",

@@ -1,7 +1,7 @@
 """What pitches says about people's days (events/day.py): the people of a buyer organisation with
 a published pitch at the event present it, so they are busy during the event's pitch session(s)."""
 
-from events.day import DayProvider, Stretch
+from events.day import DayProvider, Stretch, session_calendar_fields
 from events.enums import DayKind, SessionKind
 from events.models import Session
 
@@ -21,7 +21,9 @@ class PitchesDay(DayProvider):
         )
         if not pitching:
             return
-        sessions = list(Session.objects.filter(event=event, kind=SessionKind.PITCHES))
+        sessions = list(
+            Session.objects.filter(event=event, kind=SessionKind.PITCHES).select_related("room")
+        )
         for registration in registrations:
             if registration.organisation_id not in pitching:
                 continue
@@ -34,4 +36,5 @@ class PitchesDay(DayProvider):
                     session.title,
                     key=("session", session.pk),
                     obj=session,
+                    **session_calendar_fields(session),
                 )

@@ -3,7 +3,7 @@ it, makes the person busy during its session."""
 
 from django.utils.translation import gettext as _
 
-from events.day import DayProvider, Stretch
+from events.day import DayProvider, Stretch, session_calendar_fields
 from events.enums import DayKind
 
 from .models import Seat, Workshop
@@ -27,6 +27,7 @@ class WorkshopsDay(DayProvider):
                 session.title,
                 key=("session", session.pk),
                 obj=session,
+                **session_calendar_fields(session),
             )
         by_user = {r.user_id: r.pk for r in registrations}
         facilitated = Workshop.facilitators.through.objects.filter(
@@ -42,4 +43,5 @@ class WorkshopsDay(DayProvider):
                 _("%(title)s (facilitating)") % {"title": session.title},
                 key=("session", session.pk),
                 obj=session,
+                **session_calendar_fields(session),
             )

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,7 +26,7 @@ from events import day
 from events.enums import DayKind, Phase, RegistrationRole
 from events.models import Event, Registration, Slot, Table, table_order
 from events.rules import requests_open
-from matching import emails, groups
+from matching import emails, groups, schedule_queries
 from matching.enums import (
     ACTIVE_REQUEST_STATUSES,
     REQUEST_TRANSITIONS,
@@ -60,6 +60,28 @@ def _lists_changed(*requests: MeetingRequest) -> None:
     for registration_id in sorted(people):
         broadcast_on_commit(groups.my_requests(registration_id), {"type": "requests.changed"})
         broadcast_on_commit(groups.agenda(registration_id), {"type": "agenda.changed"})
+
+
+def raise_calendar_sequence(request_ids: Iterable[int]) -> None:
+    """The meetings of these requests changed time, place or status: their calendar SEQUENCE goes
+    up by one and LAST-MODIFIED is now (RFC 5545; stored, never computed). One UPDATE."""
+    ids = set(request_ids)
+    if ids:
+        MeetingRequest.objects.filter(pk__in=ids).update(
+            ical_sequence=F("ical_sequence") + 1, ical_modified_at=timezone.now()
+        )
+
+
+def _keep_cancelled_places(requests: list[MeetingRequest]) -> None:
+    """Note on each request (not saved) where its participants knew the meeting was, so calendars
+    keep it there as STATUS:CANCELLED (schedule_queries.promised_places)."""
+    if not requests:
+        return
+    places = schedule_queries.promised_places(requests[0].event, requests)
+    for request in requests:
+        place = places.get(request.pk)
+        if place is not None:
+            request.cancelled_slot, request.cancelled_table = place.slot, place.table
 
 
 def settings_for(event) -> MatchingSettings:
@@ -228,16 +250,27 @@ def accept_request(
 def cancel_request(*, request: MeetingRequest, by: User) -> MeetingRequest:
     """Either side withdraws a pending or accepted request; its meeting, if any, is freed.
 
-    Side effects, in order: lock the request; check the move; delete its meeting; write the status;
-    log it in the pitch's sourcing log; tell both sides' pages on commit.
+    Side effects, in order: lock the request; check the move; note where its participants knew the
+    meeting was (calendars keep it there, cancelled); delete its meeting; write the status; raise
+    its calendar SEQUENCE; log it in the pitch's sourcing log; tell both sides' pages on commit.
     """
     with locked_transaction():
         locked = _locked_request(request)
         _check_transition(locked, RequestStatus.CANCELLED)
+        _keep_cancelled_places([locked])
         Meeting.objects.filter(request=locked).delete()
         locked.status = RequestStatus.CANCELLED
         locked.booked_slot = locked.booked_table = None
-        locked.save(update_fields=["status", "booked_slot", "booked_table"])
+        locked.save(
+            update_fields=[
+                "status",
+                "booked_slot",
+                "booked_table",
+                "cancelled_slot",
+                "cancelled_table",
+            ]
+        )
+        raise_calendar_sequence([locked.pk])
         log_meeting(request=locked, what="cancelled", actor=by)
         logger.info("meeting request %s cancelled by user %s", locked.pk, by.pk)
         _lists_changed(locked)
@@ -299,7 +332,8 @@ def book_meeting(
     order; re-check the request is accepted and unplaced, its two sides may still meet about its
     pitch (matching.rules.meeting_refusal), both people are free in their day (events/day.py:
     meetings, the pitch session, workshops, unavailability) and caps; pick a free table in the
-    stated order (`_free_table`) unless one is given; write the meeting and its two seats; when the
+    stated order (`_free_table`) unless one is given; write the meeting and its two seats; raise
+    the request's calendar SEQUENCE; when the
     participants booked it themselves (`self_booked`), record the place on the request (a promise
     organisers' runs keep); log it in the pitch's sourcing log; tell both sides' pages on commit. A
     lock timeout becomes `Busy`; a constraint violation means someone else won.
@@ -326,6 +360,7 @@ def book_meeting(
             if Meeting.objects.filter(slot=locked_slot, table=chosen).exists():
                 raise ValidationError(_("This table is already taken in this slot."), code=TAKEN)
             meeting = Meeting.objects.create(request=current, slot=locked_slot, table=chosen)
+            raise_calendar_sequence([current.pk])
             if self_booked:
                 current.booked_slot, current.booked_table = locked_slot, chosen
                 current.save(update_fields=["booked_slot", "booked_table"])
@@ -490,8 +525,9 @@ def release_registration(*, registration: Registration, by: User | None, reason:
     """Free the meetings and requests of a person who no longer takes part (events/releases.py).
 
     Side effects, in order: lock the person's active requests (id order); cancel the accepted ones
-    and the pending ones they sent, lapse the pending ones they received; delete their meetings
-    (except those already held on the day: the record stays); log; on commit, email
+    and the pending ones they sent (noting where their partners knew the meeting was, for
+    calendars), lapse the pending ones they received; delete their meetings (except those already
+    held on the day: the record stays); raise their calendar SEQUENCE; log; on commit, email
     each partner once with what changed and tell both sides' open "My meetings" and agenda pages
     and the organisers' console. Returns how many requests changed.
     """
@@ -509,6 +545,7 @@ def release_registration(*, registration: Registration, by: User | None, reason:
             m.request_id: m
             for m in Meeting.objects.filter(request__in=rows).select_related("slot", "table")
         }
+        places = schedule_queries.promised_places(registration.event, rows)
         changed, lines = [], {}
         for row in rows:
             meeting = meetings.get(row.pk)
@@ -519,12 +556,15 @@ def release_registration(*, registration: Registration, by: User | None, reason:
             else:
                 row.status = RequestStatus.CANCELLED
             row.answered_at = row.answered_at or now
-            row.save(update_fields=["status", "answered_at"])
+            if row.pk in places:  # calendars keep it there, cancelled
+                row.cancelled_slot, row.cancelled_table = places[row.pk].slot, places[row.pk].table
+            row.save(update_fields=["status", "answered_at", "cancelled_slot", "cancelled_table"])
             if meeting is not None:
                 meeting.delete()
             changed.append(row)
             partner_id = row.recipient_id if row.sender_id == registration.pk else row.sender_id
             lines.setdefault(partner_id, []).append((row.status, meeting))
+        raise_calendar_sequence(row.pk for row in changed)
     if not changed:
         return 0
     logger.info(

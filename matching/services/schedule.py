@@ -24,7 +24,7 @@ from events.rules import scheduling_open
 from matching import bridge, emails, engine, groups
 from matching.enums import ACTIVE_RUN_STATUSES, RequestStatus, RunStatus, RunStep
 from matching.models import Attendance, Meeting, MeetingRequest, ScheduleRun, ScheduleVersion
-from matching.services.requests import book_meeting
+from matching.services.requests import book_meeting, raise_calendar_sequence
 from matching.services.sourcing import log_published_meetings
 
 logger = logging.getLogger(__name__)
@@ -313,7 +313,8 @@ def publish_schedule(*, event: Event, by: User) -> ScheduleVersion:
 
     Side effects, in order: check the phase; lock the event row (numbering); snapshot the
     meetings and the places participants booked themselves (`promised`: what they saw); write the
-    version; clear those booked places (the version holds every place from now on); log, and each
+    version; clear those booked places (the version holds every place from now on); raise the
+    calendar SEQUENCE of the meetings whose place changed against what people saw; log, and each
     meeting it places about a pitch in that pitch's sourcing log; queue in the outbox one email to
     each person whose meetings changed against what they saw (sent once the transaction commits);
     on commit, tell their open agenda and "My meetings" pages and the console.
@@ -344,6 +345,7 @@ def publish_schedule(*, event: Event, by: User) -> ScheduleVersion:
         MeetingRequest.objects.filter(pk__in=[p["request"] for p in promised]).update(
             booked_slot=None, booked_table=None
         )
+        raise_calendar_sequence(_moved_for_people(previous, promised, meetings))
         log_published_meetings(
             before=previous.meetings if previous else [], after=meetings, actor=by
         )
@@ -353,6 +355,15 @@ def publish_schedule(*, event: Event, by: User) -> ScheduleVersion:
         _console_changed(event.pk)
         emails.enqueue_schedule_changed(version, changes)
     return version
+
+
+def _moved_for_people(previous, promised: list[dict], meetings: list[dict]) -> set[int]:
+    """Requests whose place in `meetings` differs from what their participants saw (the last
+    version, overlaid with the places they booked themselves), or that appear or vanish."""
+    saw = {m["request"]: (m["slot"], m["table"]) for m in (previous.meetings if previous else [])}
+    saw.update({p["request"]: (p["slot"], p["table"]) for p in promised})
+    now = {m["request"]: (m["slot"], m["table"]) for m in meetings}
+    return {pk for pk in saw.keys() | now.keys() if saw.get(pk) != now.get(pk)}
 
 
 def _same(a: list[dict], b: list[dict]) -> bool:

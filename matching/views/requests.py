@@ -20,6 +20,8 @@ from django.views.decorators.http import require_POST
 from accounts.models import Organisation
 from core import times
 from core.views import refuse, require
+from events import day, ical
+from events.enums import DayKind
 from events.models import Event
 from events.rules import requests_open
 from events.views import event_or_404
@@ -453,4 +455,20 @@ def settings_view(request: HttpRequest, slug: str) -> HttpResponse:
         "matching/requests/settings.html",
         context,
         status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def meeting_ics(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """One meeting of the user's day as an .ics file, with the same UID and SEQUENCE as their
+    feed (events/ical.py), so calendar apps update the entry in place. Only a meeting of their day
+    (booked or published, or cancelled before the event is over) exists for them."""
+    event = event_or_404(request, slug)
+    mine = _my_registration(request, event)
+    item = next((i for i in day.day_items(event, mine) if i.key == (DayKind.MEETING, pk)), None)
+    if item is None:
+        raise Http404
+    body = ical.build(event, [item], name=event.title)
+    return ical.response(
+        request, body, filename=f"{event.slug}-meeting-{pk}.ics", modified=item.modified
     )

@@ -39,6 +39,9 @@ NOT_WALKED = {
     "accounts:invitation_accept": "needs an emailed invitation token; the demo has none",
     "pitches:attachment": "a file download; the demo has no attachment",
     "pitches:log_csv": "a CSV download",
+    "events:calendar_feed": "a calendar file (text/calendar), opened by calendar apps via webcal://",
+    "events:programme_feed": "a calendar file (text/calendar)",
+    "matching:meeting_ics": "a calendar file (text/calendar) download",
 }
 SKIPPED_PREFIXES = ("/admin/", "/static/", "/media/", "/i18n/")
 

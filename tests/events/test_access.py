@@ -19,6 +19,17 @@ CASES = [
     Case("events:create", STAFF_ONLY),
     Case("events:detail", PUBLIC, slug),
     Case("events:register", LOGGED_IN, slug),
+    Case("events:programme_feed", PUBLIC, slug),
+    # The secret in the URL is the key (calendar apps send no cookie): whoever holds it gets it.
+    Case(
+        "events:calendar_feed",
+        PUBLIC,
+        lambda world: {
+            "token": world.users["buyer"].registrations.get(event=world.event).ical_token
+        },
+    ),
+    # A new feed address needs a registration of one's own: the organisers have none.
+    Case("events:calendar_regenerate", expect(302, 302, 302, 302, 404, 404), slug, method="post"),
     # Cancelling needs a registration of one's own: the organisers have none.
     Case("events:cancel_registration", expect(302, 302, 302, 302, 404, 404), slug, method="post"),
     Case("events:console", ORGANISER_PAGE, slug),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.enums import OrganisationKind
 from events.enums import RegistrationRole, RegistrationStatus
 from events.rules import can_manage, event_of, requests_open, scheduling_open
-from pitches.rules import pitch_open_for_exchanges
+from pitches.rules import pitch_open_for_exchanges, quiet_period_message
 
 from .enums import ACTIVE_REQUEST_STATUSES, RequestStatus
 from .models import MatchingSettings, Meeting, MeetingRequest
@@ -88,10 +88,7 @@ def closed_pitch_refusal(pitch) -> str | None:
     if pitch is None or pitch_open_for_exchanges(None, pitch):
         return None
     if pitch.is_published:
-        return _(
-            "The consultation for this pitch is launched: exchanges now go through the "
-            "official consultation only (%(url)s)."
-        ) % {"url": pitch.consultation_url}
+        return quiet_period_message(pitch)
     return _("This pitch is not published.")
 
 

@@ -407,19 +407,22 @@ def promised_places(event, requests: list[MeetingRequest]) -> dict[int, Place]:
     }
 
 
+def _requests_of(registration: Registration):
+    """The registration's requests, with both sides and the pitch, as agenda lines need them."""
+    return MeetingRequest.objects.filter(
+        Q(sender=registration) | Q(recipient=registration)
+    ).select_related(
+        "sender__organisation",
+        "recipient__organisation",
+        "sender__user",
+        "recipient__user",
+        "pitch",
+    )
+
+
 def agenda_lines(event, registration: Registration) -> list[AgendaLine]:
     """A participant's meetings as they know them (`promised_places`), by time."""
-    mine = list(
-        MeetingRequest.objects.filter(Q(sender=registration) | Q(recipient=registration))
-        .filter(status=RequestStatus.ACCEPTED)
-        .select_related(
-            "sender__organisation",
-            "recipient__organisation",
-            "sender__user",
-            "recipient__user",
-            "pitch",
-        )
-    )
+    mine = list(_requests_of(registration).filter(status=RequestStatus.ACCEPTED))
     places = promised_places(event, mine)
     lines = []
     for request in mine:
@@ -437,21 +440,13 @@ def cancelled_lines(event, registration: Registration) -> list[AgendaLine]:
     if times.today(event) > event.end_date:
         return []
     rows = (
-        MeetingRequest.objects.filter(Q(sender=registration) | Q(recipient=registration))
+        _requests_of(registration)
         .filter(
             status=RequestStatus.CANCELLED,
             cancelled_slot__isnull=False,
             cancelled_table__isnull=False,
         )
-        .select_related(
-            "sender__organisation",
-            "recipient__organisation",
-            "sender__user",
-            "recipient__user",
-            "pitch",
-            "cancelled_slot",
-            "cancelled_table",
-        )
+        .select_related("cancelled_slot", "cancelled_table")
     )
     lines = []
     for request in rows:

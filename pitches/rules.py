@@ -7,6 +7,7 @@ event's phase predicates come from events/rules.py; organisers of the event may 
 
 import rules
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import SIAE_TYPES, DisabilityType, OrganisationKind
@@ -182,10 +183,13 @@ def is_not_withdrawn(user, obj) -> bool:
     return pitch is not None and pitch.status != PitchStatus.WITHDRAWN
 
 
-QUIET_PERIOD_TEXT = _(
-    "The consultation for this need has been launched: exchanges now go through the official "
-    "consultation only."
-)
+def quiet_period_message(pitch) -> str:
+    """What a person is told about a pitch in its quiet period, with where to go instead: the
+    one wording, for pages, services and meeting requests alike."""
+    return gettext(
+        "The consultation for this pitch is launched: exchanges now go through the "
+        "official consultation only (%(url)s)."
+    ) % {"url": pitch.consultation_url}
 
 
 @rules.predicate

@@ -47,10 +47,10 @@ from .models import (
 from .queries import group_member_candidates
 from .rules import (
     NOT_ELIGIBLE_ALONE_TEXT,
-    QUIET_PERIOD_TEXT,
     answer_eligibility,
     eligibility,
     is_eligible,
+    quiet_period_message,
 )
 from .uploads import check_attachment
 
@@ -112,7 +112,7 @@ def _check_open_for_exchanges(pitch: Pitch, phase_open: rules.Predicate | None =
     if pitch.status != PitchStatus.PUBLISHED:
         raise ValidationError(_("This pitch is not published."))
     if pitch.in_quiet_period:
-        raise ValidationError(QUIET_PERIOD_TEXT)
+        raise ValidationError(quiet_period_message(pitch))
     if phase_open is not None and not phase_open(None, pitch.event):
         raise ValidationError(_("This is no longer possible at this stage of the event."))
 

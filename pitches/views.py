@@ -42,7 +42,7 @@ from .forms import (
     without_errors,
 )
 from .models import Attachment, Interest, Pitch, Question
-from .rules import QUIET_PERIOD_TEXT, ROUTE_ELIGIBILITY_TEXT, answer_eligibility, eligibility
+from .rules import ROUTE_ELIGIBILITY_TEXT, answer_eligibility, eligibility, quiet_period_message
 
 PAGE_SIZE = 12
 
@@ -465,11 +465,11 @@ def _quiet_period_refused(request: HttpRequest, pitch: Pitch) -> HttpResponse | 
     """Interests and questions on a pitch in its quiet period: say so, and where to go."""
     if not (pitch.is_published and pitch.in_quiet_period):
         return None
-    message = str(QUIET_PERIOD_TEXT)
-    if pitch.consultation_url:
-        message += " " + _("Official consultation: %(url)s") % {"url": pitch.consultation_url}
     return refuse(
-        request, message, status=403, redirect_to=reverse("pitches:detail", kwargs={"pk": pitch.pk})
+        request,
+        quiet_period_message(pitch),
+        status=403,
+        redirect_to=reverse("pitches:detail", kwargs={"pk": pitch.pk}),
     )
 
 

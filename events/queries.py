@@ -41,20 +41,6 @@ def programme_by_day(event: Event) -> list[tuple[dt.date, list[Session]]]:
     ]
 
 
-def registrations_for(user) -> QuerySet[Registration]:
-    """A person's registrations (not cancelled), newest event first, for "My space".
-
-    Render with templates/events/_my_registrations.html (context: `registrations`)."""
-    if not user.is_authenticated:
-        return Registration.objects.none()
-    return (
-        Registration.objects.filter(user=user)
-        .exclude(status=RegistrationStatus.CANCELLED)
-        .select_related("event", "organisation")
-        .order_by("-event__start_date")
-    )
-
-
 def events_organised_by(user) -> QuerySet[Event]:
     """Events the user organises, for "My space" (context: `organised_events`)."""
     if not user.is_authenticated:

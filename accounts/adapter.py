@@ -4,7 +4,9 @@ which guides them to create or join one. allauth's emails (sign-up confirmation,
 email: never "example.com", never the host that happened to serve the request."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import get_language, get_supported_language_variant
 
 from core import sites
 
@@ -21,6 +23,11 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_signup_redirect_url(self, request):
         return reverse("accounts:dashboard")
+
+    def save_user(self, request, user, form, commit=True):
+        """A new account's emails are in the language of the page they signed up on."""
+        user.language = get_supported_language_variant(get_language() or settings.LANGUAGE_CODE)
+        return super().save_user(request, user, form, commit=commit)
 
     def format_email_subject(self, subject: str) -> str:
         return sites.email_subject(str(subject))

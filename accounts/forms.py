@@ -191,8 +191,16 @@ class RoleForm(forms.Form):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "job_title", "phone", "share_contact_details"]
+        fields = [
+            "first_name",
+            "last_name",
+            "job_title",
+            "phone",
+            "share_contact_details",
+            "language",
+        ]
         widgets = {"phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"})}
+        labels = {"language": _("Language of my emails")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

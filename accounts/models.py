@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
@@ -53,6 +54,12 @@ class User(AbstractUser):
             "Otherwise your email address and phone number are shown to another organisation only "
             "after an interest or a meeting has been accepted by both sides."
         ),
+    )
+
+    # The language of the emails written to this person (set from the page's language at sign-up
+    # and whenever they switch it).
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
 
     USERNAME_FIELD = "email"

@@ -9,6 +9,7 @@ import secrets
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -308,16 +309,35 @@ def update_profile(
     phone: str = "",
     job_title: str = "",
     share_contact_details: bool = False,
+    language: str = "",
 ) -> User:
-    """Update a person's name, phone, job title and consent. Side effects: write; log."""
+    """Update a person's name, phone, job title, consent and email language. Side effects: write;
+    log."""
     user.first_name, user.last_name = first_name, last_name
     user.phone, user.job_title = phone, job_title
     user.share_contact_details = share_contact_details
+    user.language = language or user.language
     user.save(
-        update_fields=["first_name", "last_name", "phone", "job_title", "share_contact_details"]
+        update_fields=[
+            "first_name",
+            "last_name",
+            "phone",
+            "job_title",
+            "share_contact_details",
+            "language",
+        ]
     )
     log.info("user %s updated their profile (sharing=%s)", user.pk, share_contact_details)
     return user
+
+
+def set_language(*, user: User, language: str) -> None:
+    """Write the language of `user`'s emails (a code of settings.LANGUAGES; others ignored).
+
+    Side effects: write `language` when it changes."""
+    if language in dict(settings.LANGUAGES) and language != user.language:
+        user.language = language
+        User.objects.filter(pk=user.pk).update(language=language)
 
 
 def export_user_data(*, user: User) -> dict[str, Any]:

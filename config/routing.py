@@ -3,10 +3,13 @@
 from django.urls import path
 
 from matching.consumers import AgendaConsumer, MyRequestsConsumer, ScheduleConsoleConsumer
+from notifications.consumers import NotificationsConsumer
 
 websocket_urlpatterns: list = [
     # matching: the organisers' scheduling console, the participant's agenda and meetings
     path("ws/e/<slug:slug>/console/schedule/", ScheduleConsoleConsumer.as_asgi()),
     path("ws/e/<slug:slug>/agenda/", AgendaConsumer.as_asgi()),
     path("ws/e/<slug:slug>/my-meetings/", MyRequestsConsumer.as_asgi()),
+    # notifications: the header's unread count, on every page of a signed-in person
+    path("ws/notifications/", NotificationsConsumer.as_asgi()),
 ]

@@ -45,3 +45,8 @@ def absolute_url(location: str) -> str:
 def email_subject(subject: str) -> str:
     """Every email's subject starts with the site's name in brackets, e.g. "[Osez] …"."""
     return f"[{site_name()}] {subject}"
+
+
+def plain_subject(subject: str) -> str:
+    """`subject` without the prefix email_subject() adds (for the notification centre)."""
+    return subject.removeprefix(f"[{site_name()}] ")

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import sites, times
 from events.enums import ReleaseReason
@@ -15,7 +16,7 @@ from matching import engine, schedule_queries
 from matching.enums import RequestStatus
 from matching.models import MeetingRequest, ScheduleVersion
 from notifications import services as outbox
-from notifications.kinds import Kind, render_email
+from notifications.kinds import Kind, never_withheld, render_email
 
 SCHEDULE_CHANGED = "matching.schedule_changed"
 QUIET_PERIOD_LAPSED = "matching.quiet_period_lapsed"
@@ -194,12 +195,23 @@ def _render_partner_left(message):
     return render_email(subject, "matching/requests/email/partner_left", context)
 
 
-def _never_withheld(message) -> str:
-    return ""
-
-
 KINDS = [
-    Kind(SCHEDULE_CHANGED, render=_render_schedule, withhold_reason=_schedule_withhold_reason),
-    Kind(QUIET_PERIOD_LAPSED, render=_render_lapsed, withhold_reason=_lapsed_withhold_reason),
-    Kind(PARTNER_LEFT, render=_render_partner_left, withhold_reason=_never_withheld),
+    Kind(
+        SCHEDULE_CHANGED,
+        label=gettext_lazy("My meetings were scheduled or changed"),
+        render=_render_schedule,
+        withhold_reason=_schedule_withhold_reason,
+    ),
+    Kind(
+        QUIET_PERIOD_LAPSED,
+        label=gettext_lazy("A meeting request closed by a pitch's quiet period"),
+        render=_render_lapsed,
+        withhold_reason=_lapsed_withhold_reason,
+    ),
+    Kind(
+        PARTNER_LEFT,
+        label=gettext_lazy("A partner no longer takes part"),
+        render=_render_partner_left,
+        withhold_reason=never_withheld,
+    ),
 ]

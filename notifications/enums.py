@@ -14,3 +14,7 @@ class MessageState(models.TextChoices):
 
 
 FINAL_STATES = frozenset({MessageState.SENT, MessageState.FAILED, MessageState.WITHHELD})
+
+# The reason a message is withheld when its recipient turned its kind off: the email is not sent,
+# the notification centre still shows it.
+PREFERENCE_REASON = "email preference"

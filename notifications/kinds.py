@@ -1,12 +1,22 @@
-"""The kinds of email, registered by the app that owns each (in its `AppConfig.ready()`):
+"""The kinds of message, registered by the app that owns each (in its `AppConfig.ready()`):
 notifications never imports the apps above it.
 
-A kind says how to render a message (`render(message) -> Email`, called in the recipient's
-language) and whether it still makes sense at send time (`withhold_reason(message) -> str`, empty
-when it does; otherwise the message is withheld with that reason)."""
+A kind says
+- how to render a message (`render(message) -> Email`, called in the recipient's language; the
+  `url` is where the message leads on the site, for the email and the notification centre);
+- whether it still makes sense at send time (`withhold_reason(message) -> str`, empty when it does;
+  otherwise the message is withheld with that reason);
+- its `label`, shown in the person's email preferences and the organisers' counts;
+- whether people may turn its emails off (`optional`) and whether it is on until they choose
+  (`default_on`). A kind that is not optional (an invitation, a registration decision) carries no
+  unsubscribe header.
+"""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from email.message import MIMEPart
+
+from django.utils.functional import Promise
 
 
 @dataclass(frozen=True)
@@ -14,13 +24,19 @@ class Email:
     subject: str
     text: str
     html: str
+    url: str = ""
+    # Files and MIME parts to attach (EmailMessage.attach accepts either): an .ics, an iTIP part.
+    attachments: tuple[MIMEPart | tuple[str, bytes | str, str], ...] = field(default=())
 
 
 @dataclass(frozen=True)
 class Kind:
     name: str
+    label: str | Promise
     render: Callable[..., Email]
     withhold_reason: Callable[..., str]
+    optional: bool = True
+    default_on: bool = True
 
 
 KINDS: dict[str, Kind] = {}
@@ -32,9 +48,15 @@ def register(kind: Kind) -> Kind:
     return kind
 
 
-def render_email(subject: str, template: str, context: dict) -> Email:
+def never_withheld(message) -> str:
+    """For kinds that always make sense once written."""
+    return ""
+
+
+def render_email(subject: str, template: str, context: dict, attachments=()) -> Email:
     """`template`.txt and `template`.html rendered with `context` (plus the subject); the HTML
-    one extends notifications/email.html (the site's name, the language, a readable layout)."""
+    one extends notifications/email.html (the site's name, the language, a readable layout). The
+    context's `url` is the message's link."""
     from django.template.loader import render_to_string
 
     context = {**context, "subject": subject}
@@ -42,4 +64,6 @@ def render_email(subject: str, template: str, context: dict) -> Email:
         subject=subject,
         text=render_to_string(f"{template}.txt", context),
         html=render_to_string(f"{template}.html", context),
+        url=context.get("url", ""),
+        attachments=tuple(attachments),
     )

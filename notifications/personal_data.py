@@ -1,9 +1,10 @@
 """The outbox's part of a person's data (registry in accounts/personal_data.py): the emails
-written to them, with their state. The rows go with the account (CASCADE)."""
+written to them, with their state, and their email preferences. The rows go with the account
+(CASCADE)."""
 
 from accounts.personal_data import PersonalData, iso
 
-from .models import OutboxMessage
+from .models import EmailPreference, OutboxMessage
 
 
 def export(user) -> dict[str, list]:
@@ -17,10 +18,14 @@ def export(user) -> dict[str, list]:
                 "sent_at": iso(m.sent_at),
             }
             for m in OutboxMessage.objects.filter(recipient=user).order_by("pk")
-        ]
+        ],
+        "email_preferences": [
+            {"kind": p.kind, "receive": p.enabled}
+            for p in EmailPreference.objects.filter(user=user).order_by("kind")
+        ],
     }
 
 
-MODELS = frozenset({"notifications.OutboxMessage"})
+MODELS = frozenset({"notifications.OutboxMessage", "notifications.EmailPreference"})
 
 PROVIDER = PersonalData(app="notifications", export=export, exported=MODELS, erased=MODELS)

@@ -5,21 +5,28 @@ caller's transaction and wakes the send task on commit; if the broker is down th
 queued and the sweep (every minute, Celery beat) sends them once it is back.
 """
 
+import contextvars
 import logging
 import smtplib
 from collections.abc import Iterable
+from contextlib import contextmanager
 from datetime import timedelta
 
-from django.conf import settings
+from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
+from core import live, sites
 from core.locking import lock, locked_transaction
 
-from .enums import MessageState
+from . import groups
+from .enums import PREFERENCE_REASON, MessageState
 from .kinds import KINDS
-from .models import OutboxMessage
+from .models import EmailPreference, OutboxMessage
 
 logger = logging.getLogger(__name__)
 
@@ -31,16 +38,34 @@ WAKE_GRACE = timedelta(minutes=1)
 STUCK_AFTER = timedelta(minutes=10)
 
 
+_muted = contextvars.ContextVar("outbox_muted", default=False)
+
+
+@contextmanager
+def muted():
+    """Nothing is queued inside this block (the demo loads its data through the services without
+    writing to anyone)."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
 def enqueue(
     *,
-    recipients: Iterable,
     kind: str,
     object_key: str,
+    recipients: Iterable = (),
+    addresses: Iterable[str] = (),
     version: int = 1,
     context: dict | None = None,
+    event_id: int | None = None,
     due_at=None,
 ) -> list[int]:
-    """Queue one message of `kind` about `object_key` for each recipient with an email address.
+    """Queue one message of `kind` about `object_key` for each recipient with an email address
+    (and each bare address: someone invited who has no account yet). `event_id` files it under
+    its event for the organisers' counts; `due_at` (a reminder, a digest) leaves it for the sweep.
 
     Side effects, in order (inside the caller's transaction): insert the rows, skipping those whose
     (recipient, kind, object, version) already exists (idempotent); on commit, if they are due,
@@ -48,33 +73,31 @@ def enqueue(
     sends them later). Returns the ids of the rows written now."""
     if kind not in KINDS:
         raise ValueError(f"unknown outbox kind {kind!r}")
+    if _muted.get():
+        return []
     now = timezone.now()
     due_at = due_at or now
-    rows = [
-        OutboxMessage(
-            recipient=user,
-            kind=kind,
-            object_key=object_key,
-            version=version,
-            context=context or {},
-            created_at=now,
-            due_at=due_at,
-        )
-        for user in recipients
-        if user.email
-    ]
+    common = {
+        "kind": kind,
+        "object_key": object_key,
+        "version": version,
+        "context": context or {},
+        "event_id": event_id,
+        "created_at": now,
+        "due_at": due_at,
+    }
+    users = [user for user in recipients if user.email]
+    bare = sorted({address.strip().lower() for address in addresses if address.strip()})
+    rows = [OutboxMessage(recipient=user, **common) for user in users]
+    rows += [OutboxMessage(address=address, **common) for address in bare]
     if not rows:
         return []
     OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
-    ids = list(
-        OutboxMessage.objects.filter(
-            kind=kind,
-            object_key=object_key,
-            version=version,
-            recipient__in=[row.recipient for row in rows],
-            created_at=now,
-        ).values_list("pk", flat=True)
+    written = OutboxMessage.objects.filter(
+        kind=kind, object_key=object_key, version=version, created_at=now
     )
+    mine = Q(recipient__in=users) | Q(recipient=None, address__in=bare)
+    ids = list(written.filter(mine).values_list("pk", flat=True))
     if due_at <= now:
         transaction.on_commit(lambda: wake(ids))
     return ids
@@ -116,12 +139,12 @@ def send_message(*, message_id: int) -> str:
         if kind is None:  # its app was removed: no way to render it
             _finish(message, MessageState.FAILED, f"unknown kind {message.kind}")
             return message.state
-        reason = kind.withhold_reason(message) or (
-            "" if message.recipient.is_active and message.recipient.email else "inactive account"
-        )
+        reason = kind.withhold_reason(message) or _recipient_reason(message, kind)
         if reason:
             _finish(message, MessageState.WITHHELD, reason)
             logger.info("outbox %s withheld: %s", message.pk, reason)
+            if reason == PREFERENCE_REASON:  # still shown in the notification centre
+                _announce(message)
             return message.state
         message.state = MessageState.SENDING
         message.sending_since = timezone.now()
@@ -133,16 +156,148 @@ def send_message(*, message_id: int) -> str:
     except Exception as error:
         return _after_error(message, error)
     _finish(message, MessageState.SENT, "", sent_at=timezone.now())
+    _announce(message)
     return message.state
 
 
+def _recipient_reason(message: OutboxMessage, kind) -> str:
+    """Why this person gets no email of this kind now ("" if they do)."""
+    user = message.recipient
+    if user is None:
+        return ""
+    if not (user.is_active and user.email):
+        return "inactive account"
+    if kind.optional and not wants(user, kind.name):
+        return PREFERENCE_REASON
+    return ""
+
+
+def _announce(message: OutboxMessage) -> None:
+    """Tell the recipient's open pages that their notification count changed."""
+    if message.recipient_id:
+        live.broadcast_on_commit(groups.person(message.recipient_id), {"type": "notified"})
+
+
+def message_language(message: OutboxMessage) -> str:
+    from django.conf import settings
+
+    return message.recipient.language if message.recipient_id else settings.LANGUAGE_CODE
+
+
 def _build(message: OutboxMessage, kind) -> EmailMultiAlternatives:
-    # The account has no language of its own yet: the site's language.
-    with translation.override(settings.LANGUAGE_CODE):
+    """The email in the recipient's language: the kind's text and HTML, the footer (a link to the
+    person's email preferences, and to stop this kind), the one-click unsubscribe headers (RFC 2369,
+    RFC 8058) for a kind people may turn off, and the kind's attachments."""
+    with translation.override(message_language(message)):
         rendered = kind.render(message)
-    email = EmailMultiAlternatives(rendered.subject, rendered.text, None, [message.recipient.email])
-    email.attach_alternative(rendered.html, "text/html")
+        unsubscribe = (
+            unsubscribe_url(message.recipient, kind.name)
+            if kind.optional and message.recipient_id
+            else ""
+        )
+        footer = {
+            "preferences": sites.absolute_url(reverse("notifications:preferences"))
+            if message.recipient_id
+            else "",
+            "unsubscribe": unsubscribe,
+            "label": kind.label,
+        }
+        text = (
+            rendered.text.rstrip()
+            + "\n\n-- \n"
+            + render_to_string("notifications/footer.txt", footer)
+        )
+        html = rendered.html.replace(
+            "</main>", render_to_string("notifications/footer.html", footer) + "</main>", 1
+        )
+    headers = {"Auto-Submitted": "auto-generated"}
+    if unsubscribe:
+        headers["List-Unsubscribe"] = f"<{unsubscribe}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    email = EmailMultiAlternatives(rendered.subject, text, None, [message.to], headers=headers)
+    email.attach_alternative(html, "text/html")
+    for attachment in rendered.attachments:
+        if isinstance(attachment, tuple):
+            email.attach(*attachment)
+        else:
+            email.attach(attachment)
     return email
+
+
+# --- Preferences and one-click unsubscribe -----------------------------------------------------
+
+UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+
+
+def wants(user, kind_name: str) -> bool:
+    """Whether `user` receives emails of this kind: their choice, else the kind's default."""
+    kind = KINDS[kind_name]
+    if not kind.optional:
+        return True
+    choice = (
+        EmailPreference.objects.filter(user=user, kind=kind_name)
+        .values_list("enabled", flat=True)
+        .first()
+    )
+    return kind.default_on if choice is None else choice
+
+
+def preferences(user) -> list[tuple]:
+    """(kind, receives) for every kind people may turn off, in label order."""
+    chosen = dict(EmailPreference.objects.filter(user=user).values_list("kind", "enabled"))
+    optional = sorted((k for k in KINDS.values() if k.optional), key=lambda k: str(k.label))
+    return [(kind, chosen.get(kind.name, kind.default_on)) for kind in optional]
+
+
+def set_preferences(*, user, choices: dict[str, bool]) -> None:
+    """Record `user`'s choice for each kind in `choices` (unknown or compulsory kinds ignored).
+
+    Side effects: upsert one EmailPreference row per kind."""
+    rows = [
+        EmailPreference(user=user, kind=name, enabled=bool(enabled))
+        for name, enabled in choices.items()
+        if name in KINDS and KINDS[name].optional
+    ]
+    EmailPreference.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["user", "kind"], update_fields=["enabled"]
+    )
+    logger.info("user %s email preferences: %s", user.pk, {r.kind: r.enabled for r in rows})
+
+
+def unsubscribe_url(user, kind_name: str) -> str:
+    token = signing.dumps({"u": user.pk, "k": kind_name}, salt=UNSUBSCRIBE_SALT, compress=True)
+    return sites.absolute_url(reverse("notifications:unsubscribe", args=[token]))
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
+    """(user id, kind name) from a link of `unsubscribe_url`, or None if it was tampered with or
+    names a kind that does not exist or cannot be turned off."""
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    kind = KINDS.get(data.get("k", "")) if isinstance(data, dict) else None
+    if kind is None or not kind.optional or not isinstance(data.get("u"), int):
+        return None
+    return data["u"], kind.name
+
+
+# --- The notification centre ------------------------------------------------------------------
+
+
+def mark_read(*, user, ids: Iterable[int] | None = None) -> int:
+    """Mark `user`'s notifications read (those in `ids`, or all of them). Returns how many.
+
+    Side effects: write read_at; tell the person's open pages."""
+    from .queries import visible
+
+    rows = visible(user).filter(read_at=None)
+    if ids is not None:
+        rows = rows.filter(pk__in=list(ids))
+    count = OutboxMessage.objects.filter(pk__in=rows.values("pk")).update(read_at=timezone.now())
+    if count:
+        live.broadcast_on_commit(groups.person(user.pk), {"type": "notified"})
+    return count
 
 
 def is_transient(error: Exception) -> bool:

@@ -3,6 +3,7 @@ PitchesConfig.ready()."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from core import sites
@@ -60,4 +61,11 @@ def _render_answer(message):
     return render_email(subject, "pitches/email/question_answered", context)
 
 
-KINDS = [Kind(QUESTION_ANSWERED, render=_render_answer, withhold_reason=_answer_withhold_reason)]
+KINDS = [
+    Kind(
+        QUESTION_ANSWERED,
+        label=gettext_lazy("A question was answered on a pitch I follow"),
+        render=_render_answer,
+        withhold_reason=_answer_withhold_reason,
+    )
+]

@@ -3,6 +3,7 @@ WorkshopsConfig.ready()."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import sites, times
 from notifications import services as outbox
@@ -50,4 +51,11 @@ def _render_seat(message):
     return render_email(subject, "workshops/email/seat_from_waitlist", context)
 
 
-KINDS = [Kind(SEAT_FROM_WAITLIST, render=_render_seat, withhold_reason=_seat_withhold_reason)]
+KINDS = [
+    Kind(
+        SEAT_FROM_WAITLIST,
+        label=gettext_lazy("I got a workshop seat from the waiting list"),
+        render=_render_seat,
+        withhold_reason=_seat_withhold_reason,
+    )
+]

@@ -371,7 +371,8 @@ def test_profile_query_count_does_not_grow(client, django_assert_num_queries, bu
     ess_org.memberships.all().delete()
     MembershipFactory(organisation=ess_org)
 
-    with django_assert_num_queries(13) as one:  # incl. matching's accepted-meetings check
+    # incl. matching's accepted-meetings check and the header's unread count
+    with django_assert_num_queries(14) as one:
         client.get(url)
     for _ in range(2):
         MembershipFactory(organisation=ess_org)

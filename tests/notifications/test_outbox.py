@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from core import sites
 from notifications import services
 from notifications.enums import MessageState
@@ -215,10 +216,10 @@ def test_answer_with_the_broker_down_succeeds_and_keeps_the_rows(
 @pytest.mark.parametrize(
     ("language", "words"), [("fr", "L'acheteur a répondu"), ("en", "The buyer has answered")]
 )
-def test_answer_email_is_rendered_in_the_language(
-    question, buyer, settings, mailoutbox, language, words
+def test_answer_email_is_rendered_in_the_recipients_language(
+    question, buyer, mailoutbox, language, words
 ):
-    settings.LANGUAGE_CODE = language
+    User.objects.update(language=language)
     answer(question, buyer)
 
     send(OutboxMessage.objects.get().pk)

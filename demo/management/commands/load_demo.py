@@ -35,6 +35,7 @@ from events.enums import Phase, RegistrationStatus
 from events.models import Event
 from matching.models import MeetingRequest
 from matching.services import requests as matching_services
+from notifications import services as outbox
 from pitches import services as pitches_services
 from pitches.enums import INTEREST_ACTIVE, GroupMode, InterestStatus
 from pitches.models import Interest
@@ -54,13 +55,14 @@ def demo_siret(key: str) -> str:
 @contextlib.contextmanager
 def no_outgoing_email():
     """Every address in the demo is invented: what the load triggers (answers published to the
-    interested structures...) must not be emailed. Tasks queued on commit run here, eagerly,
-    instead of in a worker that would email through SMTP, and mail goes to a dummy backend."""
+    interested structures...) must not be emailed. The outbox writes nothing (muted); tasks queued
+    on commit run here, eagerly, instead of in a worker, and any other mail goes to a dummy
+    backend."""
     dummy = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     try:
-        with override_settings(MAILERS=dummy):
+        with override_settings(MAILERS=dummy), outbox.muted():
             yield
     finally:
         celery_app.conf.task_always_eager = eager

@@ -151,7 +151,7 @@ def send_message(*, message_id: int) -> str:
         message.attempts += 1
         message.save(update_fields=["state", "sending_since", "attempts"])
     try:
-        email = _build(message, kind)
+        email = build_email(message, kind)
         email.send(fail_silently=False)
     except Exception as error:
         return _after_error(message, error)
@@ -184,7 +184,7 @@ def message_language(message: OutboxMessage) -> str:
     return message.recipient.language if message.recipient_id else settings.LANGUAGE_CODE
 
 
-def _build(message: OutboxMessage, kind) -> EmailMultiAlternatives:
+def build_email(message: OutboxMessage, kind) -> EmailMultiAlternatives:
     """The email in the recipient's language: the kind's text and HTML, the footer (a link to the
     person's email preferences, and to stop this kind), the one-click unsubscribe headers (RFC 2369,
     RFC 8058) for a kind people may turn off, and the kind's attachments."""

@@ -29,7 +29,8 @@ def centre(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
-    form = PreferencesForm(request.POST or None, choices=services.preferences(request.user))
+    data = request.POST if request.method == "POST" else None
+    form = PreferencesForm(data, choices=services.preferences(request.user))
     if request.method == "POST" and form.is_valid():
         services.set_preferences(user=request.user, choices=form.cleaned_data)
         messages.success(request, _("Your email preferences have been saved."))

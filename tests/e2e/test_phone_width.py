@@ -42,6 +42,8 @@ NOT_WALKED = {
     "events:calendar_feed": "a calendar file (text/calendar), opened by calendar apps via webcal://",
     "events:programme_feed": "a calendar file (text/calendar)",
     "matching:meeting_ics": "a calendar file (text/calendar) download",
+    "notifications:unsubscribe": "needs an emailed signed token; the page is the small form of "
+    "templates/notifications/unsubscribe.html",
 }
 SKIPPED_PREFIXES = ("/admin/", "/static/", "/media/", "/i18n/")
 

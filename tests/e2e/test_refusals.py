@@ -66,7 +66,10 @@ def wait_for_live_render(page) -> None:
 def count_live_renders(page) -> None:
     page.add_init_script(
         "window.osezWsMessages = 0;"
-        "document.addEventListener('htmx:wsAfterMessage', () => { window.osezWsMessages += 1; });"
+        # The page's own socket, not the header's notification count.
+        "document.addEventListener('htmx:wsAfterMessage', (e) => {"
+        " if (!e.target.closest('[ws-connect=\"/ws/notifications/\"]')) window.osezWsMessages += 1;"
+        " });"
     )
 
 

@@ -3,6 +3,20 @@
 The database is the queue of record; Redis only wakes the worker. `enqueue` writes rows inside the
 caller's transaction and wakes the send task on commit; if the broker is down then, the rows stay
 queued and the sweep (every minute, Celery beat) sends them once it is back.
+
+What "sent once" means, exactly (tests/notifications/test_faults.py shows each case with a real
+worker, Redis and SMTP server):
+
+- A duplicated or re-delivered task sends nothing more: the row is locked and must be queued.
+- A worker killed before the SMTP server accepted the message (the usual case: a worker spends its
+  time waiting on the server) leaves the row in "sending"; the sweep queues it again after
+  STUCK_AFTER and it is sent once.
+- A worker killed in the window between the server's "250 accepted" and the commit of "sent" (the
+  few milliseconds of one UPDATE; the SMTP connection's QUIT is after the commit, not in the
+  window) cannot know the server took it, so the message is sent again: at least once, never
+  lost. The copy carries the same Message-ID (`<outbox-<pk>@<site host>>`, stable across
+  attempts), by which mail servers and clients recognise a repeated message. SMTP has no
+  two-phase commit, so no sender can promise more without risking a lost email.
 """
 
 import contextvars
@@ -11,9 +25,10 @@ import smtplib
 from collections.abc import Iterable
 from contextlib import contextmanager
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -150,14 +165,27 @@ def send_message(*, message_id: int) -> str:
         message.sending_since = timezone.now()
         message.attempts += 1
         message.save(update_fields=["state", "sending_since", "attempts"])
+    mailer = mailers.default
     try:
         email = build_email(message, kind)
-        email.send(fail_silently=False)
+        mailer.open()
+        mailer.send_messages([email])
     except Exception as error:
+        _close(mailer)
         return _after_error(message, error)
     _finish(message, MessageState.SENT, "", sent_at=timezone.now())
+    _close(mailer)
     _announce(message)
     return message.state
+
+
+def _close(mailer) -> None:
+    """Close the SMTP connection (QUIT); the message's fate is already recorded, so an error here
+    is only logged."""
+    try:
+        mailer.close()
+    except Exception:
+        logger.warning("outbox: closing the mail connection failed", exc_info=True)
 
 
 def _recipient_reason(message: OutboxMessage, kind) -> str:
@@ -184,10 +212,20 @@ def message_language(message: OutboxMessage) -> str:
     return message.recipient.language if message.recipient_id else settings.LANGUAGE_CODE
 
 
+def message_id(message: OutboxMessage) -> str:
+    """The email's Message-ID: one per outbox row, the same at every attempt, so that a copy sent
+    again after a crash is recognised as the same message by servers and mail clients."""
+    from django.conf import settings
+
+    host = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<outbox-{message.pk}@{host}>"
+
+
 def build_email(message: OutboxMessage, kind) -> EmailMultiAlternatives:
     """The email in the recipient's language: the kind's text and HTML, the footer (a link to the
     person's email preferences, and to stop this kind), the one-click unsubscribe headers (RFC 2369,
-    RFC 8058) for a kind people may turn off, and the kind's attachments."""
+    RFC 8058) for a kind people may turn off, the kind's attachments, and a Message-ID stable
+    across attempts (`message_id`)."""
     with translation.override(message_language(message)):
         rendered = kind.render(message)
         unsubscribe = (
@@ -210,7 +248,7 @@ def build_email(message: OutboxMessage, kind) -> EmailMultiAlternatives:
         html = rendered.html.replace(
             "</main>", render_to_string("notifications/footer.html", footer) + "</main>", 1
         )
-    headers = {"Auto-Submitted": "auto-generated"}
+    headers = {"Auto-Submitted": "auto-generated", "Message-ID": message_id(message)}
     if unsubscribe:
         headers["List-Unsubscribe"] = f"<{unsubscribe}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"

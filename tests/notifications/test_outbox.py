@@ -237,3 +237,16 @@ def test_send_fails_a_message_of_an_unknown_kind(question, buyer, mailoutbox):
     OutboxMessage.objects.update(kind="gone.kind")
 
     assert (send(OutboxMessage.objects.get().pk), len(mailoutbox)) == (MessageState.FAILED, 0)
+
+
+def test_email_message_id_is_the_rows_and_the_same_at_every_attempt(question, buyer, mailoutbox):
+    answer(question, buyer)
+    message = OutboxMessage.objects.get()
+    kind = services.KINDS[message.kind]
+
+    first = services.build_email(message, kind).message()["Message-ID"]
+    again = services.build_email(message, kind).message()["Message-ID"]
+    send(message.pk)
+
+    assert first == again == f"<outbox-{message.pk}@127.0.0.1>"
+    assert mailoutbox[0].message()["Message-ID"] == first

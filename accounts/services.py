@@ -11,19 +11,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
-from django.db import transaction
 from django.db.models import ProtectedError
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from core import sites
 from core.locking import lock, locked_transaction
 
-from . import personal_data
+from . import hooks, personal_data
 from .enums import MembershipRole, OrganisationKind
 from .models import Invitation, Membership, Organisation, Territory, Theme, User
 
@@ -170,21 +165,6 @@ def verify_organisation(*, organisation: Organisation, actor: User, verified: bo
 # --- Members and invitations -----------------------------------------------------------------
 
 
-def _send_invitation(invitation: Invitation) -> None:
-    url = sites.absolute_url(
-        reverse("accounts:invitation_accept", kwargs={"token": invitation.token})
-    )
-    context = {"invitation": invitation, "accept_url": url}
-    send_mail(
-        subject=sites.email_subject(
-            render_to_string("accounts/email/invitation_subject.txt", context).strip()
-        ),
-        message=render_to_string("accounts/email/invitation_message.txt", context),
-        from_email=None,
-        recipient_list=[invitation.email],
-    )
-
-
 @locked_transaction()
 def invite_member(
     *, organisation: Organisation, inviter: User, email: str, role: str = MembershipRole.MEMBER
@@ -192,7 +172,9 @@ def invite_member(
     """Invite a colleague by email.
 
     Side effects: refuse if the address already belongs to a member; insert the invitation (or
-    renew the pending one for that address: new token and role); log; send the email on commit.
+    renew the pending one for that address: new token and role); log; run the `on_invited` hooks
+    (accounts/hooks.py: notifications queues the invitation email in the outbox, sent on commit;
+    an older one not sent yet is withheld).
     """
     email = email.strip().lower()
     if Membership.objects.filter(organisation=organisation, user__email__iexact=email).exists():
@@ -211,7 +193,7 @@ def invite_member(
     log.info(
         "invitation %s to organisation %s by user %s", invitation.pk, organisation.pk, inviter.pk
     )
-    transaction.on_commit(lambda: _send_invitation(invitation))
+    hooks.invited(invitation)
     return invitation
 
 

@@ -45,6 +45,8 @@ PHASES_OPEN_FOR_SCHEDULING = {Phase.SCHEDULING, Phase.PUBLISHED, Phase.LIVE}
 PHASES_WITH_MEETINGS = PHASES_OPEN_FOR_REQUESTS | PHASES_OPEN_FOR_SCHEDULING
 PHASES_PUBLIC = set(PHASE_ORDER) - {Phase.DRAFT}
 PHASES_SCHEDULE_VISIBLE = {Phase.PUBLISHED, Phase.LIVE, Phase.CLOSED}
+# The feedback form stays open this many days after the event's last day.
+FEEDBACK_DAYS = 30
 
 
 class SessionKind(models.TextChoices):

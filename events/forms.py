@@ -426,3 +426,41 @@ class RegistrationFilter(django_filters.FilterSet):
     class Meta:
         model = Registration
         fields = ["status", "role"]
+
+
+class FeedbackForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("Overall, how was the day?"),
+        choices=[
+            (5, _("5 – Excellent")),
+            (4, _("4 – Good")),
+            (3, _("3 – Fair")),
+            (2, _("2 – Poor")),
+            (1, _("1 – Disappointing")),
+        ],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    would_come_again = forms.TypedChoiceField(
+        label=_("Would you come again?"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        help_text=_("What worked, what could be better. The organisers read it without your name."),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    @classmethod
+    def initial_from(cls, feedback) -> dict:
+        if feedback is None:
+            return {}
+        return {
+            "rating": feedback.rating,
+            "would_come_again": "yes" if feedback.would_come_again else "no",
+            "comment": feedback.comment,
+        }

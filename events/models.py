@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -272,3 +273,36 @@ class Unavailability(models.Model):
     def __str__(self) -> str:
         span = times.time_range(self.starts_at, self.ends_at, self.registration.event)
         return f"{self.registration}: {span}"
+
+
+class Feedback(models.Model):
+    """What a participant thought of the day: asked by email the day after the event
+    (events/emails.py), given or changed on events:feedback until FEEDBACK_DAYS after the last day
+    (events/rules.py `feedback_window_open`). Organisers see the average and the comments, without
+    names."""
+
+    registration = models.OneToOneField(
+        Registration, on_delete=models.CASCADE, related_name="feedback"
+    )
+    rating = models.PositiveSmallIntegerField(
+        _("overall rating"),
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("From 1 (disappointing) to 5 (excellent)."),
+    )
+    would_come_again = models.BooleanField(_("would come again"))
+    comment = models.TextField(_("comment"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("feedback")
+        verbose_name_plural = _("feedback")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=5), name="feedback_rating_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration} {self.rating}/5"

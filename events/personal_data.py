@@ -3,7 +3,7 @@
 from accounts.personal_data import PersonalData, iso
 
 from .enums import ReleaseReason
-from .models import Event, Registration
+from .models import Event, Feedback, Registration
 from .services import release_registration
 
 
@@ -34,6 +34,19 @@ def export(user) -> dict[str, list]:
             }
             for r in registrations
         ],
+        "event_feedback": [
+            {
+                "event": f.registration.event.title,
+                "rating": f.rating,
+                "would_come_again": f.would_come_again,
+                "comment": f.comment,
+                "given_at": iso(f.created_at),
+                "changed_at": iso(f.updated_at),
+            }
+            for f in Feedback.objects.filter(registration__user=user)
+            .select_related("registration__event")
+            .order_by("created_at", "pk")
+        ],
         "events_organised": [
             {"event": e.title, "first_day": iso(e.start_date)}
             for e in Event.objects.filter(organisers=user).order_by("start_date", "pk")
@@ -44,7 +57,7 @@ def export(user) -> dict[str, list]:
 def erase(user) -> None:
     """Each registration lets go of what it holds (meetings, requests, seats: the people
     concerned are told); the registrations and their unavailabilities then go with the account
-    (CASCADE), and the person leaves the organisers of their events (the M2M rows)."""
+    (CASCADE), with their feedback, and the person leaves the organisers of their events (the M2M rows)."""
     for registration in Registration.objects.filter(user=user).order_by("pk"):
         release_registration(
             registration=registration, by=user, reason=ReleaseReason.ACCOUNT_DELETED
@@ -55,8 +68,12 @@ PROVIDER = PersonalData(
     app="events",
     export=export,
     erase=erase,
-    exported=frozenset({"events.Registration", "events.Unavailability", "events.Event"}),
-    erased=frozenset({"events.Registration", "events.Unavailability", "events.Event"}),
+    exported=frozenset(
+        {"events.Registration", "events.Unavailability", "events.Event", "events.Feedback"}
+    ),
+    erased=frozenset(
+        {"events.Registration", "events.Unavailability", "events.Event", "events.Feedback"}
+    ),
     not_personal={
         "events.Session": "the programme, written by the organisers for every participant",
     },

@@ -4,14 +4,14 @@ import datetime as dt
 from collections import Counter
 from itertools import groupby
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Avg, Count, Q, QuerySet
 
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation
 from core import times
 
 from .enums import PHASES_PUBLIC, REGISTRATION_ACTIVE, RegistrationStatus, SessionKind
-from .models import Event, Registration, Session, Slot
+from .models import Event, Feedback, Registration, Session, Slot
 
 
 def events_for_home(user) -> QuerySet[Event]:
@@ -73,6 +73,21 @@ def console_counts(event: Event) -> dict:
         "sessions": event.sessions.count(),
         "rooms": event.rooms.count(),
     }
+
+
+def feedback_summary(event: Event) -> dict:
+    """For the organisers: how many gave feedback, the average rating, how many would come
+    again, and the comments (newest first, without names)."""
+    rows = Feedback.objects.filter(registration__event=event)
+    figures = rows.aggregate(
+        count=Count("pk"),
+        average=Avg("rating"),
+        again=Count("pk", filter=Q(would_come_again=True)),
+    )
+    comments = list(
+        rows.exclude(comment="").order_by("-updated_at", "-pk").values("rating", "comment")
+    )
+    return {**figures, "comments": comments}
 
 
 def meeting_blocks(event: Event) -> QuerySet[Session]:

@@ -18,10 +18,15 @@ refuses them (or the reverse) is a bug. Rules use the predicate `is_organiser` (
 call `acts_as_organiser`; querysets use `organised_events_filter`.
 """
 
+import datetime as dt
+
 import rules
 from django.db.models import Q
 
+from core import times
+
 from .enums import (
+    FEEDBACK_DAYS,
     PHASES_OPEN_FOR_INTEREST,
     PHASES_OPEN_FOR_PITCHES,
     PHASES_OPEN_FOR_QUESTIONS,
@@ -109,6 +114,21 @@ def is_validated_participant(user, obj) -> bool:
     return event.registrations.filter(user=user, status=RegistrationStatus.VALIDATED).exists()
 
 
+def feedback_window(event) -> tuple[dt.date, dt.date]:
+    """The first and last days (in the event's zone) on which participants may give or change
+    their feedback: from the event's first day until FEEDBACK_DAYS after its last."""
+    return event.start_date, event.end_date + dt.timedelta(days=FEEDBACK_DAYS)
+
+
+@rules.predicate
+def feedback_window_open(user, obj) -> bool:
+    event = event_of(obj)
+    if event is None:
+        return False
+    first, last = feedback_window(event)
+    return first <= times.today(event) <= last
+
+
 # Kept as a name: other apps' rules read better with it; it is the same rule.
 can_manage = is_organiser
 
@@ -117,6 +137,8 @@ rules.add_perm("events.view_event", is_public | can_manage)
 rules.add_perm("events.manage_event", can_manage)
 # A person registers, edits or cancels their own registration while registration is open.
 rules.add_perm("events.register", rules.is_authenticated & is_public & registration_open)
+# A validated participant gives (or changes) their feedback on the day and for a while after.
+rules.add_perm("events.give_feedback", is_validated_participant & feedback_window_open)
 
 
 # --- Answers to accounts' questions (registered in EventsConfig.ready()) -----------------------

@@ -10,28 +10,24 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
-from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import ProtectedError
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.enums import MembershipRole, OrganisationKind
 from accounts.models import Membership, Organisation, Theme, User
-from core import sites, times
+from core import times
 from core.locking import lock, locked_transaction
 
-from . import phases, programme, releases
+from . import emails, phases, programme, releases
 from .enums import (
     PHASE_TRANSITIONS,
+    PHASES_SCHEDULE_VISIBLE,
     REGISTRATION_ACTIVE,
     Phase,
     RegistrationRole,
@@ -39,7 +35,7 @@ from .enums import (
     ReleaseReason,
     SessionKind,
 )
-from .models import Event, Registration, Room, Session, Slot, Table, Unavailability
+from .models import Event, Feedback, Registration, Room, Session, Slot, Table, Unavailability
 
 logger = logging.getLogger(__name__)
 
@@ -101,7 +97,9 @@ def update_event(
     """Change an event's details (not its slug nor its phase).
 
     Side effects: locks the event, refuses new dates that would leave programme sessions outside
-    them, writes, logs. Changing the time zone keeps the sessions' absolute instants.
+    them, writes; new dates of an event whose schedule is visible queue the day-before agenda and
+    the feedback request for the new dates (those queued for the old ones are withheld at send
+    time); logs. Changing the time zone keeps the sessions' absolute instants.
     """
     locked = lock(Event.objects).get(pk=event.pk)
     outside = [
@@ -119,6 +117,7 @@ def update_event(
                 % {"title": outside[0].title}
             }
         )
+    dates_before = (locked.start_date, locked.end_date)
     for name, value in {
         "title": title,
         "start_date": start_date,
@@ -131,6 +130,8 @@ def update_event(
         setattr(locked, name, value)
     locked.full_clean()
     locked.save()
+    if (start_date, end_date) != dates_before and locked.phase in PHASES_SCHEDULE_VISIBLE:
+        emails.enqueue_day_messages(locked, _validated(locked))
     logger.info("event %s updated", locked.slug)
     return locked
 
@@ -141,7 +142,9 @@ def move_phase(*, event: Event, to_phase: str, by: User) -> Event:
 
     Side effects: locks the event row, checks the move, writes the phase, runs the hooks of the
     phase it leaves (events/phases.py: leaving the requests phase lapses pending meeting
-    requests), logs.
+    requests); entering the published phase queues in the outbox, for every validated
+    participant, the day-before agenda and the feedback request (due then: events/emails.py);
+    logs.
     """
     locked = lock(Event.objects).get(pk=event.pk)
     current = Phase(locked.phase)
@@ -163,6 +166,8 @@ def move_phase(*, event: Event, to_phase: str, by: User) -> Event:
     locked.phase = target
     locked.save(update_fields=["phase"])
     phases.left(current, event=locked)
+    if target == Phase.PUBLISHED:
+        emails.enqueue_day_messages(locked, _validated(locked))
     logger.info("event %s moved from %s to %s by user %s", locked.slug, current, target, by.pk)
     return locked
 
@@ -704,13 +709,17 @@ def release_registration(*, registration: Registration, by: User | None, reason:
 
 @locked_transaction()
 def validate_registration(*, registration: Registration, by: User) -> Registration:
-    """An organiser validates a registration. Side effects: locks, checks it is not cancelled,
-    writes the status (clearing any refusal reason), logs."""
-    locked = lock(Registration.objects).get(pk=registration.pk)
+    """An organiser validates a registration.
+
+    Side effects, in order: lock; check it is not cancelled; write the status (clearing any
+    refusal reason); queue in the outbox the email telling the person (sent on commit) and, if the
+    schedule is already visible, their day-before agenda and feedback request; log."""
+    locked = lock(Registration.objects).select_related("event", "user").get(pk=registration.pk)
     if locked.status == RegistrationStatus.CANCELLED:
         raise ValidationError(_("A cancelled registration cannot be validated."))
     locked.status, locked.refusal_reason = RegistrationStatus.VALIDATED, ""
     locked.save(update_fields=["status", "refusal_reason"])
+    _tell_validated(locked)
     logger.info("registration %s validated by user %s", locked.pk, by.pk)
     return locked
 
@@ -721,9 +730,10 @@ def refuse_registration(*, registration: Registration, by: User, reason: str) ->
 
     Side effects, in order: lock; check it is neither cancelled nor already refused, and that a
     reason is given; write the status and reason; free what it held (meetings,
-    requests, workshop seats: events/releases.py, the people concerned told on commit); log.
+    requests, workshop seats: events/releases.py, the people concerned told on commit); queue in
+    the outbox the email telling the person, with the reason (sent on commit); log.
     """
-    locked = lock(Registration.objects).get(pk=registration.pk)
+    locked = lock(Registration.objects).select_related("event", "user").get(pk=registration.pk)
     if locked.status == RegistrationStatus.CANCELLED:
         raise ValidationError(_("A cancelled registration cannot be refused."))
     if locked.status == RegistrationStatus.REFUSED:
@@ -734,26 +744,20 @@ def refuse_registration(*, registration: Registration, by: User, reason: str) ->
     locked.status, locked.refusal_reason = RegistrationStatus.REFUSED, reason
     locked.save(update_fields=["status", "refusal_reason"])
     release_registration(registration=locked, by=by, reason=ReleaseReason.REFUSED)
+    emails.enqueue_decision(locked)
     logger.info("registration %s refused by user %s", locked.pk, by.pk)
     return locked
 
 
-def _send_invitation(user_pk: int, event_pk: int, language: str) -> None:
-    user, event = User.objects.get(pk=user_pk), Event.objects.get(pk=event_pk)
-    path = reverse(
-        "account_reset_password_from_key",
-        kwargs={
-            "uidb36": user_pk_to_url_str(user),
-            "key": default_token_generator.make_token(user),
-        },
-    )
-    with translation.override(language):
-        context = {"user": user, "event": event, "url": sites.absolute_url(path)}
-        subject = sites.email_subject(
-            _("You are registered for %(event)s") % {"event": event.title}
-        )
-        body = render_to_string("events/email/invitation.txt", context)
-    send_mail(subject, body, None, [user.email])
+def _validated(event: Event):
+    return event.registrations.filter(status=RegistrationStatus.VALIDATED).select_related("user")
+
+
+def _tell_validated(registration: Registration) -> None:
+    """The validated person hears it, and gets their day's messages if the schedule is out."""
+    emails.enqueue_decision(registration)
+    if registration.event.phase in PHASES_SCHEDULE_VISIBLE:
+        emails.enqueue_day_messages(registration.event, [registration])
 
 
 @locked_transaction()
@@ -775,15 +779,23 @@ def register_on_behalf(
 
     Side effects, in order: finds the user by email; for a new person creates the user with an
     unusable password and a verified email address (the invitation proves it), and their
-    membership of the chosen organisation; registers them, validated (register()); on commit, for
-    a new person, emails an invitation with a link to choose a password (allauth's reset key);
-    logs. Returns (registration, whether the user was created).
+    membership of the chosen organisation; registers them, validated (register()); queues in the
+    outbox, for a new person, the email saying they are registered with a link to choose a
+    password (allauth's reset key, made at send time), for a known one the validation email (and
+    the day's messages if the schedule is visible: `_tell_validated`), sent on commit; logs.
+    Returns (registration, whether the user was created).
     """
     email = email.strip()
     user = User.objects.filter(email__iexact=email).first()
     created = user is None
     if created:
-        user = User.objects.create_user(email=email, first_name=first_name, last_name=last_name)
+        # Their emails start in the language the organiser works in (they change it later).
+        user = User.objects.create_user(
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+        )
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
         if organisation is not None:
             Membership.objects.create(
@@ -801,9 +813,11 @@ def register_on_behalf(
         status=RegistrationStatus.VALIDATED,
     )
     if created:
-        language = translation.get_language() or settings.LANGUAGE_CODE
-        user_pk, event_pk = user.pk, event.pk
-        transaction.on_commit(lambda: _send_invitation(user_pk, event_pk, language))
+        emails.enqueue_registered_by_organisers(registration)
+        if event.phase in PHASES_SCHEDULE_VISIBLE:
+            emails.enqueue_day_messages(event, [registration])
+    else:
+        _tell_validated(registration)
     logger.info("user %s registered for %s by organiser %s", user.pk, event.slug, by.pk)
     return registration, created
 
@@ -817,3 +831,38 @@ def regenerate_calendar_token(*, registration: Registration) -> Registration:
     registration.save(update_fields=["ical_token"])
     logger.info("calendar feed token of registration %s regenerated", registration.pk)
     return registration
+
+
+# --- Feedback after the day ---------------------------------------------------------------------
+
+
+def save_feedback(
+    *,
+    registration: Registration,
+    by: User,
+    rating: int,
+    would_come_again: bool,
+    comment: str = "",
+) -> Feedback:
+    """The participant gives (or changes) their feedback on the event.
+
+    Side effects, in order: check `by` is the registered person, their registration validated and
+    the feedback window open (the `events.give_feedback` rule, as the page asks); check the rating
+    (1 to 5); write or update the one Feedback of the registration; log."""
+    event = registration.event
+    if registration.user_id != by.pk or not by.has_perm("events.give_feedback", event):
+        raise ValidationError(_("Feedback on this event is not open to you."))
+    if rating not in range(1, 6):
+        raise ValidationError({"rating": _("Choose a rating from 1 to 5.")})
+    feedback, created = Feedback.objects.update_or_create(
+        registration=registration,
+        defaults={
+            "rating": rating,
+            "would_come_again": would_come_again,
+            "comment": comment.strip(),
+        },
+    )
+    logger.info(
+        "feedback %s on registration %s", "given" if created else "changed", registration.pk
+    )
+    return feedback

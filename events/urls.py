@@ -17,6 +17,7 @@ urlpatterns = [
         views.calendar_regenerate,
         name="calendar_regenerate",
     ),
+    path("e/<slug:slug>/feedback/", views.feedback, name="feedback"),
     path("e/<slug:slug>/register/cancel/", views.cancel_registration, name="cancel_registration"),
     path(console, views.console, name="console"),
     path(console + "edit/", views.edit, name="edit"),

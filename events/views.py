@@ -19,12 +19,14 @@ from accounts import services as accounts_services
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation, User
 from core.views import refuse, require
+from notifications.queries import counts_by_kind
 
 from . import day, ical, queries, services
 from .enums import PHASE_TRANSITIONS, Phase, RegistrationRole, RegistrationStatus
 from .forms import (
     BulkTablesForm,
     EventForm,
+    FeedbackForm,
     OnBehalfForm,
     OrganiserForm,
     PhaseForm,
@@ -36,8 +38,8 @@ from .forms import (
     TableForm,
     unavailability_formset,
 )
-from .models import Event, Registration, Room, Session, Table, table_order
-from .rules import registration_open
+from .models import Event, Feedback, Registration, Room, Session, Table, table_order
+from .rules import feedback_window, registration_open
 
 REGISTRATIONS_PER_PAGE = 50
 
@@ -88,6 +90,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         "can_register": request.user.has_perm("events.register", event),
         "registration_open": registration_open(request.user, event),
         "can_manage": request.user.has_perm("events.manage_event", event),
+        "can_give_feedback": request.user.has_perm("events.give_feedback", event),
     }
     return render(request, "events/detail.html", context)
 
@@ -170,6 +173,42 @@ def cancel_registration(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("events:detail", slug=event.slug)
 
 
+@login_required
+def feedback(request: HttpRequest, slug: str) -> HttpResponse:
+    """A validated participant gives or changes their feedback on the event, from its first day
+    until FEEDBACK_DAYS after its last (events.give_feedback); otherwise the page says when."""
+    event = event_or_404(request, slug)
+    registration = get_object_or_404(
+        Registration, event=event, user=request.user, status=RegistrationStatus.VALIDATED
+    )
+    given = Feedback.objects.filter(registration=registration).first()
+    is_open = request.user.has_perm("events.give_feedback", event)
+    form = FeedbackForm(request.POST or None, initial=FeedbackForm.initial_from(given))
+    if request.method == "POST":
+        if not is_open:
+            return refuse(request, _("Feedback on this event is closed."), status=403)
+        if form.is_valid():
+            try:
+                services.save_feedback(
+                    registration=registration, by=request.user, **form.cleaned_data
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("Thank you, your feedback is saved."))
+                return redirect("events:feedback", slug=event.slug)
+    first, last = feedback_window(event)
+    context = {
+        "event": event,
+        "form": form,
+        "given": given,
+        "is_open": is_open,
+        "first": first,
+        "last": last,
+    }
+    return render(request, "events/feedback.html", context)
+
+
 # --- Console: overview, event, phase, organisers ---------------------------------------------
 
 
@@ -188,6 +227,8 @@ def console(request: HttpRequest, slug: str) -> HttpResponse:
         "role_rows": [(v, label, counts["by_role"][v]) for v, label in RegistrationRole.choices],
         "moves": [(p, list(Phase).index(p) > list(Phase).index(current)) for p in moves],
         "awaiting_verification": queries.awaiting_verification(event).count(),
+        "emails": counts_by_kind(event.pk),
+        "feedback": queries.feedback_summary(event),
         "section": "overview",
     }
     return render(request, "events/console.html", context)

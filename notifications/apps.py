@@ -7,10 +7,15 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        """Answer accounts' question (docs/architecture.md, "Registries"): the emails written to
-        a person are part of their data."""
-        from accounts import personal_data
+        """Answer accounts' questions (docs/architecture.md, "Registries"): the emails written to
+        a person are part of their data; an invitation to an organisation is emailed through the
+        outbox (notifications/invitations.py: accounts cannot import the outbox)."""
+        from accounts import hooks, personal_data
 
+        from . import invitations, kinds
         from . import personal_data as notifications_data
 
         personal_data.register(notifications_data.PROVIDER)
+        hooks.on_invited(invitations.enqueue_invitation)
+        for kind in invitations.KINDS:
+            kinds.register(kind)

@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -116,6 +116,24 @@ def enqueue(
     if due_at <= now:
         transaction.on_commit(lambda: wake(ids))
     return ids
+
+
+def next_version(kind: str, object_key: str) -> int:
+    """The version a new message of `kind` about `object_key` takes when the same object deserves
+    another one (an invitation renewed, a registration validated again): one more than the last.
+    Call it under the lock of the object's row, so two callers never pick the same."""
+    latest = OutboxMessage.objects.filter(kind=kind, object_key=object_key).aggregate(
+        latest=Max("version")
+    )["latest"]
+    return (latest or 0) + 1
+
+
+def is_latest(message: OutboxMessage) -> bool:
+    """No newer version of this message's kind and object was written since (for kinds whose
+    older versions no longer make sense)."""
+    return not OutboxMessage.objects.filter(
+        kind=message.kind, object_key=message.object_key, version__gt=message.version
+    ).exists()
 
 
 def wake(ids: list[int]) -> int:

@@ -525,7 +525,8 @@ def express_interest(
     is published, not in the quiet period and the phase allows interests; check required screening
     answers, lots and partners; check the reserved route (a structure not eligible answers only in
     a group naming an eligible member); write the interest (or reopen a withdrawn one), its lots
-    and answers; log INTEREST.
+    and answers; log INTEREST; queue in the outbox one email to each member of the buyer
+    organisation (sent on commit; withheld if the interest is withdrawn meanwhile).
     """
     lots = list(lots)
     if organisation.kind != OrganisationKind.ESS:
@@ -556,13 +557,14 @@ def express_interest(
             summary = _(
                 "%(organisation)s expressed interest, in a group with %(member)s (eligible member)."
             ) % {"organisation": organisation, "member": eligible_member}
-        log(
+        entry = log(
             pitch=locked,
             kind=LogKind.INTEREST,
             actor=actor,
             organisation=organisation,
             summary=summary,
         )
+        emails.enqueue_interest_move(interest, emails.INTEREST_RECEIVED, entry)
     return interest
 
 
@@ -655,18 +657,20 @@ def shortlist_interest(*, interest: Interest, actor: User) -> Interest:
     quiet period, telling one structure it is retained would be a private exchange).
 
     Side effects, in order: lock the pitch; re-check it is open for exchanges; lock the interest;
-    check the transition; set status SHORTLISTED; log SHORTLISTED.
+    check the transition; set status SHORTLISTED; log SHORTLISTED; queue in the outbox one email to
+    each member of the structure (sent on commit; withheld if no longer shortlisted by then).
     """
     with locked_transaction():
         _check_open_for_exchanges(_lock_pitch(interest.pitch))
         interest, _previous = _move_interest(interest, InterestStatus.SHORTLISTED)
-        log(
+        entry = log(
             pitch=interest.pitch,
             kind=LogKind.SHORTLISTED,
             actor=actor,
             organisation=interest.organisation,
             summary=_("%(organisation)s shortlisted.") % {"organisation": interest.organisation},
         )
+        emails.enqueue_interest_move(interest, emails.SHORTLISTED, entry)
     return interest
 
 
@@ -676,7 +680,8 @@ def decline_interest(*, interest: Interest, actor: User, reason: str) -> Interes
 
     Side effects, in order: check a reason is given; lock the pitch; re-check it is open for
     exchanges; lock the interest; check the transition; set status DECLINED and the reason; log
-    DECLINED with the reason.
+    DECLINED with the reason; queue in the outbox one email to each member of the structure, with
+    the reason (sent on commit; withheld if no longer declined by then).
     """
     reason = reason.strip()
     if not reason:
@@ -684,7 +689,7 @@ def decline_interest(*, interest: Interest, actor: User, reason: str) -> Interes
     with locked_transaction():
         _check_open_for_exchanges(_lock_pitch(interest.pitch))
         interest, _previous = _move_interest(interest, InterestStatus.DECLINED, reason=reason)
-        log(
+        entry = log(
             pitch=interest.pitch,
             kind=LogKind.DECLINED,
             actor=actor,
@@ -692,6 +697,7 @@ def decline_interest(*, interest: Interest, actor: User, reason: str) -> Interes
             summary=_("%(organisation)s declined: %(reason)s")
             % {"organisation": interest.organisation, "reason": reason},
         )
+        emails.enqueue_interest_move(interest, emails.DECLINED, entry)
     return interest
 
 
@@ -759,5 +765,6 @@ def answer_question(*, question: Question, actor: User, answer: str) -> Question
             kind=emails.QUESTION_ANSWERED,
             object_key=emails.question_key(question.pk),
             context={"question_id": question.pk},
+            event_id=question.pitch.event_id,
         )
     return question

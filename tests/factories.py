@@ -15,7 +15,7 @@ from stdnum.fr import siret as siret_mod
 from accounts.enums import MembershipRole, OrganisationKind
 from accounts.models import Invitation, Membership, Organisation, Theme, User
 from events.enums import Phase, RegistrationRole, RegistrationStatus, SessionKind
-from events.models import Event, Registration, Room, Session, Slot, Table, Unavailability
+from events.models import Event, Feedback, Registration, Room, Session, Slot, Table, Unavailability
 from matching.enums import RequestStatus
 from matching.models import (
     Attendance,
@@ -429,3 +429,13 @@ class ScheduleRunFactory(DjangoModelFactory):
         model = ScheduleRun
 
     event = factory.SubFactory(EventFactory, phase=Phase.SCHEDULING)
+
+
+class FeedbackFactory(DjangoModelFactory):
+    class Meta:
+        model = Feedback
+
+    registration = factory.SubFactory(RegistrationFactory)
+    rating = 4
+    would_come_again = True
+    comment = "Des rencontres utiles."

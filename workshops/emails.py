@@ -11,19 +11,30 @@ from notifications.kinds import Kind, render_email
 
 from .models import Seat
 
+# Two kinds over one rule and one template pair: a seat someone holds. People may want news of
+# the waiting list (a surprise) and not confirmations of what they or the organisers arranged.
 SEAT_FROM_WAITLIST = "workshops.seat_from_waitlist"
+SEAT_GIVEN = "workshops.seat_given"
 
 
-def enqueue_seats_from_waitlist(seats: list[Seat]) -> None:
-    """One message per person who got a seat from the waiting list."""
-    rows = Seat.objects.filter(pk__in=[s.pk for s in seats]).select_related("registration__user")
+def enqueue_seats(seats: list[Seat], kind: str = SEAT_GIVEN) -> None:
+    """One message per seat to the person who holds it: `SEAT_GIVEN` for a seat taken or assigned
+    directly, `SEAT_FROM_WAITLIST` for one that came from the waiting list."""
+    rows = Seat.objects.filter(pk__in=[s.pk for s in seats]).select_related(
+        "registration__user", "workshop__session"
+    )
     for seat in rows.order_by("pk"):
         outbox.enqueue(
             recipients=[seat.registration.user],
-            kind=SEAT_FROM_WAITLIST,
+            kind=kind,
             object_key=f"seat:{seat.pk}",
             context={"seat_id": seat.pk},
+            event_id=seat.workshop.session.event_id,
         )
+
+
+def enqueue_seats_from_waitlist(seats: list[Seat]) -> None:
+    enqueue_seats(seats, SEAT_FROM_WAITLIST)
 
 
 def _seat(message) -> Seat | None:
@@ -46,9 +57,10 @@ def _render_seat(message):
         "title": session.title,
         "day": times.long_day(session.starts_at, event),
         "time": times.time_range(session.starts_at, session.ends_at, event),
+        "from_waitlist": message.kind == SEAT_FROM_WAITLIST,
         "url": sites.absolute_url(reverse("workshops:list", args=[event.slug])),
     }
-    return render_email(subject, "workshops/email/seat_from_waitlist", context)
+    return render_email(subject, "workshops/email/seat", context)
 
 
 KINDS = [
@@ -57,5 +69,11 @@ KINDS = [
         label=gettext_lazy("I got a workshop seat from the waiting list"),
         render=_render_seat,
         withhold_reason=_seat_withhold_reason,
-    )
+    ),
+    Kind(
+        SEAT_GIVEN,
+        label=gettext_lazy("I have a seat in a workshop (taken or assigned)"),
+        render=_render_seat,
+        withhold_reason=_seat_withhold_reason,
+    ),
 ]

@@ -187,7 +187,8 @@ def take_seat(*, registration: Registration, workshop: Workshop, by: User) -> Se
     that seats are open (phase, seats assigned: workshops/rules.py, as the views ask); set a lock
     timeout; lock the workshop row, then the registration; re-check the person has no
     seat here nor one at the same time elsewhere; count the seats; write a kept seat (and drop the
-    person's waiting list entry) or a waiting list entry; log. A lock timeout becomes `Busy`.
+    person's waiting list entry, and queue in the outbox a confirmation of the seat, sent on
+    commit) or a waiting list entry; log. A lock timeout becomes `Busy`.
     """
     if registration.status != RegistrationStatus.VALIDATED:
         raise ValidationError(_("Only validated participants can take a seat."))
@@ -207,6 +208,7 @@ def take_seat(*, registration: Registration, workshop: Workshop, by: User) -> Se
             if Seat.objects.filter(workshop=locked).count() < locked.seat_capacity:
                 seat = Seat.objects.create(workshop=locked, registration=registration, locked=True)
                 WaitlistEntry.objects.filter(workshop=locked, registration=registration).delete()
+                emails.enqueue_seats([seat])
                 logger.info(
                     "registration %s took a seat in workshop %s", registration.pk, locked.pk
                 )
@@ -223,7 +225,8 @@ def take_seat(*, registration: Registration, workshop: Workshop, by: User) -> Se
 def _promote(workshop: Workshop) -> list[Seat]:
     """Give the free seats of a locked workshop to the first people waiting who are free then.
 
-    People who meanwhile took a seat at the same time elsewhere keep their place in the queue."""
+    People who meanwhile took a seat at the same time elsewhere keep their place in the queue.
+    Each promoted person is emailed (outbox, on commit), whatever freed the seat."""
     promoted = []
     free = workshop.seat_capacity - Seat.objects.filter(workshop=workshop).count()
     if free <= 0:
@@ -238,6 +241,7 @@ def _promote(workshop: Workshop) -> list[Seat]:
         entry.delete()
         free -= 1
         logger.info("registration %s promoted into workshop %s", person.pk, workshop.pk)
+    _tell_promoted(promoted)
     return promoted
 
 
@@ -246,8 +250,8 @@ def leave_workshop(*, registration: Registration, workshop: Workshop, by: User) 
 
     Side effects, in order: set a lock timeout; lock the workshop row; delete the person's seat or
     waiting list entry (refuse if they have neither); promote the first people waiting who are
-    free at that time (locking each one's registration) in the same transaction; log. Returns the
-    promoted seats.
+    free at that time (locking each one's registration) in the same transaction, each emailed on
+    commit; log. Returns the promoted seats.
     """
     with locked_transaction(BUSY_MESSAGE):
         locked = _lock_workshop(workshop)
@@ -340,9 +344,10 @@ def apply_plan(*, proposal: WorkshopPlan, by: User) -> WorkshopPlan:
 
     Side effects, in order: lock the proposal and the event's workshops (by id); refuse if it is
     applied already or if the data it was solved from changed; then
-    - seats: delete the seats that are not kept, write the proposed ones (kept ones stay), drop
-      waiting list entries of people now seated there, give remaining free seats to the waiting
-      lists;
+    - seats: delete the seats that are not kept, write the proposed ones (kept ones stay), queue
+      in the outbox an email to each person seated in a workshop where they had no seat before,
+      drop waiting list entries of people now seated there, give remaining free seats to the
+      waiting lists (those promoted are emailed too);
     - placement: move the workshops through events.services.save_session (room and time);
     mark the proposal applied; log.
     """
@@ -364,6 +369,9 @@ def apply_plan(*, proposal: WorkshopPlan, by: User) -> WorkshopPlan:
 
 def _apply_seats(proposal: WorkshopPlan, workshops: list[Workshop]) -> None:
     refs = proposal.refs
+    before = set(
+        Seat.objects.filter(workshop__in=workshops).values_list("workshop_id", "registration_id")
+    )
     Seat.objects.filter(workshop__in=workshops, locked=False).delete()
     seats = [
         Seat(
@@ -373,6 +381,9 @@ def _apply_seats(proposal: WorkshopPlan, workshops: list[Workshop]) -> None:
         for seat in proposal.plan["seats"]
     ]
     Seat.objects.bulk_create(seats)
+    emails.enqueue_seats(
+        [seat for seat in seats if (seat.workshop_id, seat.registration_id) not in before]
+    )
     for seat in seats:
         WaitlistEntry.objects.filter(
             workshop_id=seat.workshop_id, registration_id=seat.registration_id
@@ -432,7 +443,7 @@ def release_registration(*, registration: Registration, by: User | None, reason:
 
     Side effects, in order: for each workshop where the person has a seat or waits, in workshop id
     order, `leave_workshop` (lock the workshop, delete, give the freed seat to the first people
-    waiting); on commit, email each promoted person. Returns the promoted seats.
+    waiting, who is emailed on commit). Returns the promoted seats.
     """
     held = set(
         Seat.objects.filter(registration=registration).values_list("workshop_id", flat=True)
@@ -452,7 +463,6 @@ def release_registration(*, registration: Registration, by: User | None, reason:
             len(held),
             len(promoted),
         )
-    _tell_promoted(promoted)
     return promoted
 
 

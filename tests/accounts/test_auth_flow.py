@@ -96,7 +96,7 @@ def test_password_reset_by_email_sets_a_new_password(client, db):
 
 
 def test_invitation_link_leads_a_newcomer_through_signup_and_back(
-    client, ess_admin, ess_org, django_capture_on_commit_callbacks
+    client, ess_admin, ess_org, django_capture_on_commit_callbacks, eager_tasks
 ):
     from accounts.services import invite_member
 

@@ -62,7 +62,7 @@ def test_password_reset_email_has_the_site_name_and_address(client, db):
 
 
 def test_invitation_email_has_the_site_name_and_address(
-    ess_admin, ess_org, django_capture_on_commit_callbacks
+    ess_admin, ess_org, django_capture_on_commit_callbacks, eager_tasks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         invitation = services.invite_member(

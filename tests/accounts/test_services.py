@@ -97,7 +97,7 @@ def test_set_directory_listing_writes_the_opt_in(ess_admin, ess_org):
 
 
 def test_invite_member_sends_an_email_on_commit(
-    ess_admin, ess_org, django_capture_on_commit_callbacks
+    ess_admin, ess_org, django_capture_on_commit_callbacks, eager_tasks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         invitation = services.invite_member(
@@ -298,3 +298,18 @@ def test_delete_user_account_keeps_other_peoples_registrations(event, ess_admin,
     assert sorted(event.registrations.values_list("user_id", flat=True)) == sorted(
         [ess_admin.pk, other.user_id]
     )
+
+
+def test_a_renewed_invitation_withholds_the_older_email(ess_admin, ess_org):
+    from notifications.enums import MessageState
+    from notifications.invitations import INVITATION
+    from notifications.models import OutboxMessage
+    from notifications.services import send_message
+
+    services.invite_member(organisation=ess_org, inviter=ess_admin, email="a@example.org")
+    services.invite_member(organisation=ess_org, inviter=ess_admin, email="a@example.org")
+    older, newer = OutboxMessage.objects.filter(kind=INVITATION).order_by("version")
+
+    assert (older.address, newer.version) == ("a@example.org", 2)
+    assert send_message(message_id=older.pk) == MessageState.WITHHELD
+    assert send_message(message_id=newer.pk) == MessageState.SENT

@@ -32,6 +32,16 @@ CASES = [
     Case("events:calendar_regenerate", expect(302, 302, 302, 302, 404, 404), slug, method="post"),
     # Cancelling needs a registration of one's own: the organisers have none.
     Case("events:cancel_registration", expect(302, 302, 302, 302, 404, 404), slug, method="post"),
+    # Feedback needs a validated registration of one's own: the organisers have none. The
+    # world's event is long over, so the page says the form is closed.
+    Case("events:feedback", expect(302, 200, 200, 200, 404, 404), slug),
+    Case(
+        "events:feedback",
+        expect(302, 403, 403, 403, 404, 404),
+        slug,
+        method="post",
+        data=lambda world: {"rating": "5", "would_come_again": "yes"},
+    ),
     Case("events:console", ORGANISER_PAGE, slug),
     Case("events:edit", ORGANISER_PAGE, slug),
     Case(

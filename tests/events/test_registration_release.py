@@ -97,7 +97,9 @@ def _statuses(day) -> tuple:
     )
 
 
-def _assert_released(day) -> None:
+def _assert_released(day, also: tuple[str, ...] = ()) -> None:
+    """Everything the leaver held is freed and the partners told (and the addresses in `also`:
+    the refused person hears the organisers' decision)."""
     assert _statuses(day) == (
         RequestStatus.CANCELLED,
         RequestStatus.LAPSED,
@@ -115,6 +117,7 @@ def _assert_released(day) -> None:
             day["received"].sender.user.email,
             day["sent"].recipient.user.email,
             day["waiting"].user.email,
+            *also,
         ]
     )
     assert told == partners
@@ -135,7 +138,7 @@ def test_refusing_a_registration_frees_its_meetings_seats_and_requests(
 
     assert response.status_code == 302
     assert day["leaver"].__class__.objects.get(pk=day["leaver"].pk).status == "refused"
-    _assert_released(day)
+    _assert_released(day, also=(day["leaver"].user.email,))
 
 
 def test_cancelling_ones_registration_frees_its_meetings_seats_and_requests(

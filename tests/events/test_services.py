@@ -530,7 +530,7 @@ def test_register_on_behalf_of_an_existing_user_outside_the_organisation_is_refu
 
 
 def test_register_on_behalf_of_a_new_person_invites_them(
-    event, organiser, ess_org, mailoutbox, django_capture_on_commit_callbacks
+    event, organiser, ess_org, mailoutbox, django_capture_on_commit_callbacks, eager_tasks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         registration, created = services.register_on_behalf(

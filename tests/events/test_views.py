@@ -624,7 +624,7 @@ def test_refuse_with_reason_keeps_the_filters(client, event, organiser):
 
 
 def test_on_behalf_form_new_person(
-    client, event, organiser, mailoutbox, django_capture_on_commit_callbacks
+    client, event, organiser, mailoutbox, django_capture_on_commit_callbacks, eager_tasks
 ):
     client.force_login(organiser)
 

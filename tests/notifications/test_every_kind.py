@@ -11,6 +11,7 @@ import importlib
 
 import pytest
 from django.conf import settings as django_settings
+from django.test import override_settings
 
 from core import sites
 from notifications.kinds import KINDS
@@ -39,11 +40,13 @@ def test_every_kind_has_a_case():
 
 
 def _render(message, language: str):
+    """Rendered in `language`: the recipient's, or for a bare address, the site's."""
     if message.recipient_id:
         message.recipient.language = language
         message.recipient.save(update_fields=["language"])
     kind = KINDS[message.kind]
-    email = build_email(message, kind)
+    with override_settings(LANGUAGE_CODE=language):
+        email = build_email(message, kind)
     html = email.alternatives[0][0]
     return kind, email, html
 

@@ -503,7 +503,7 @@ def test_pitches_for_me_queries_do_not_grow(client, event, django_assert_num_que
     _pitch(event, title="Réservé", route=Route.RESERVED_SIAE)
     client.force_login(user)
 
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):  # 13, and the header's notification count
         response = client.get(reverse("matching:pitches_for_me", args=[event.slug]))
 
     assert len(response.context["ranking"]) == count + 1
@@ -521,7 +521,7 @@ def test_structures_for_pitch_queries_do_not_grow(
         MembershipFactory(organisation=structure)
     client.force_login(buyer)
 
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):  # 14, and the header's notification count
         response = client.get(reverse("matching:structures_for_pitch", args=[pitch.pk]))
 
     assert len(response.context["ranking"]) == count

@@ -398,3 +398,31 @@ def test_schedule_email_cancels_a_removed_meeting_with_a_raised_sequence(
         str(sent.ical_uid),
     )
     assert int(vevent.sequence.value) == sent.ical_sequence == before + 1
+
+
+def test_a_meeting_moved_and_moved_back_is_reminded_once(
+    placed, sent, event, organiser, buyer, mailoutbox
+):
+    schedule.publish_schedule(event=event, by=organiser)
+    for slot in (placed[1], placed[0]):
+        meeting = Meeting.objects.get(request=sent)
+        schedule.move_meeting(meeting=meeting, slot=slot, table=None, by=organiser)
+        schedule.publish_schedule(event=event, by=organiser)
+
+    states = [send(r.pk) for r in rows(emails.REMINDER, recipient=buyer)]
+
+    assert states == [MessageState.WITHHELD] * 2 + [MessageState.SENT]
+    assert len(mailoutbox) == 1
+
+
+def test_reminder_withheld_once_the_organisers_turn_reminders_off(placed, event, organiser):
+    schedule.publish_schedule(event=event, by=organiser)
+    services.update_settings(
+        event=event,
+        by=organiser,
+        booking_mode="organisers",
+        max_requests_per_participant=None,
+        reminder_minutes=0,
+    )
+
+    assert {send(r.pk) for r in rows(emails.REMINDER)} == {MessageState.WITHHELD}

@@ -131,3 +131,56 @@ def feed_links(event, registration) -> dict:
         "webcal": "webcal://" + url.split("://", 1)[1],
         "regenerate": reverse("events:calendar_regenerate", args=[event.slug]),
     }
+
+
+def itip(
+    event,
+    items: Iterable[Stretch],
+    *,
+    method: str,
+    organizer: str,
+    attendee: str,
+    stamp: dt.datetime,
+    name: str = "",
+) -> bytes:
+    """An iTIP message (RFC 5546, sent by email as in RFC 6047) of `items`, so mail clients put
+    the entries in the calendar and update them in place: METHOD (REQUEST, or CANCEL for items
+    removed: each then STATUS:CANCELLED), the same UID and SEQUENCE as the feeds, ORGANIZER (the
+    site's sender address) and the recipient as ATTENDEE on each VEVENT, DTSTAMP the time the
+    message was made (3.8.7.2: with a METHOD it is that time), the VTIMEZONE of the event's zone."""
+    cancel = method == "CANCEL"
+    shown = [item for item in items if item.uid]
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", method)
+    first = min([event.start_date, *(times.local(i.start, event).date() for i in shown)])
+    last = max([event.end_date, *(times.local(i.end, event).date() for i in shown)])
+    cal.add_component(
+        icalendar.Timezone.from_tzid(
+            event.time_zone,
+            first_date=first - dt.timedelta(days=366),
+            last_date=last + dt.timedelta(days=366),
+        )
+    )
+    for item in shown:
+        vevent = _vevent(item, event, stamp)
+        vevent.pop("dtstamp")
+        vevent.add("dtstamp", stamp.astimezone(dt.UTC))
+        if cancel:
+            vevent.pop("status")
+            vevent.add("status", "CANCELLED")
+        vevent.add("organizer", f"mailto:{organizer}", parameters={"CN": name or sites.site_name()})
+        vevent.add(
+            "attendee",
+            f"mailto:{attendee}",
+            parameters={
+                "CUTYPE": "INDIVIDUAL",
+                "ROLE": "REQ-PARTICIPANT",
+                "PARTSTAT": "ACCEPTED",
+                "RSVP": "FALSE",
+            },
+        )
+        cal.add_component(vevent)
+    return cal.to_ical()

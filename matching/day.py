@@ -32,22 +32,28 @@ class MatchingDay(DayProvider):
 
     def agenda(self, event, registration):
         for line in [*agenda_lines(event, registration), *cancelled_lines(event, registration)]:
-            yield Stretch(
-                registration.pk,
-                line.slot.starts_at,
-                line.slot.ends_at,
-                DayKind.MEETING,
-                line.other_name,
-                busy=not line.cancelled,
-                key=("meeting", line.request.pk),
-                obj=line,
-                uid=f"{line.request.ical_uid}",
-                sequence=line.request.ical_sequence,
-                modified=line.request.ical_modified_at,
-                location=_place(line),
-                description=_description(line),
-                cancelled=line.cancelled,
-            )
+            yield line_item(registration, line)
+
+
+def line_item(registration, line: AgendaLine) -> Stretch:
+    """A meeting of a person's day as calendars show it: the request's stored UID and SEQUENCE,
+    the place, the partner (the feed, a meeting's .ics and the emails' iTIP parts share it)."""
+    return Stretch(
+        registration.pk,
+        line.slot.starts_at,
+        line.slot.ends_at,
+        DayKind.MEETING,
+        line.other_name,
+        busy=not line.cancelled,
+        key=("meeting", line.request.pk),
+        obj=line,
+        uid=f"{line.request.ical_uid}",
+        sequence=line.request.ical_sequence,
+        modified=line.request.ical_modified_at,
+        location=_place(line),
+        description=_description(line),
+        cancelled=line.cancelled,
+    )
 
 
 def _place(line: AgendaLine) -> str:

@@ -1,5 +1,6 @@
 import uuid
 
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Greatest, Least
@@ -17,6 +18,10 @@ from .enums import (
     RunStatus,
     RunStep,
 )
+
+# The reminder emailed before each meeting on the day (organisers choose; 0 turns it off).
+DEFAULT_REMINDER_MINUTES = 15
+MAX_REMINDER_MINUTES = 120
 
 
 class MatchingSettings(models.Model):
@@ -36,10 +41,26 @@ class MatchingSettings(models.Model):
         blank=True,
         help_text=_("Leave empty for no cap."),
     )
+    reminder_minutes = models.PositiveSmallIntegerField(
+        _("reminder before each meeting (minutes)"),
+        default=DEFAULT_REMINDER_MINUTES,
+        validators=[MaxValueValidator(MAX_REMINDER_MINUTES)],
+        help_text=_(
+            "Each participant gets an email this many minutes before each of their meetings "
+            "(from the published schedule, or booked themselves). 0 turns the reminders off; "
+            "at most 120."
+        ),
+    )
 
     class Meta:
         verbose_name = _("matching settings")
         verbose_name_plural = _("matching settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reminder_minutes__lte=MAX_REMINDER_MINUTES),
+                name="matching_settings_reminder_max",
+            ),
+        ]
 
     def __str__(self) -> str:
         return str(self.event)

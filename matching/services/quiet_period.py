@@ -44,6 +44,6 @@ def lapse_requests_about_pitch(*, pitch) -> list[int]:
     for row in rows:
         log_meeting(request=row, what="lapsed_quiet")
     _lists_changed(*rows)
-    emails.enqueue_quiet_period_lapsed(rows)
+    emails.enqueue_lapsed(rows, emails.LAPSED_QUIET_PERIOD)
     logger.info("pitch %s quiet period: meeting requests %s lapsed", pitch.pk, ids)
     return ids

@@ -36,7 +36,14 @@ from matching.enums import (
     BookingMode,
     RequestStatus,
 )
-from matching.models import Attendance, MatchingSettings, Meeting, MeetingRequest
+from matching.models import (
+    DEFAULT_REMINDER_MINUTES,
+    MAX_REMINDER_MINUTES,
+    Attendance,
+    MatchingSettings,
+    Meeting,
+    MeetingRequest,
+)
 from matching.rules import meeting_refusal, request_refusal
 from matching.services.sourcing import log_meeting
 from pitches.enums import INTEREST_ACTIVE, InterestStatus
@@ -111,8 +118,10 @@ def send_request(
     buyer or ESS participants of the same event, two organisations, buyer↔ESS or ESS↔ESS, the
     requests phase, the pitch open for exchanges and the buyer's own, the cap, one open request
     per pair of organisations); lock the sender's registration, then both organisations; check
-    the cap and the open pair again; write the request; log it in the pitch's sourcing log; tell
-    both sides' pages on commit. A lock timeout becomes `Busy`.
+    the cap and the open pair again; write the request; log it in the pitch's sourcing log;
+    queue in the outbox an email to the recipient now and their digest of requests awaiting an
+    answer for the next morning (matching/emails.py); tell both sides' pages on commit. A lock
+    timeout becomes `Busy`.
     """
     check_request(sender=sender, recipient=recipient, by=by, pitch=pitch)
     message = message.strip()
@@ -167,6 +176,7 @@ def _write_request(sender, recipient, pitch, message) -> MeetingRequest:
                     message=message,
                 )
                 log_meeting(request=request, what="requested", actor=sender.user)
+                emails.enqueue_requested(request)
                 return request
         except IntegrityError:
             raise ValidationError(_("A meeting request between you is already open.")) from None
@@ -212,7 +222,9 @@ def answer_request(
     Side effects, in order: lock the request; check the phase (`requests_open`, as the views)
     and that it is pending; to accept, check the two sides may still meet about its pitch
     (matching.rules.meeting_refusal: not once its quiet period has started); write status and
-    answer time; log it in the pitch's sourcing log; tell both sides' pages on commit.
+    answer time; log it in the pitch's sourcing log; queue in the outbox an email to the sender
+    (accepted, with the meeting's .ics once it has a time; or declined, with the reason); tell
+    both sides' pages on commit.
     """
     with locked_transaction():
         locked = _locked_request(request)
@@ -227,6 +239,7 @@ def answer_request(
         locked.answered_at = timezone.now()
         locked.save(update_fields=["status", "decline_reason", "answered_at"])
         log_meeting(request=locked, what="accepted" if accept else "declined", actor=by)
+        emails.enqueue_answered(locked)
         logger.info("meeting request %s %s by user %s", locked.pk, target, by.pk)
         _lists_changed(locked)
         return locked
@@ -238,12 +251,14 @@ def accept_request(
     """The recipient accepts, and in self-service events may place the meeting at once.
 
     Side effects, in order: accept (answer_request); when a slot is given, book it (book_meeting)
-    in the same transaction, so a refused booking leaves the request pending.
+    in the same transaction, so a refused booking leaves the request pending (the sender's
+    acceptance email then carries the meeting's time and .ics; the booked email goes to the
+    recipient only).
     """
     with locked_transaction():
         accepted = answer_request(request=request, accept=True, by=by)
         if slot is not None:
-            book_meeting(request=accepted, slot=slot, by=by, self_booked=True)
+            book_meeting(request=accepted, slot=slot, by=by, self_booked=True, at_acceptance=True)
         return accepted
 
 
@@ -252,7 +267,9 @@ def cancel_request(*, request: MeetingRequest, by: User) -> MeetingRequest:
 
     Side effects, in order: lock the request; check the move; note where its participants knew the
     meeting was (calendars keep it there, cancelled); delete its meeting; write the status; raise
-    its calendar SEQUENCE; log it in the pitch's sourcing log; tell both sides' pages on commit.
+    its calendar SEQUENCE; log it in the pitch's sourcing log; queue in the outbox an email to
+    the other side (with a calendar CANCEL when the meeting had a place); tell both sides' pages
+    on commit.
     """
     with locked_transaction():
         locked = _locked_request(request)
@@ -272,6 +289,7 @@ def cancel_request(*, request: MeetingRequest, by: User) -> MeetingRequest:
         )
         raise_calendar_sequence([locked.pk])
         log_meeting(request=locked, what="cancelled", actor=by)
+        emails.enqueue_cancelled(locked, by)
         logger.info("meeting request %s cancelled by user %s", locked.pk, by.pk)
         _lists_changed(locked)
         return locked
@@ -281,10 +299,11 @@ def lapse_pending_requests(*, event) -> int:
     """When the requests phase closes, pending requests lapse. Returns how many did.
 
     Side effects: one UPDATE of every pending request of the event; log those about a pitch in
-    its sourcing log; on commit, both sides' open "My meetings" pages re-render.
+    its sourcing log; queue in the outbox an email to both sides of each; on commit, both sides'
+    open "My meetings" pages re-render.
     """
     pending = MeetingRequest.objects.filter(event=event, status=RequestStatus.PENDING)
-    concerned = list(pending.only("sender_id", "recipient_id", "pitch_id"))
+    concerned = list(pending.select_related("sender__user", "recipient__user").order_by("pk"))
     about_pitches = list(
         pending.filter(pitch__isnull=False).select_related(
             "sender__organisation", "recipient__organisation", "pitch__event"
@@ -293,27 +312,44 @@ def lapse_pending_requests(*, event) -> int:
     lapsed = pending.update(status=RequestStatus.LAPSED, answered_at=timezone.now())
     for row in about_pitches:
         log_meeting(request=row, what="lapsed")
+    emails.enqueue_lapsed(concerned, emails.LAPSED_PHASE_CLOSED)
     _lists_changed(*concerned)
     logger.info("event %s: %s pending meeting requests lapsed", event.slug, lapsed)
     return lapsed
 
 
 def update_settings(
-    *, event: Event, by: User, booking_mode: str, max_requests_per_participant: int | None
+    *,
+    event: Event,
+    by: User,
+    booking_mode: str,
+    max_requests_per_participant: int | None,
+    reminder_minutes: int = DEFAULT_REMINDER_MINUTES,
 ) -> MatchingSettings:
-    """The organisers choose the booking mode and the cap on outgoing requests.
+    """The organisers choose the booking mode, the cap on outgoing requests and how many minutes
+    before each meeting its reminder is emailed (0: none).
 
-    Side effects, in order: lock (or create) the event's settings row; write; log. A lower cap
-    does not touch requests already sent: it applies to the next ones.
+    Side effects, in order: check the reminder's bounds; lock (or create) the event's settings
+    row; write; log. A lower cap does not touch requests already sent: it applies to the next
+    ones. A new reminder time applies to the reminders written from then on (the next
+    publication or booking); those already queued keep their time.
     """
     if booking_mode not in BookingMode.values:
         raise ValidationError({"booking_mode": _("Choose a booking mode.")})
+    if not 0 <= reminder_minutes <= MAX_REMINDER_MINUTES:
+        raise ValidationError(
+            {
+                "reminder_minutes": _("Choose between 0 and %(max)s minutes.")
+                % {"max": MAX_REMINDER_MINUTES}
+            }
+        )
     with locked_transaction():
         MatchingSettings.objects.get_or_create(event=event)
         row = lock(MatchingSettings.objects).get(event=event)
         row.booking_mode = booking_mode
         row.max_requests_per_participant = max_requests_per_participant
-        row.save(update_fields=["booking_mode", "max_requests_per_participant"])
+        row.reminder_minutes = reminder_minutes
+        row.save(update_fields=["booking_mode", "max_requests_per_participant", "reminder_minutes"])
     logger.info("event %s matching settings changed by user %s", event.slug, by.pk)
     return row
 
@@ -325,6 +361,7 @@ def book_meeting(
     by: User,
     table: Table | None = None,
     self_booked: bool = False,
+    at_acceptance: bool = False,
 ) -> Meeting:
     """Place an accepted request in `slot` (self-service booking, or an organiser's hand).
 
@@ -335,8 +372,11 @@ def book_meeting(
     stated order (`_free_table`) unless one is given; write the meeting and its two seats; raise
     the request's calendar SEQUENCE; when the
     participants booked it themselves (`self_booked`), record the place on the request (a promise
-    organisers' runs keep); log it in the pitch's sourcing log; tell both sides' pages on commit. A
-    lock timeout becomes `Busy`; a constraint violation means someone else won.
+    organisers' runs keep) and queue in the outbox the booked email with its .ics (to both sides;
+    to the booker only `at_acceptance`, when the sender learns it from the acceptance email) and
+    each side's reminder before it (the organisers' placements are told at publication instead);
+    log it in the pitch's sourcing log; tell both sides' pages on commit. A lock timeout becomes
+    `Busy`; a constraint violation means someone else won.
     """
     try:
         with locked_transaction(BUSY_MESSAGE):
@@ -364,6 +404,13 @@ def book_meeting(
             if self_booked:
                 current.booked_slot, current.booked_table = locked_slot, chosen
                 current.save(update_fields=["booked_slot", "booked_table"])
+                told = [p for p in people if not at_acceptance or p.pk == current.recipient_id]
+                emails.enqueue_booked(current, told)
+                emails.enqueue_reminders(
+                    locked_slot.session.event,
+                    [current.pk],
+                    minutes=settings_for(current.event).reminder_minutes,
+                )
             Attendance.objects.bulk_create(
                 [
                     Attendance(meeting=meeting, registration=person, slot=locked_slot)

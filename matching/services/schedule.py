@@ -24,7 +24,7 @@ from events.rules import scheduling_open
 from matching import bridge, emails, engine, groups
 from matching.enums import ACTIVE_RUN_STATUSES, RequestStatus, RunStatus, RunStep
 from matching.models import Attendance, Meeting, MeetingRequest, ScheduleRun, ScheduleVersion
-from matching.services.requests import book_meeting, raise_calendar_sequence
+from matching.services.requests import book_meeting, raise_calendar_sequence, settings_for
 from matching.services.sourcing import log_published_meetings
 
 logger = logging.getLogger(__name__)
@@ -316,8 +316,11 @@ def publish_schedule(*, event: Event, by: User) -> ScheduleVersion:
     version; clear those booked places (the version holds every place from now on); raise the
     calendar SEQUENCE of the meetings whose place changed against what people saw; log, and each
     meeting it places about a pitch in that pitch's sourcing log; queue in the outbox one email to
-    each person whose meetings changed against what they saw (sent once the transaction commits);
-    on commit, tell their open agenda and "My meetings" pages and the console.
+    each person whose meetings changed against what they saw (sent once the transaction commits,
+    with the iTIP REQUEST of their meetings and a CANCEL of those removed) and, due before each
+    meeting of the version, a reminder to each of its two people (`MatchingSettings.
+    reminder_minutes`; none when 0 or already past); on commit, tell their open agenda and
+    "My meetings" pages and the console.
     """
     _check_phase(event)
     with locked_transaction():
@@ -354,6 +357,11 @@ def publish_schedule(*, event: Event, by: User) -> ScheduleVersion:
         _agendas_changed(changes)
         _console_changed(event.pk)
         emails.enqueue_schedule_changed(version, changes)
+        emails.enqueue_reminders(
+            event,
+            [m["request"] for m in meetings],
+            minutes=settings_for(event).reminder_minutes,
+        )
     return version
 
 

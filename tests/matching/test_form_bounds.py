@@ -60,8 +60,29 @@ def test_settings_with_an_out_of_range_cap_is_a_form_error(client, event, organi
 
     response = client.post(
         url("settings", event),
-        {"booking_mode": "organisers", "max_requests_per_participant": HUGE},
+        {
+            "booking_mode": "organisers",
+            "max_requests_per_participant": HUGE,
+            "reminder_minutes": 15,
+        },
     )
 
     assert response.status_code == 400
     assert list(response.context["form"].errors) == ["max_requests_per_participant"]
+
+
+@pytest.mark.parametrize("minutes", ["-1", "121", HUGE])
+def test_settings_reminder_out_of_bounds_is_a_form_error(client, event, organiser, minutes):
+    client.force_login(organiser)
+
+    response = client.post(
+        url("settings", event),
+        {
+            "booking_mode": "organisers",
+            "max_requests_per_participant": "",
+            "reminder_minutes": minutes,
+        },
+    )
+
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == ["reminder_minutes"]

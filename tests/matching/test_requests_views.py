@@ -510,15 +510,20 @@ def test_settings_saved_by_organiser(client, event, organiser):
 
     response = client.post(
         url("settings", event),
-        {"booking_mode": "self_service", "max_requests_per_participant": "5"},
+        {
+            "booking_mode": "self_service",
+            "max_requests_per_participant": "5",
+            "reminder_minutes": "30",
+        },
     )
 
     row = MatchingSettings.objects.get(event=event)
-    assert (response.status_code, row.booking_mode, row.max_requests_per_participant) == (
-        302,
-        "self_service",
-        5,
-    )
+    assert (
+        response.status_code,
+        row.booking_mode,
+        row.max_requests_per_participant,
+        row.reminder_minutes,
+    ) == (302, "self_service", 5, 30)
 
 
 def test_settings_bad_input_saves_nothing(client, event, organiser):

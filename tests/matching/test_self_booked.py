@@ -112,7 +112,7 @@ def test_moved_booked_meeting_shows_its_booked_place_until_published_then_both_a
         {"request": world.requests[0].pk, "slot": world.slots[0].pk, "table": world.tables[0].pk}
     ]
     for person in (world.buyers[0], world.ess[0]):
-        assert "moved: 14:00 · T01 → 14:20 · T01" in told[person.user.email]
+        assert "déplacé : 14:00 · T01 → 14:20 · T01" in told[person.user.email]
 
 
 def test_publishing_kept_booked_meetings_tells_nobody(

@@ -36,7 +36,14 @@ def test_settings_page_post_writes_the_row_once(client, event, organiser):
     page = reverse("matching:settings", args=[event.slug])
 
     for cap in ("5", "3"):
-        client.post(page, {"booking_mode": "self_service", "max_requests_per_participant": cap})
+        client.post(
+            page,
+            {
+                "booking_mode": "self_service",
+                "max_requests_per_participant": cap,
+                "reminder_minutes": "15",
+            },
+        )
 
     assert list(
         MatchingSettings.objects.values_list("booking_mode", "max_requests_per_participant")

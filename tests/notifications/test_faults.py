@@ -102,8 +102,6 @@ def committed_database_url() -> str:
     return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
-
-
 @pytest.fixture
 def workers(tmp_path) -> Iterator[Callable[..., subprocess.Popen]]:
     """Start real Celery workers (the project's app and settings) against the test database, a

@@ -11,7 +11,6 @@ REQUEST and CANCEL parts (RFC 5546) with a published schedule."""
 
 import datetime as dt
 from dataclasses import asdict
-from email.message import MIMEPart
 from email.utils import parseaddr
 
 from django.conf import settings
@@ -103,36 +102,37 @@ def _organizer() -> str:
     return parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or settings.DEFAULT_FROM_EMAIL
 
 
-def _itip_part(body: bytes, method: str) -> MIMEPart:
-    """An inline text/calendar part with its METHOD (RFC 6047 2.4), read by mail clients."""
-    part = MIMEPart()
-    part.set_content(body.decode(), subtype="calendar", params={"method": method})
-    return part
+def calendar_parts(
+    event: Event, message, *, current: list[Stretch] = (), removed: list[Stretch] = ()
+) -> dict:
+    """The iTIP invitations for `message`'s recipient, as `render_email` keywords: a REQUEST for
+    each `current` meeting and a CANCEL for each `removed` one, with the same UIDs and SEQUENCE
+    as the person's feed.
 
-
-def calendar_attachments(
-    event: Event, message, *, current: list[Stretch], removed: list[Stretch] = ()
-) -> tuple:
-    """The iTIP parts for `message`'s recipient: a REQUEST of the `current` meetings and a
-    CANCEL of the `removed` ones (each an inline part, and as a file for clients that ignore
-    inline parts), with the same UIDs and SEQUENCE as the person's feed."""
-    attachments = []
-    for items, method, filename in (
-        (current, "REQUEST", "invite.ics"),
-        (removed, "CANCEL", "cancel.ics"),
-    ):
-        if not items:
-            continue
-        body = ical.itip(
-            event,
-            items,
-            method=method,
-            organizer=_organizer(),
-            attendee=message.to,
-            stamp=message.created_at,
-        )
-        attachments += [_itip_part(body, method), (filename, body, "text/calendar")]
-    return tuple(attachments)
+    One iCalendar object per meeting (RFC 5546 3.2 and mail clients alike expect the components
+    of one iTIP message to share a UID), each as a .ics file; when the email is about a single
+    meeting, its invitation is also the text/calendar alternative of the body (RFC 6047 2.4), which
+    mail clients show with "add to calendar" and update in place."""
+    parts = []
+    for items, method in ((current, "REQUEST"), (removed, "CANCEL")):
+        for item in items:
+            body = ical.itip(
+                event,
+                [item],
+                method=method,
+                organizer=_organizer(),
+                attendee=message.to,
+                stamp=message.created_at,
+            )
+            suffix = "-cancelled" if method == "CANCEL" else ""
+            name = f"{event.slug}-meeting-{item.key[1]}{suffix}.ics"
+            parts.append((name, body.decode(), f"text/calendar; method={method}"))
+    return {
+        "attachments": [(name, body, mimetype) for name, body, mimetype in parts],
+        "alternatives": [(body, mimetype) for _name, body, mimetype in parts[:1]]
+        if len(parts) == 1
+        else [],
+    }
 
 
 def _meeting_items(event: Event, registration: Registration, request_ids=None) -> list[Stretch]:
@@ -237,11 +237,12 @@ def _render_accepted(message):
         "meetings": _meeting_lines(row.event, items),
         "url": _url("matching:requests", row.event),
     }
-    attachments = ()
-    if items:
-        body = ical.build(row.event, items, name=row.event.title)
-        attachments = ((f"{row.event.slug}-meeting-{row.pk}.ics", body, "text/calendar"),)
-    return render_email(subject, "matching/requests/email/accepted", context, attachments)
+    return render_email(
+        subject,
+        "matching/requests/email/accepted",
+        context,
+        **calendar_parts(row.event, message, current=items),
+    )
 
 
 def _render_declined(message):
@@ -291,8 +292,12 @@ def _render_cancelled(message):
         "meetings": _meeting_lines(row.event, items),
         "url": _url("matching:requests", row.event),
     }
-    attachments = calendar_attachments(row.event, message, current=[], removed=items)
-    return render_email(subject, "matching/requests/email/cancelled", context, attachments)
+    return render_email(
+        subject,
+        "matching/requests/email/cancelled",
+        context,
+        **calendar_parts(row.event, message, removed=items),
+    )
 
 
 # --- A meeting booked by its participants (self-service) ----------------------------------------
@@ -356,9 +361,12 @@ def _render_booked(message):
         "meetings": _meeting_lines(row.event, items),
         "url": _url("matching:agenda", row.event),
     }
-    body = ical.build(row.event, items, name=row.event.title)
-    attachments = ((f"{row.event.slug}-meeting-{row.pk}.ics", body, "text/calendar"),)
-    return render_email(subject, "matching/requests/email/booked", context, attachments)
+    return render_email(
+        subject,
+        "matching/requests/email/booked",
+        context,
+        **calendar_parts(row.event, message, current=items),
+    )
 
 
 # --- Pending requests lapse: the requests phase closed, or a pitch's quiet period started -------
@@ -559,10 +567,10 @@ def _render_schedule(message):
         "meetings": _meeting_lines(event, current),
         "url": _url("matching:agenda", event),
     }
-    attachments = calendar_attachments(
+    parts = calendar_parts(
         event, message, current=current, removed=_removed_items(event, registration, changes)
     )
-    return render_email(subject, "matching/console/email/schedule_changed", context, attachments)
+    return render_email(subject, "matching/console/email/schedule_changed", context, **parts)
 
 
 # --- A reminder before each meeting, on the day -------------------------------------------------

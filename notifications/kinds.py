@@ -14,7 +14,6 @@ A kind says
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from email.message import MIMEPart
 
 from django.utils.functional import Promise
 
@@ -25,8 +24,12 @@ class Email:
     text: str
     html: str
     url: str = ""
-    # Files and MIME parts to attach (EmailMessage.attach accepts either): an .ics, an iTIP part.
-    attachments: tuple[MIMEPart | tuple[str, bytes | str, str], ...] = field(default=())
+    # Files to attach: (filename, content, mimetype), e.g. an .ics.
+    attachments: tuple[tuple[str, bytes | str, str], ...] = field(default=())
+    # More versions of the body beside the text and the HTML, in multipart/alternative:
+    # (content, mimetype), e.g. an iTIP invitation ("text/calendar; method=REQUEST") that mail
+    # clients show with "add to calendar".
+    alternatives: tuple[tuple[str, str], ...] = field(default=())
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,9 @@ def never_withheld(message) -> str:
     return ""
 
 
-def render_email(subject: str, template: str, context: dict, attachments=()) -> Email:
+def render_email(
+    subject: str, template: str, context: dict, attachments=(), alternatives=()
+) -> Email:
     """`template`.txt and `template`.html rendered with `context` (plus the subject); the HTML
     one extends notifications/email.html (the site's name, the language, a readable layout). The
     context's `url` is the message's link."""
@@ -66,4 +71,5 @@ def render_email(subject: str, template: str, context: dict, attachments=()) -> 
         html=render_to_string(f"{template}.html", context),
         url=context.get("url", ""),
         attachments=tuple(attachments),
+        alternatives=tuple(alternatives),
     )

@@ -272,11 +272,10 @@ def build_email(message: OutboxMessage, kind) -> EmailMultiAlternatives:
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     email = EmailMultiAlternatives(rendered.subject, text, None, [message.to], headers=headers)
     email.attach_alternative(html, "text/html")
+    for content, mimetype in rendered.alternatives:
+        email.attach_alternative(content, mimetype)
     for attachment in rendered.attachments:
-        if isinstance(attachment, tuple):
-            email.attach(*attachment)
-        else:
-            email.attach(attachment)
+        email.attach(*attachment)
     return email
 
 

@@ -22,7 +22,12 @@ from notifications.kinds import KINDS
 from notifications.models import OutboxMessage
 from notifications.services import build_email
 from notifications.tasks import send
-from tests.factories import BuyerOrganisationFactory, MembershipFactory, RegistrationFactory
+from tests.factories import (
+    BuyerOrganisationFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    RegistrationFactory,
+)
 from tests.matching.email_cases import future_slots
 
 pytestmark = pytest.mark.django_db
@@ -126,8 +131,9 @@ def test_accepting_with_a_slot_sends_the_feeds_calendar_and_books_for_the_recipi
 
     [accepted] = rows(emails.ACCEPTED)
     assert send(accepted.pk) == MessageState.SENT
-    [cal] = calendars(mailoutbox[0])
-    [event] = cal.contents["vevent"]
+    [inline, attached] = calendars(mailoutbox[0], "REQUEST")  # the alternative, and a file
+    assert attached.serialize() == inline.serialize()
+    [event] = inline.contents["vevent"]
     client.force_login(buyer)
     fed = feed_events(client, buyer_reg)[event.uid.value]
     sent.refresh_from_db()
@@ -359,7 +365,7 @@ def test_schedule_email_lists_each_meeting_and_invites_with_the_feeds_uid(
     email = mailoutbox[0]
     [inline, attached] = calendars(email, "REQUEST")
     parts = [p for p in email.message().walk() if p.get_content_type() == "text/calendar"]
-    assert [p.get_param("method") for p in parts] == ["REQUEST", None]
+    assert [p.get_param("method") for p in parts] == ["REQUEST", "REQUEST"]
     [vevent] = inline.contents["vevent"]
     client.force_login(buyer)
     fed = feed_events(client, buyer_reg)[vevent.uid.value]
@@ -372,7 +378,50 @@ def test_schedule_email_lists_each_meeting_and_invites_with_the_feeds_uid(
     assert vevent.attendee.value == f"mailto:{buyer.email}"
     assert "table T01 (Hall A)" in email.body
     assert times.long_day(placed[0].starts_at, event) in email.body
-    assert [a.get_filename() for a in email.message().walk() if a.get_filename()] == ["invite.ics"]
+    assert [a.get_filename() for a in email.message().walk() if a.get_filename()] == [
+        f"{event.slug}-meeting-{sent.pk}.ics"
+    ]
+    # The invitation is the body's text/calendar alternative, beside the text and the HTML.
+    [alternative] = [
+        p for p in email.message().walk() if p.get_content_type() == "multipart/alternative"
+    ]
+    assert [p.get_content_type() for p in alternative.iter_parts()] == [
+        "text/plain",
+        "text/html",
+        "text/calendar",
+    ]
+
+
+def test_an_email_about_several_meetings_carries_one_invitation_per_meeting(
+    sent, event, organiser, buyer, buyer_reg, ess_member, mailoutbox
+):
+    structure = OrganisationFactory()
+    other = MembershipFactory(organisation=structure).user
+    other_reg = RegistrationFactory(event=event, user=other, organisation=structure)
+    second = services.send_request(sender=buyer_reg, recipient=other_reg, by=buyer)
+    services.answer_request(request=sent, accept=True, by=ess_member)
+    services.answer_request(request=second, accept=True, by=other)
+    to_scheduling(event, organiser)
+    slots = future_slots(event)
+    schedule.place_request(request=sent, slot=slots[0], table=None, by=organiser)
+    schedule.place_request(request=second, slot=slots[1], table=None, by=organiser)
+    schedule.publish_schedule(event=event, by=organiser)
+
+    [message] = rows(emails.SCHEDULE_CHANGED, recipient=buyer)
+    send(message.pk)
+    [email] = [e for e in mailoutbox if e.to == [buyer.email]]
+    invitations = calendars(email, "REQUEST")
+    sent.refresh_from_db()
+    second.refresh_from_db()
+    # One iTIP object per meeting (the components of one message share a UID), as files only.
+    assert [len(cal.contents["vevent"]) for cal in invitations] == [1, 1]
+    assert sorted(cal.vevent.uid.value for cal in invitations) == sorted(
+        [str(sent.ical_uid), str(second.ical_uid)]
+    )
+    [alternative] = [
+        p for p in email.message().walk() if p.get_content_type() == "multipart/alternative"
+    ]
+    assert [p.get_content_type() for p in alternative.iter_parts()] == ["text/plain", "text/html"]
 
 
 def test_schedule_email_cancels_a_removed_meeting_with_a_raised_sequence(

@@ -42,6 +42,8 @@ NOT_WALKED = {
     "events:calendar_feed": "a calendar file (text/calendar), opened by calendar apps via webcal://",
     "events:programme_feed": "a calendar file (text/calendar)",
     "matching:meeting_ics": "a calendar file (text/calendar) download",
+    "events:feedback": "open from the event's first day to 30 days after its last; the demo "
+    "event (2019) is long past (tests/events/test_emails.py posts the form)",
     "notifications:unsubscribe": "needs an emailed signed token; the page is the small form of "
     "templates/notifications/unsubscribe.html",
 }

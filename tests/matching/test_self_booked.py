@@ -7,7 +7,6 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.models import User
 from events.enums import Phase
 from events.models import Unavailability
 from matching.models import MatchingSettings, Meeting, ScheduleVersion
@@ -101,7 +100,6 @@ def test_moved_booked_meeting_shows_its_booked_place_until_published_then_both_a
     run(client, world.event, organiser, django_capture_on_commit_callbacks, keep_booked="0")
     before = agenda(client, world.buyers[0], world.event)
 
-    User.objects.update(language="en")  # the emails are in each person's language
     publish(client, world.event, organiser, django_capture_on_commit_callbacks)
 
     after = agenda(client, world.buyers[0], world.event)

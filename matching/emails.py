@@ -94,6 +94,24 @@ def _name(registration: Registration) -> str:
     return schedule_queries._name(registration)
 
 
+def _short(registration: Registration):
+    """The other side in a subject line: their organisation, else the person."""
+    return registration.organisation or registration.user
+
+
+def _about(row: MeetingRequest, other: Registration, url_name: str, items=(), **extra) -> dict:
+    """What every email about one request shows: the event, the other side, the pitch, the
+    meeting where it has a place, and a link to the page (`extra` adds the kind's own)."""
+    return {
+        "event": row.event,
+        "other": _name(other),
+        "pitch": row.pitch.title if row.pitch else "",
+        "meetings": _meeting_lines(row.event, items),
+        "url": _url(url_name, row.event),
+        **extra,
+    }
+
+
 # --- Calendars attached to emails ---------------------------------------------------------------
 
 
@@ -188,15 +206,9 @@ def _render_requested(message):
     row = _request(message)
     _me, other = _sides(row, message)
     subject = sites.email_subject(
-        _("%(name)s requests a meeting with you") % {"name": other.organisation or other.user}
+        _("%(name)s requests a meeting with you") % {"name": _short(other)}
     )
-    context = {
-        "event": row.event,
-        "other": _name(other),
-        "pitch": row.pitch.title if row.pitch else "",
-        "text": row.message,
-        "url": _url("matching:requests", row.event),
-    }
+    context = _about(row, other, "matching:requests", text=row.message)
     return render_email(subject, "matching/requests/email/requested", context)
 
 
@@ -228,15 +240,9 @@ def _render_accepted(message):
     me, other = _sides(row, message)
     items = _meeting_items(row.event, me, {row.pk})
     subject = sites.email_subject(
-        _("%(name)s accepted your meeting request") % {"name": other.organisation or other.user}
+        _("%(name)s accepted your meeting request") % {"name": _short(other)}
     )
-    context = {
-        "event": row.event,
-        "other": _name(other),
-        "pitch": row.pitch.title if row.pitch else "",
-        "meetings": _meeting_lines(row.event, items),
-        "url": _url("matching:requests", row.event),
-    }
+    context = _about(row, other, "matching:requests", items)
     return render_email(
         subject,
         "matching/requests/email/accepted",
@@ -249,15 +255,9 @@ def _render_declined(message):
     row = _request(message)
     _me, other = _sides(row, message)
     subject = sites.email_subject(
-        _("%(name)s declined your meeting request") % {"name": other.organisation or other.user}
+        _("%(name)s declined your meeting request") % {"name": _short(other)}
     )
-    context = {
-        "event": row.event,
-        "other": _name(other),
-        "pitch": row.pitch.title if row.pitch else "",
-        "reason": row.decline_reason,
-        "url": _url("matching:participants", row.event),
-    }
+    context = _about(row, other, "matching:participants", reason=row.decline_reason)
     return render_email(subject, "matching/requests/email/declined", context)
 
 
@@ -282,16 +282,8 @@ def _render_cancelled(message):
         for item in MatchingDay().agenda(row.event, me)
         if item.cancelled and item.key[1] == row.pk
     ]
-    subject = sites.email_subject(
-        _("Meeting with %(name)s cancelled") % {"name": other.organisation or other.user}
-    )
-    context = {
-        "event": row.event,
-        "other": _name(other),
-        "pitch": row.pitch.title if row.pitch else "",
-        "meetings": _meeting_lines(row.event, items),
-        "url": _url("matching:requests", row.event),
-    }
+    subject = sites.email_subject(_("Meeting with %(name)s cancelled") % {"name": _short(other)})
+    context = _about(row, other, "matching:requests", items)
     return render_email(
         subject,
         "matching/requests/email/cancelled",
@@ -351,16 +343,8 @@ def _render_booked(message):
     row = _request(message)
     me, other = _sides(row, message)
     items = _meeting_items(row.event, me, {row.pk})
-    subject = sites.email_subject(
-        _("Meeting with %(name)s booked") % {"name": other.organisation or other.user}
-    )
-    context = {
-        "event": row.event,
-        "other": _name(other),
-        "pitch": row.pitch.title if row.pitch else "",
-        "meetings": _meeting_lines(row.event, items),
-        "url": _url("matching:agenda", row.event),
-    }
+    subject = sites.email_subject(_("Meeting with %(name)s booked") % {"name": _short(other)})
+    context = _about(row, other, "matching:agenda", items)
     return render_email(
         subject,
         "matching/requests/email/booked",
@@ -401,15 +385,13 @@ def _render_lapsed(message):
     if quiet:
         subject = _("Meeting request closed: “%(title)s”") % {"title": row.pitch.title}
     else:
-        subject = _("Your meeting request with %(name)s has lapsed") % {
-            "name": other.organisation or other.user
-        }
+        subject = _("Your meeting request with %(name)s has lapsed") % {"name": _short(other)}
     context = {
         "event": row.event,
         "quiet": quiet,
         "title": row.pitch.title if row.pitch else "",
-        "mine": me.organisation or me.user,
-        "other": other.organisation or other.user,
+        "mine": _short(me),
+        "other": _short(other),
         "consultation": row.pitch.consultation_url if quiet else "",
         "url": _url("matching:requests", row.event),
     }
@@ -627,7 +609,7 @@ def _render_reminder(message):
     [line] = _meeting_lines(row.event, items)
     subject = sites.email_subject(
         _("At %(time)s: your meeting with %(name)s")
-        % {"time": times.hhmm(items[0].start, row.event), "name": other.organisation or other.user}
+        % {"time": times.hhmm(items[0].start, row.event), "name": _short(other)}
     )
     context = {
         "event": row.event,

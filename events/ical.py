@@ -65,29 +65,38 @@ def _vevent(item: Stretch, event, fallback_stamp: dt.datetime) -> icalendar.Even
     return vevent
 
 
-def build(event, items: Iterable[Stretch], *, name: str) -> bytes:
-    """A calendar of `items` (those without a UID, such as personal unavailability, are left
-    out), with the VTIMEZONE of the event's zone. The same items give the same bytes."""
-    shown = [item for item in items if item.uid]
+def _calendar() -> icalendar.Calendar:
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
+    return cal
+
+
+def _timezone(event, shown: list[Stretch]) -> icalendar.Timezone:
+    """The VTIMEZONE of the event's zone, its transitions covering the items and the event with
+    a year's margin either side."""
+    first = min([event.start_date, *(times.local(i.start, event).date() for i in shown)])
+    last = max([event.end_date, *(times.local(i.end, event).date() for i in shown)])
+    return icalendar.Timezone.from_tzid(
+        event.time_zone,
+        first_date=first - dt.timedelta(days=366),
+        last_date=last + dt.timedelta(days=366),
+    )
+
+
+def build(event, items: Iterable[Stretch], *, name: str) -> bytes:
+    """A calendar of `items` (those without a UID, such as personal unavailability, are left
+    out), with the VTIMEZONE of the event's zone. The same items give the same bytes."""
+    shown = [item for item in items if item.uid]
+    cal = _calendar()
     cal.add("name", name)
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", event.time_zone)
     cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     # An X- property has no known type: the duration is given typed, or it would be "1:00:00".
     cal.add("x-published-ttl", icalendar.vDuration(REFRESH))
-    first = min([event.start_date, *(times.local(i.start, event).date() for i in shown)])
-    last = max([event.end_date, *(times.local(i.end, event).date() for i in shown)])
-    cal.add_component(
-        icalendar.Timezone.from_tzid(
-            event.time_zone,
-            first_date=first - dt.timedelta(days=366),
-            last_date=last + dt.timedelta(days=366),
-        )
-    )
+    cal.add_component(_timezone(event, shown))
     fallback = dt.datetime.combine(event.start_date, dt.time(), tzinfo=dt.UTC)
     for item in shown:
         cal.add_component(_vevent(item, event, fallback))
@@ -150,20 +159,9 @@ def itip(
     message was made (3.8.7.2: with a METHOD it is that time), the VTIMEZONE of the event's zone."""
     cancel = method == "CANCEL"
     shown = [item for item in items if item.uid]
-    cal = icalendar.Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
+    cal = _calendar()
     cal.add("method", method)
-    first = min([event.start_date, *(times.local(i.start, event).date() for i in shown)])
-    last = max([event.end_date, *(times.local(i.end, event).date() for i in shown)])
-    cal.add_component(
-        icalendar.Timezone.from_tzid(
-            event.time_zone,
-            first_date=first - dt.timedelta(days=366),
-            last_date=last + dt.timedelta(days=366),
-        )
-    )
+    cal.add_component(_timezone(event, shown))
     for item in shown:
         vevent = _vevent(item, event, stamp)
         vevent.pop("dtstamp")

@@ -68,18 +68,7 @@ def _sequence(request_id: int) -> int:
 
 
 def _request(message) -> MeetingRequest | None:
-    return (
-        MeetingRequest.objects.select_related(
-            "event",
-            "pitch",
-            "sender__organisation",
-            "sender__user",
-            "recipient__organisation",
-            "recipient__user",
-        )
-        .filter(pk=message.context["request_id"])
-        .first()
-    )
+    return MeetingRequest.objects.with_sides().filter(pk=message.context["request_id"]).first()
 
 
 def _sides(row: MeetingRequest, message) -> tuple[Registration, Registration]:
@@ -509,13 +498,7 @@ def _removed_items(event: Event, registration: Registration, changes) -> list[St
     gone = {int(c.request): c.before for c in changes if c.kind == "removed" and c.before}
     if not gone:
         return []
-    requests = MeetingRequest.objects.filter(pk__in=gone).select_related(
-        "pitch",
-        "sender__organisation",
-        "sender__user",
-        "recipient__organisation",
-        "recipient__user",
-    )
+    requests = MeetingRequest.objects.filter(pk__in=gone).with_sides()
     slots = Slot.objects.in_bulk({int(m.slot) for m in gone.values()})
     tables = Table.objects.in_bulk({int(m.table) for m in gone.values()})
     items = []

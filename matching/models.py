@@ -66,6 +66,19 @@ class MatchingSettings(models.Model):
         return str(self.event)
 
 
+class MeetingRequestQuerySet(models.QuerySet):
+    def with_sides(self) -> "MeetingRequestQuerySet":
+        """Both sides (organisation and person), the pitch and the event, in the same query."""
+        return self.select_related(
+            "event",
+            "pitch",
+            "sender__organisation",
+            "sender__user",
+            "recipient__organisation",
+            "recipient__user",
+        )
+
+
 class MeetingRequest(models.Model):
     """One participant asks another for a one-to-one meeting, about a pitch or not."""
 
@@ -112,6 +125,8 @@ class MeetingRequest(models.Model):
     cancelled_table = models.ForeignKey(
         Table, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
+
+    objects = MeetingRequestQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("meeting request")

@@ -411,13 +411,7 @@ def _requests_of(registration: Registration):
     """The registration's requests, with both sides and the pitch, as agenda lines need them."""
     return MeetingRequest.objects.filter(
         Q(sender=registration) | Q(recipient=registration)
-    ).select_related(
-        "sender__organisation",
-        "recipient__organisation",
-        "sender__user",
-        "recipient__user",
-        "pitch",
-    )
+    ).with_sides()
 
 
 def agenda_lines(event, registration: Registration) -> list[AgendaLine]:

@@ -55,18 +55,7 @@ def _my_registration(request: HttpRequest, event: Event):
 
 def _request_or_404(request: HttpRequest, event: Event, pk: int) -> MeetingRequest:
     """A request of the event the user sent or received; anyone else's does not exist for them."""
-    row = (
-        MeetingRequest.objects.select_related(
-            "event",
-            "pitch",
-            "sender__organisation",
-            "sender__user",
-            "recipient__organisation",
-            "recipient__user",
-        )
-        .filter(pk=pk, event=event)
-        .first()
-    )
+    row = MeetingRequest.objects.with_sides().filter(pk=pk, event=event).first()
     if row is None or request.user.pk not in {row.sender.user_id, row.recipient.user_id}:
         raise Http404
     return row

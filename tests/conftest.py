@@ -3,6 +3,8 @@
 The role fixtures (buyer, ess_member, ess_admin, organiser, other_organiser) are the roles of
 tests/roles.py, named once there."""
 
+import socket
+
 import pytest
 
 from accounts.enums import MembershipRole
@@ -48,6 +50,32 @@ def eager_tasks():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = previous
+
+
+def closed_port() -> int:
+    """A local port nothing listens on (bound, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def broker_down():
+    """The Celery app's broker is a closed port, as when Redis is stopped (its pools are rebuilt
+    from the new address, then from the old one afterwards)."""
+    from config.celery import app
+
+    def reset_pools():
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    previous = app.conf.broker_url, app.conf.task_always_eager
+    app.conf.broker_url = f"redis://127.0.0.1:{closed_port()}/0"
+    app.conf.task_always_eager = False
+    reset_pools()
+    yield
+    app.conf.broker_url, app.conf.task_always_eager = previous
+    reset_pools()
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import logging
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -68,10 +68,8 @@ def start_run(*, event: Event, by: User, keep_booked: bool = True) -> ScheduleRu
 
     Side effects, in order: check the phase; lock the event row; fail runs that lost their
     worker (running for more than STALE_RUN); refuse when a run is queued or running; write the
-    run; on commit, queue the task `matching.run_schedule` and tell the console.
+    run; on commit, queue the task `matching.run_schedule` (`_queue_run`) and tell the console.
     """
-    from matching.tasks import run_schedule
-
     _check_phase(event)
     with locked_transaction():
         lock(Event.objects).filter(pk=event.pk).get()
@@ -89,8 +87,22 @@ def start_run(*, event: Event, by: User, keep_booked: bool = True) -> ScheduleRu
             raise ValidationError(_("A scheduling run is already under way.")) from None
         logger.info("schedule run %s queued for event %s by user %s", run.pk, event.pk, by.pk)
         _console_changed(event.pk, run)
-        run_schedule.delay_on_commit(run.pk)
+        transaction.on_commit(lambda: _queue_run(run.pk))
     return run
+
+
+def _queue_run(run_id: int) -> None:
+    """Queue the run's task. A broker that cannot be reached (Redis down) fails the run with a
+    message saying so, rather than leaving it queued for ever (blocking the next one) or turning
+    the organiser's click into an error page."""
+    from matching.tasks import run_schedule
+
+    try:
+        run_schedule.delay(run_id)
+    except Exception:  # the broker's errors vary with the transport (kombu, redis, OSError)
+        logger.warning("schedule run %s: broker unavailable, run failed", run_id, exc_info=True)
+        message = _("The scheduling worker could not be reached. Start the run again in a moment.")
+        _fail(run_id, message, [])
 
 
 def _advance(run_id: int, step: str, **fields) -> ScheduleRun:

@@ -1,18 +1,11 @@
 """A Redis outage makes the cache miss, not the page fail (core/cache.py)."""
 
-import socket
-
 from core.cache import TolerantRedisCache
-
-
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.conftest import closed_port
 
 
 def test_an_unreachable_redis_reads_as_an_empty_cache(caplog):
-    cache = TolerantRedisCache(f"redis://127.0.0.1:{_closed_port()}/0", {})
+    cache = TolerantRedisCache(f"redis://127.0.0.1:{closed_port()}/0", {})
 
     assert cache.get("k", "default") == "default"
     assert cache.get_many(["a", "b"]) == {}

@@ -1,6 +1,7 @@
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import translation
 
 from events.enums import Phase
@@ -51,6 +52,23 @@ def test_start_run_solves_and_saves_a_checked_draft(
     assert (run.status, run.progress, run.stats["participants_met"]) == (RunStatus.DONE, 100, 4)
     assert Meeting.objects.filter(slot__session__event=world.event).count() == 2
     assert draft_passes_check(world.event) == []
+
+
+def test_start_run_with_the_broker_down_fails_the_run_with_a_clear_message(
+    client, world, organiser, broker_down, django_capture_on_commit_callbacks
+):
+    client.force_login(organiser)
+    url = reverse("matching:schedule_run", args=[world.event.slug])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"keep_booked": "1"})
+
+    assert response.status_code < 500
+    run = ScheduleRun.objects.get()
+    assert run.status == RunStatus.FAILED
+    assert "could not be reached" in run.error
+    # Nothing left blocking: the next run can start once the broker is back.
+    assert not ScheduleRun.objects.filter(status__in=["queued", "running"]).exists()
 
 
 def test_start_run_outside_scheduling_phases_refused(world, organiser):

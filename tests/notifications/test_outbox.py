@@ -1,7 +1,6 @@
 """The outbox: rows written with the change, sent once, withheld when they no longer make sense,
 swept after a broker outage. The question-answered email (pitches) is the real kind used here."""
 
-import socket
 from datetime import timedelta
 
 import pytest
@@ -16,13 +15,8 @@ from notifications.models import OutboxMessage
 from notifications.tasks import send, sweep
 from pitches import services as pitch_services
 from pitches.emails import QUESTION_ANSWERED, question_key
+from tests.conftest import closed_port
 from tests.factories import MembershipFactory, OrganisationFactory
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def answer(question, buyer):
@@ -174,25 +168,6 @@ def test_send_gives_up_after_the_last_attempt(question, buyer, settings):
     message = OutboxMessage.objects.get()
 
     assert send(message.pk) == MessageState.FAILED
-
-
-@pytest.fixture
-def broker_down():
-    """The Celery app's broker is a closed port, as when Redis is stopped (its pools are rebuilt
-    from the new address, then from the old one afterwards)."""
-    from config.celery import app
-
-    def reset_pools():
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    previous = app.conf.broker_url, app.conf.task_always_eager
-    app.conf.broker_url = f"redis://127.0.0.1:{closed_port()}/0"
-    app.conf.task_always_eager = False
-    reset_pools()
-    yield
-    app.conf.broker_url, app.conf.task_always_eager = previous
-    reset_pools()
 
 
 def test_answer_with_the_broker_down_succeeds_and_keeps_the_rows(

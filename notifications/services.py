@@ -298,9 +298,10 @@ def wants(user, kind_name: str) -> bool:
 
 
 def preferences(user) -> list[tuple]:
-    """(kind, receives) for every kind people may turn off, in label order."""
+    """(kind, receives) for every kind people may turn off, in the order the apps registered
+    them (so each app's kinds stay together: the event, pitches, meetings, workshops)."""
     chosen = dict(EmailPreference.objects.filter(user=user).values_list("kind", "enabled"))
-    optional = sorted((k for k in KINDS.values() if k.optional), key=lambda k: str(k.label))
+    optional = [kind for kind in KINDS.values() if kind.optional]
     return [(kind, chosen.get(kind.name, kind.default_on)) for kind in optional]
 
 

@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -58,6 +59,7 @@ def test_start_run_with_the_broker_down_fails_the_run_with_a_clear_message(
     client, world, organiser, broker_down, django_capture_on_commit_callbacks
 ):
     client.force_login(organiser)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     url = reverse("matching:schedule_run", args=[world.event.slug])
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -355,3 +355,24 @@ def test_compare_versions_lists_changes_per_participant(
     }
     moved = next(row for row in rows if row.registration == world.buyers[0])
     assert (moved.lines[0].before, moved.lines[0].after) == ("14:00 · T01", "14:20 · T01")
+
+
+def test_publish_with_the_broker_down_succeeds_and_keeps_its_emails(
+    client, world, organiser, broker_down, django_capture_on_commit_callbacks
+):
+    """Redis down: the publication commits and says so; its emails wait in the outbox for the
+    sweep (notifications), none lost."""
+    run = ScheduleRun.objects.create(event=world.event, requested_by=organiser)
+    services.execute_run(run_id=run.pk, time_limit=2.0)
+    client.force_login(organiser)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("matching:schedule_publish", args=[world.event.slug]), follow=True
+        )
+
+    assert response.status_code == 200
+    assert "Version 1 is published" in response.content.decode()
+    waiting = OutboxMessage.objects.filter(state=MessageState.QUEUED)
+    assert waiting.filter(kind="matching.schedule_changed").count() == 4

@@ -2,7 +2,12 @@
 
 from django.urls import path
 
-from matching.consumers import AgendaConsumer, MyRequestsConsumer, ScheduleConsoleConsumer
+from matching.consumers import (
+    AgendaConsumer,
+    MyRequestsConsumer,
+    ScheduleConsoleConsumer,
+    ScreenConsumer,
+)
 from notifications.consumers import NotificationsConsumer
 
 websocket_urlpatterns: list = [
@@ -10,6 +15,7 @@ websocket_urlpatterns: list = [
     path("ws/e/<slug:slug>/console/schedule/", ScheduleConsoleConsumer.as_asgi()),
     path("ws/e/<slug:slug>/agenda/", AgendaConsumer.as_asgi()),
     path("ws/e/<slug:slug>/my-meetings/", MyRequestsConsumer.as_asgi()),
+    path("ws/screen/<str:token>/", ScreenConsumer.as_asgi()),
     # notifications: the header's unread count, on every page of a signed-in person
     path("ws/notifications/", NotificationsConsumer.as_asgi()),
 ]

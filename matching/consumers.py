@@ -7,6 +7,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import get_supported_language_variant
 from django.utils.translation.trans_real import parse_accept_lang_header
@@ -14,7 +15,7 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 from events.enums import RegistrationStatus
 from events.models import Event, Registration
 from matching import groups, queries, schedule_queries
-from matching.models import ScheduleRun
+from matching.models import ScheduleRun, VenueScreen
 from matching.rules import meeting_registration
 
 
@@ -178,3 +179,38 @@ class MyRequestsConsumer(_LiveConsumer):
         with translation.override(self._language()):
             context = queries.my_requests_context(self.user, event, mine)
             return render_to_string("matching/requests/mine.html#live", context)
+
+
+class ScreenConsumer(AsyncWebsocketConsumer):
+    """A venue screen (a secret link, no login): on a hint it is told to fetch its board again
+    over HTTP, so a change costs one small frame per screen and no render here."""
+
+    group: str | None = None
+
+    async def connect(self):
+        token = self.scope["url_route"]["kwargs"]["token"]
+        event_id = await database_sync_to_async(self._event_id)(token)
+        if event_id is None:
+            await self.close(code=4403)
+            return
+        self.token, self.group = token, groups.screen(event_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code):
+        if self.group is not None:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    def _event_id(self, token: str) -> int | None:
+        return (
+            VenueScreen.objects.filter(token=token, revoked_at__isnull=True)
+            .values_list("event_id", flat=True)
+            .first()
+        )
+
+    async def screen_changed(self, message: dict) -> None:
+        url = reverse("matching:screen_board", args=[self.token])
+        await self.send(
+            text_data=f'<div id="screen-hint" hx-swap-oob="true" hidden hx-get="{url}" '
+            'hx-trigger="load" hx-target="#screen-board" hx-swap="innerHTML"></div>'
+        )

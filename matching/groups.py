@@ -18,3 +18,8 @@ def agenda(registration_id: int) -> str:
 def my_requests(registration_id: int) -> str:
     """One participant's open "My meetings" pages (a request sent, answered, cancelled or booked)."""
     return f"matching.requests.{int(registration_id)}"
+
+
+def screen(event_id: int) -> str:
+    """The event's venue screens (a new published version, a meeting booked on the day)."""
+    return f"matching.screen.{int(event_id)}"

@@ -274,3 +274,22 @@ class ScheduleRun(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_RUN_STATUSES
+
+
+class VenueScreen(models.Model):
+    """A projector or TV showing the day: opened by a secret link, no login; the organisers
+    revoke it (a revoked link shows nothing)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="venue_screens")
+    name = models.CharField(_("name"), max_length=80)
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created on"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("venue screen")
+        verbose_name_plural = _("venue screens")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.event} · {self.name}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import console, recommendations
+from .views import console, recommendations, screen
 from .views import requests as meeting_requests
 
 app_name = "matching"
@@ -83,4 +83,9 @@ urlpatterns = [
         name="version_unpublish",
     ),
     path("e/<slug:slug>/agenda/", console.agenda, name="agenda"),
+    # Venue screens: the organisers' links, and the screen itself (a secret link, no login)
+    path("e/<slug:slug>/console/screens/", screen.screens, name="screens"),
+    path("e/<slug:slug>/console/screens/<int:pk>/revoke/", screen.revoke, name="screen_revoke"),
+    path("screen/<str:token>/", screen.screen, name="screen"),
+    path("screen/<str:token>/board/", screen.board, name="screen_board"),
 ]

@@ -45,6 +45,7 @@ from matching.models import (
     MeetingRequest,
 )
 from matching.rules import meeting_refusal, request_refusal
+from matching.services import screens
 from matching.services.sourcing import log_meeting
 from pitches.enums import INTEREST_ACTIVE, InterestStatus
 from pitches.models import Interest, Pitch
@@ -61,12 +62,15 @@ BUSY_MESSAGE = gettext_lazy("Many people are booking right now; please try again
 
 
 def _lists_changed(*requests: MeetingRequest) -> None:
-    """On commit, ask both sides' open "My meetings" and "My agenda" pages to re-render from the database (one
-    message per person, however many of their requests changed)."""
+    """On commit, ask both sides' open "My meetings" and "My agenda" pages to re-render from the
+    database (one message per person, however many of their requests changed), and the event's
+    venue screens to fetch their board again."""
     people = {r.sender_id for r in requests} | {r.recipient_id for r in requests}
     for registration_id in sorted(people):
         broadcast_on_commit(groups.my_requests(registration_id), {"type": "requests.changed"})
         broadcast_on_commit(groups.agenda(registration_id), {"type": "agenda.changed"})
+    for event_id in sorted({r.event_id for r in requests}):
+        screens.screen_changed(event_id)
 
 
 def raise_calendar_sequence(request_ids: Iterable[int]) -> None:

@@ -24,6 +24,7 @@ from events.rules import scheduling_open
 from matching import bridge, emails, engine, groups
 from matching.enums import ACTIVE_RUN_STATUSES, RequestStatus, RunStatus, RunStep
 from matching.models import Attendance, Meeting, MeetingRequest, ScheduleRun, ScheduleVersion
+from matching.services import screens
 from matching.services.requests import book_meeting, raise_calendar_sequence, settings_for
 from matching.services.sourcing import log_published_meetings
 
@@ -366,7 +367,7 @@ def publish_schedule(*, event: Event, by: User) -> ScheduleVersion:
         )
         logger.info("schedule version %s published for event %s by %s", number, event.pk, by.pk)
         changes = bridge.changes_between(bridge.as_people_saw(previous, promised), version)
-        _agendas_changed(changes)
+        _agendas_changed(changes, event.pk)
         _console_changed(event.pk)
         emails.enqueue_schedule_changed(version, changes)
         emails.enqueue_reminders(
@@ -393,11 +394,13 @@ def _same(a: list[dict], b: list[dict]) -> bool:
     return key(a) == key(b)
 
 
-def _agendas_changed(changes: dict[str, list]) -> None:
-    """On commit, the open agenda and "My meetings" pages of the people concerned re-render."""
+def _agendas_changed(changes: dict[str, list], event_id: int) -> None:
+    """On commit, the open agenda and "My meetings" pages of the people concerned re-render, and
+    the event's venue screens fetch their board again."""
     for registration_id in changes:
         broadcast_on_commit(groups.agenda(int(registration_id)), {"type": "agenda.changed"})
         broadcast_on_commit(groups.my_requests(int(registration_id)), {"type": "requests.changed"})
+    screens.screen_changed(event_id)
 
 
 def unpublish_version(*, version: ScheduleVersion, by: User) -> ScheduleVersion:
@@ -419,6 +422,6 @@ def unpublish_version(*, version: ScheduleVersion, by: User) -> ScheduleVersion:
         logger.info(
             "schedule version %s of event %s unpublished by %s", current.number, event.pk, by.pk
         )
-        _agendas_changed(bridge.changes_between(current, bridge.published_version(event)))
+        _agendas_changed(bridge.changes_between(current, bridge.published_version(event)), event.pk)
         _console_changed(event.pk)
     return current

@@ -44,6 +44,9 @@ NOT_WALKED = {
     "matching:meeting_ics": "a calendar file (text/calendar) download",
     "events:feedback": "open from the event's first day to 30 days after its last; the demo "
     "event (2019) is long past (tests/events/test_emails.py posts the form)",
+    "matching:screen": "a venue screen's secret link, made by the organisers (no demo screen); "
+    "tests/matching/test_screen.py renders it",
+    "matching:screen_board": "the venue screen's board, fetched by the screen itself",
     "notifications:unsubscribe": "needs an emailed signed token; the page is the small form of "
     "templates/notifications/unsubscribe.html",
 }

@@ -765,18 +765,6 @@ def _desk_url(request: HttpRequest, event: Event) -> str:
     return f"{url}?{urlencode({'q': text})}" if text else url
 
 
-def _checked_in_line(registration: Registration) -> str:
-    """E.g. "Checked in at 09:12 by Jeanne Martin", in the event's zone."""
-    at = times.hhmm(registration.checked_in_at, registration.event)
-    by = registration.checked_in_by
-    if by is None:
-        return _("Checked in at %(time)s.") % {"time": at}
-    return _("Checked in at %(time)s by %(organiser)s.") % {
-        "time": at,
-        "organiser": by.get_full_name() or by.email,
-    }
-
-
 def _desk_answer(
     request: HttpRequest, event: Event, registration: Registration, message: str, level: str
 ) -> HttpResponse:
@@ -804,10 +792,19 @@ def _checked_in(request: HttpRequest, event: Event, outcome: services.CheckIn) -
     registration = outcome.registration
     person = registration.user.get_full_name() or registration.user.email
     if outcome.already:
-        message = _("%(person)s is already checked in. %(when)s") % {
-            "person": person,
-            "when": _checked_in_line(registration),
-        }
+        at = times.hhmm(registration.checked_in_at, event)
+        by = registration.checked_in_by
+        if by is None:
+            message = _("%(person)s is already checked in, at %(time)s.") % {
+                "person": person,
+                "time": at,
+            }
+        else:
+            message = _("%(person)s is already checked in, at %(time)s by %(organiser)s.") % {
+                "person": person,
+                "time": at,
+                "organiser": by.get_full_name() or by.email,
+            }
         return _desk_answer(request, event, registration, message, "warning")
     message = _("%(person)s is checked in.") % {"person": person}
     return _desk_answer(request, event, registration, message, "success")

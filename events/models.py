@@ -227,7 +227,19 @@ class Registration(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Check-in on the day (events.services.check_in / undo_check_in): when, and by which organiser.
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked in by"),
+    )
+    # The secret in the person's QR code (agenda, badge), read at the check-in desk; not the
+    # calendar's token, so that a badge left on a table does not open the person's calendar.
+    checkin_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # The secret in the URL of the person's calendar feed; regenerating it kills the old URL.
     ical_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
@@ -244,10 +256,20 @@ class Registration(models.Model):
                 | Q(organisation__isnull=False),
                 name="registration_buyer_or_ess_has_organisation",
             ),
+            models.CheckConstraint(
+                condition=Q(checked_in_at__isnull=False) | Q(checked_in_by__isnull=True),
+                name="registration_checked_in_by_only_when_checked_in",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.event}"
+
+    @property
+    def checkin_code(self) -> str:
+        """What the QR code says: the check-in token as 32 upper-case hex digits (QR's compact
+        alphanumeric mode; a USB scanner types it back)."""
+        return self.checkin_token.hex.upper()
 
 
 class Unavailability(models.Model):

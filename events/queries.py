@@ -4,7 +4,7 @@ import datetime as dt
 from collections import Counter
 from itertools import groupby
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Case, Count, Q, QuerySet, When
 
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation
@@ -149,3 +149,47 @@ def default_registration_organisation(user) -> Organisation | None:
     if last is not None:
         return theirs.get(pk=last)
     return theirs.order_by("memberships__role", "name").first()
+
+
+# --- Check-in desk and badges -------------------------------------------------------------------
+
+DESK_RESULTS = 20
+
+
+def desk_search(event: Event, text: str) -> list[Registration]:
+    """The check-in desk's live search: registrations (validated first, then the others, which
+    the desk shows but cannot check in) whose person's first name, last name or email, or whose
+    organisation's name, contains every word typed; at most DESK_RESULTS."""
+    words = text.split()[:5]
+    if not words:
+        return []
+    found = event.registrations.select_related("user", "organisation", "checked_in_by")
+    for word in words:
+        found = found.filter(
+            Q(user__first_name__icontains=word)
+            | Q(user__last_name__icontains=word)
+            | Q(user__email__icontains=word)
+            | Q(organisation__name__icontains=word)
+        )
+    validated_first = Case(When(status=RegistrationStatus.VALIDATED, then=0), default=1)
+    return list(
+        found.alias(other=validated_first).order_by(
+            "other", "user__last_name", "user__first_name", "pk"
+        )[:DESK_RESULTS]
+    )
+
+
+def checkin_counts(event: Event) -> dict[str, int]:
+    """How many validated people are checked in, out of how many."""
+    return event.registrations.filter(status=RegistrationStatus.VALIDATED).aggregate(
+        expected=Count("pk"), checked_in=Count("pk", filter=Q(checked_in_at__isnull=False))
+    )
+
+
+def badges(event: Event) -> QuerySet[Registration]:
+    """Validated registrations in badge order: by organisation, then name."""
+    return (
+        event.registrations.filter(status=RegistrationStatus.VALIDATED)
+        .select_related("user", "organisation")
+        .order_by("organisation__name", "user__last_name", "user__first_name", "pk")
+    )

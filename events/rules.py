@@ -137,6 +137,8 @@ rules.add_perm("events.view_event", is_public | can_manage)
 rules.add_perm("events.manage_event", can_manage)
 # A person registers, edits or cancels their own registration while registration is open.
 rules.add_perm("events.register", rules.is_authenticated & is_public & registration_open)
+# The check-in desk, its badges and undoing a check-in (events.services.check_in guards again).
+rules.add_perm("events.check_in", can_manage)
 # A validated participant gives (or changes) their feedback on the day and for a while after.
 rules.add_perm("events.give_feedback", is_validated_participant & feedback_window_open)
 

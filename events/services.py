@@ -22,9 +22,10 @@ from django.utils.translation import gettext as _
 from accounts.enums import MembershipRole, OrganisationKind
 from accounts.models import Membership, Organisation, Theme, User
 from core import times
+from core.live import broadcast_on_commit
 from core.locking import lock, locked_transaction
 
-from . import emails, phases, programme, releases
+from . import badges, emails, groups, phases, programme, releases
 from .enums import (
     PHASE_TRANSITIONS,
     PHASES_SCHEDULE_VISIBLE,
@@ -36,6 +37,7 @@ from .enums import (
     SessionKind,
 )
 from .models import Event, Feedback, Registration, Room, Session, Slot, Table, Unavailability
+from .rules import acts_as_organiser
 
 logger = logging.getLogger(__name__)
 
@@ -866,3 +868,112 @@ def save_feedback(
         "feedback %s on registration %s", "given" if created else "changed", registration.pk
     )
     return feedback
+
+
+# --- Check-in on the day -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    """What the desk shows after a check-in: the registration, and whether it had already been
+    checked in (then `registration.checked_in_at` / `checked_in_by` say when and by whom)."""
+
+    registration: Registration
+    already: bool
+
+
+def _refuse_unless_desk(event: Event, by: User) -> None:
+    if not acts_as_organiser(by, event):
+        raise ValidationError(_("Only the organisers of this event check people in."))
+
+
+def registration_for_code(*, event: Event, code: str) -> Registration:
+    """The registration whose QR code says `code` (events/badges.py `parse_code`), at `event`.
+    Reads only; refuses a code that is no check-in code, unknown, or of another event."""
+    token = badges.parse_code(code)
+    if token is None:
+        raise ValidationError(_("This is not an Osez badge code. Scan it again or search by name."))
+    registration = (
+        Registration.objects.select_related("event", "user", "organisation")
+        .filter(checkin_token=token)
+        .first()
+    )
+    if registration is None:
+        raise ValidationError(
+            _("No one has this code: the badge may be an old one. Search the person by name.")
+        )
+    if registration.event_id != event.pk:
+        raise ValidationError(
+            _("This badge is for another event (%(event)s): it cannot be checked in here.")
+            % {"event": registration.event.title}
+        )
+    return registration
+
+
+@locked_transaction()
+def check_in(*, registration: Registration, by: User) -> CheckIn:
+    """An organiser checks a person in at the desk; twice is harmless and counts once.
+
+    Side effects, in order: check `by` acts as an organiser of the registration's event; lock the
+    registration; check it is validated; if already checked in, change nothing and say when and
+    by whom; otherwise write the time and the organiser; log; broadcast `checkin.changed` to the
+    event's check-in group on commit (events/groups.py)."""
+    event = registration.event
+    _refuse_unless_desk(event, by)
+    locked = (
+        lock(Registration.objects.filter(pk=registration.pk))
+        .select_related("event", "user", "organisation", "checked_in_by")
+        .get()
+    )
+    if locked.status != RegistrationStatus.VALIDATED:
+        raise ValidationError(
+            _("%(person)s's registration is not validated (%(status)s): validate it first.")
+            % {"person": _person(locked), "status": locked.get_status_display()}
+        )
+    if locked.checked_in_at is not None:
+        return CheckIn(registration=locked, already=True)
+    locked.checked_in_at, locked.checked_in_by = timezone.now(), by
+    locked.save(update_fields=["checked_in_at", "checked_in_by"])
+    logger.info("registration %s checked in by user %s", locked.pk, by.pk)
+    _broadcast_check_in(locked)
+    return CheckIn(registration=locked, already=False)
+
+
+@locked_transaction()
+def undo_check_in(*, registration: Registration, by: User) -> Registration:
+    """An organiser undoes a check-in (a wrong person scanned, someone who left at once).
+
+    Side effects, in order: check `by` acts as an organiser of the registration's event; lock the
+    registration; check it is checked in; clear the time and the organiser; log; broadcast
+    `checkin.changed` to the event's check-in group on commit."""
+    _refuse_unless_desk(registration.event, by)
+    locked = (
+        lock(Registration.objects.filter(pk=registration.pk))
+        .select_related("event", "user", "organisation")
+        .get()
+    )
+    if locked.checked_in_at is None:
+        raise ValidationError(
+            _("%(person)s is not checked in: nothing to undo.") % {"person": _person(locked)}
+        )
+    locked.checked_in_at, locked.checked_in_by = None, None
+    locked.save(update_fields=["checked_in_at", "checked_in_by"])
+    logger.info("check-in of registration %s undone by user %s", locked.pk, by.pk)
+    _broadcast_check_in(locked)
+    return locked
+
+
+def _person(registration: Registration) -> str:
+    return registration.user.get_full_name() or registration.user.email
+
+
+def _broadcast_check_in(registration: Registration) -> None:
+    broadcast_on_commit(
+        groups.checkins(registration.event_id),
+        {
+            "type": "checkin.changed",
+            "event": registration.event_id,
+            "registration": registration.pk,
+            "checked_in": registration.checked_in_at is not None,
+        },
+    )

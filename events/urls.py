@@ -19,6 +19,7 @@ urlpatterns = [
     ),
     path("e/<slug:slug>/feedback/", views.feedback, name="feedback"),
     path("e/<slug:slug>/register/cancel/", views.cancel_registration, name="cancel_registration"),
+    path("e/<slug:slug>/badge/", views.my_badge, name="my_badge"),
     path(console, views.console, name="console"),
     path(console + "edit/", views.edit, name="edit"),
     path(console + "phase/", views.move_phase, name="move_phase"),
@@ -48,6 +49,15 @@ urlpatterns = [
         name="verification_verify",
     ),
     path(console + "registrations/new/", views.register_on_behalf, name="register_on_behalf"),
+    path(console + "check-in/", views.checkin_desk, name="checkin_desk"),
+    path(console + "check-in/scan/", views.checkin_scan, name="checkin_scan"),
+    path(
+        console + "check-in/<int:pk>/",
+        views.checkin_registration,
+        name="checkin_registration",
+    ),
+    path(console + "check-in/<int:pk>/undo/", views.checkin_undo, name="checkin_undo"),
+    path(console + "badges/", views.badges_sheet, name="badges"),
     path(
         console + "registrations/<int:pk>/validate/",
         views.registration_validate,

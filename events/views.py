@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -18,10 +18,11 @@ from django.views.decorators.http import require_POST
 from accounts import services as accounts_services
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation, User
+from core import times
 from core.views import refuse, require
 from notifications.queries import counts_by_kind
 
-from . import day, ical, queries, services
+from . import badges, day, ical, queries, services
 from .enums import PHASE_TRANSITIONS, Phase, RegistrationRole, RegistrationStatus
 from .forms import (
     BulkTablesForm,
@@ -749,3 +750,162 @@ def calendar_regenerate(request: HttpRequest, slug: str) -> HttpResponse:
     if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         return redirect(back)
     return redirect("events:detail", slug=event.slug)
+
+
+# --- Check-in desk and badges (events.services.check_in) ---------------------------------------
+
+
+def _desk_event(request: HttpRequest, slug: str) -> Event:
+    return event_for(request, slug, "events.check_in")
+
+
+def _desk_url(request: HttpRequest, event: Event) -> str:
+    url = reverse("events:checkin_desk", args=[event.slug])
+    text = request.POST.get("q", "").strip()
+    return f"{url}?{urlencode({'q': text})}" if text else url
+
+
+def _desk_answer(
+    request: HttpRequest, event: Event, registration: Registration, message: str, level: str
+) -> HttpResponse:
+    """The desk's answer to a check-in or an undo: with htmx, the result card and the counts
+    (out of band), and an `HX-Trigger` that makes the search results re-read; without, a
+    message and back to the desk."""
+    if not request.htmx:
+        getattr(messages, level)(request, message)
+        return redirect(_desk_url(request, event))
+    context = {
+        "event": event,
+        "registration": registration,
+        "message": message,
+        "level": level,
+        "counts": queries.checkin_counts(event),
+        "oob": True,
+    }
+    response = render(request, "events/checkin.html#result", context)
+    response.write(render_to_string("events/checkin.html#counts", context, request=request))
+    response["HX-Trigger"] = "checkin-changed"
+    return response
+
+
+def _checked_in(request: HttpRequest, event: Event, outcome: services.CheckIn) -> HttpResponse:
+    registration = outcome.registration
+    person = registration.user.get_full_name() or registration.user.email
+    if outcome.already:
+        at = times.hhmm(registration.checked_in_at, event)
+        by = registration.checked_in_by
+        if by is None:
+            message = _("%(person)s is already checked in, at %(time)s.") % {
+                "person": person,
+                "time": at,
+            }
+        else:
+            message = _("%(person)s is already checked in, at %(time)s by %(organiser)s.") % {
+                "person": person,
+                "time": at,
+                "organiser": by.get_full_name() or by.email,
+            }
+        return _desk_answer(request, event, registration, message, "warning")
+    message = _("%(person)s is checked in.") % {"person": person}
+    return _desk_answer(request, event, registration, message, "success")
+
+
+def _desk_refused(request: HttpRequest, event: Event, error: ValidationError) -> HttpResponse:
+    return refuse(request, " ".join(error.messages), redirect_to=_desk_url(request, event))
+
+
+@login_required
+def checkin_desk(request: HttpRequest, slug: str) -> HttpResponse:
+    """The organisers' check-in desk: a code field (camera, USB scanner or typed), a live search
+    by name or organisation with a check-in button per person, and the count so far."""
+    event = _desk_event(request, slug)
+    text = request.GET.get("q", "").strip()
+    context = {
+        "event": event,
+        "q": text,
+        "results": queries.desk_search(event, text),
+        "counts": queries.checkin_counts(event),
+        "section": "checkin",
+    }
+    if request.htmx and request.htmx.target == "checkin-results":
+        return render(request, "events/checkin.html#results", context)
+    return render(request, "events/checkin.html", context)
+
+
+@login_required
+@require_POST
+def checkin_scan(request: HttpRequest, slug: str) -> HttpResponse:
+    """Check in the person whose QR code was scanned or typed."""
+    event = _desk_event(request, slug)
+    try:
+        registration = services.registration_for_code(
+            event=event, code=request.POST.get("code", "")
+        )
+        outcome = services.check_in(registration=registration, by=request.user)
+    except ValidationError as error:
+        return _desk_refused(request, event, error)
+    return _checked_in(request, event, outcome)
+
+
+@login_required
+@require_POST
+def checkin_registration(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Check in a person found by the desk's search."""
+    event = _desk_event(request, slug)
+    registration = get_object_or_404(event.registrations.select_related("event"), pk=pk)
+    try:
+        outcome = services.check_in(registration=registration, by=request.user)
+    except ValidationError as error:
+        return _desk_refused(request, event, error)
+    return _checked_in(request, event, outcome)
+
+
+@login_required
+@require_POST
+def checkin_undo(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Undo a person's check-in."""
+    event = _desk_event(request, slug)
+    registration = get_object_or_404(event.registrations.select_related("event"), pk=pk)
+    try:
+        registration = services.undo_check_in(registration=registration, by=request.user)
+    except ValidationError as error:
+        return _desk_refused(request, event, error)
+    person = registration.user.get_full_name() or registration.user.email
+    message = _("%(person)s's check-in is undone.") % {"person": person}
+    return _desk_answer(request, event, registration, message, "info")
+
+
+def _badge(registration: Registration) -> dict:
+    code = registration.checkin_code
+    return {
+        "registration": registration,
+        "qr": badges.qr_svg(registration, title=_("Check-in code")),
+        "code": " ".join(code[i : i + 4] for i in range(0, len(code), 4)),
+    }
+
+
+BADGES_PER_SHEET = 4  # A6 badges on an A4 sheet, two by two
+
+
+@login_required
+def badges_sheet(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every validated person's badge, four to an A4 sheet, for the organisers to print."""
+    event = _desk_event(request, slug)
+    people = [_badge(registration) for registration in queries.badges(event)]
+    sheets = [people[i : i + BADGES_PER_SHEET] for i in range(0, len(people), BADGES_PER_SHEET)]
+    context = {"event": event, "sheets": sheets, "layout": "sheet", "section": "checkin"}
+    return render(request, "events/badges.html", context)
+
+
+@login_required
+def my_badge(request: HttpRequest, slug: str) -> HttpResponse:
+    """A validated participant's own badge, one A6 page, to print or show on a phone."""
+    event = event_or_404(request, slug)
+    registration = get_object_or_404(
+        Registration.objects.select_related("event", "user", "organisation"),
+        event=event,
+        user=request.user,
+        status=RegistrationStatus.VALIDATED,
+    )
+    context = {"event": event, "sheets": [[_badge(registration)]], "layout": "single"}
+    return render(request, "events/badges.html", context)

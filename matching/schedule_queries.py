@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from core import times
-from events import day, ical
+from events import badges, day, ical
 from events.enums import DayKind
 from events.models import Registration, Slot, Table, table_order
 from matching import bridge, engine, violations
@@ -464,4 +464,5 @@ def agenda_context(event, registration: Registration) -> dict:
         "days": day.by_day(items, event),
         "calendar": ical.feed_links(event, registration),
         "has_meetings": any(item.kind == DayKind.MEETING and not item.cancelled for item in items),
+        "checkin_qr": badges.qr_svg(registration, title=_("My check-in code")),
     }

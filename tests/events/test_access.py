@@ -42,7 +42,21 @@ CASES = [
         method="post",
         data=lambda world: {"rating": "5", "would_come_again": "yes"},
     ),
+    # One's own badge needs a validated registration of one's own: the organisers have none.
+    Case("events:my_badge", expect(302, 200, 200, 200, 404, 404), slug),
     Case("events:console", ORGANISER_PAGE, slug),
+    Case("events:checkin_desk", ORGANISER_PAGE, slug),
+    Case("events:badges", ORGANISER_PAGE, slug),
+    Case(
+        "events:checkin_scan",
+        ORGANISER_ACTION,
+        slug,
+        method="post",
+        data=lambda world: {"code": world.registration.checkin_code},
+    ),
+    Case("events:checkin_registration", ORGANISER_ACTION, with_pk("registration"), method="post"),
+    # Not checked in: refused, and back to the desk (302) with the message.
+    Case("events:checkin_undo", ORGANISER_ACTION, with_pk("registration"), method="post"),
     Case("events:edit", ORGANISER_PAGE, slug),
     Case(
         "events:move_phase",

@@ -4,6 +4,7 @@ from django.urls import path
 
 from matching.consumers import (
     AgendaConsumer,
+    LiveDashboardConsumer,
     MyRequestsConsumer,
     ScheduleConsoleConsumer,
     ScreenConsumer,
@@ -16,6 +17,7 @@ websocket_urlpatterns: list = [
     path("ws/e/<slug:slug>/agenda/", AgendaConsumer.as_asgi()),
     path("ws/e/<slug:slug>/my-meetings/", MyRequestsConsumer.as_asgi()),
     path("ws/screen/<str:token>/", ScreenConsumer.as_asgi()),
+    path("ws/e/<slug:slug>/console/live/", LiveDashboardConsumer.as_asgi()),
     # notifications: the header's unread count, on every page of a signed-in person
     path("ws/notifications/", NotificationsConsumer.as_asgi()),
 ]

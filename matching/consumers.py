@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import get_supported_language_variant
 from django.utils.translation.trans_real import parse_accept_lang_header
 
+from events import groups as checkin_groups
 from events.enums import RegistrationStatus
 from events.models import Event, Registration
 from matching import groups, queries, schedule_queries
@@ -214,3 +215,44 @@ class ScreenConsumer(AsyncWebsocketConsumer):
             text_data=f'<div id="screen-hint" hx-swap-oob="true" hidden hx-get="{url}" '
             'hx-trigger="load" hx-target="#screen-board" hx-swap="innerHTML"></div>'
         )
+
+
+class LiveDashboardConsumer(AsyncWebsocketConsumer):
+    """The organisers' live dashboard: on a check-in or a change of the meetings it is told to
+    fetch its panel again over HTTP (one small frame per organiser's page, no render here)."""
+
+    groups_joined: list[str] = []
+
+    async def connect(self):
+        self.groups_joined = []
+        slug = self.scope["url_route"]["kwargs"]["slug"]
+        event_id = await database_sync_to_async(self._authorise)(slug)
+        if event_id is None:
+            await self.close(code=4403)
+            return
+        self.slug = slug
+        self.groups_joined = [checkin_groups.checkins(event_id), groups.screen(event_id)]
+        for group in self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code):
+        for group in self.groups_joined:
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    def _authorise(self, slug: str) -> int | None:
+        user = self.scope.get("user")
+        event = Event.objects.filter(slug=slug).first()
+        if user is None or not user.is_authenticated or event is None:
+            return None
+        return event.pk if user.has_perm("matching.view_schedule", event) else None
+
+    async def _hint(self, message: dict) -> None:
+        url = reverse("matching:live_panel", args=[self.slug])
+        await self.send(
+            text_data=f'<div id="live-hint" hx-swap-oob="true" hidden hx-get="{url}" '
+            'hx-trigger="load" hx-target="#live-panel" hx-swap="innerHTML"></div>'
+        )
+
+    checkin_changed = _hint
+    screen_changed = _hint

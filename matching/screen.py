@@ -37,7 +37,7 @@ def _pair(request: MeetingRequest) -> str:
     return f"{side(request.sender)} × {side(request.recipient)}"
 
 
-def _slots(event, now):
+def current_and_next_slots(event, now):
     """The meeting slot under way at `now` and the next one to start (either may be None)."""
     slots = bridge.event_slots_queryset(event).filter(ends_at__gt=now).order_by("starts_at", "pk")
     current = next((s for s in slots if s.starts_at <= now), None)
@@ -88,7 +88,7 @@ def _moves(event) -> list[Move]:
 def board(event, now=None) -> dict:
     """The screen's content at `now` (default: the present)."""
     now = now or timezone.now()
-    current, upcoming = _slots(event, now)
+    current, upcoming = current_and_next_slots(event, now)
     requests = list(
         MeetingRequest.objects.filter(event=event, status=RequestStatus.ACCEPTED).with_sides()
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import console, recommendations, screen
+from .views import console, live, recommendations, screen
 from .views import requests as meeting_requests
 
 app_name = "matching"
@@ -83,6 +83,9 @@ urlpatterns = [
         name="version_unpublish",
     ),
     path("e/<slug:slug>/agenda/", console.agenda, name="agenda"),
+    # The organisers' live dashboard of the day
+    path("e/<slug:slug>/console/live/", live.live, name="live"),
+    path("e/<slug:slug>/console/live/panel/", live.live_panel, name="live_panel"),
     # Venue screens: the organisers' links, and the screen itself (a secret link, no login)
     path("e/<slug:slug>/console/screens/", screen.screens, name="screens"),
     path("e/<slug:slug>/console/screens/<int:pk>/revoke/", screen.revoke, name="screen_revoke"),

@@ -1,4 +1,4 @@
-"""Access matrix of the venue screens: the organisers manage the links; a live link opens the
+"""Access matrix of the day's pages: the organisers' live dashboard is theirs; venue screens: the organisers manage the links; a live link opens the
 screen for anyone (no login); a revoked or forged one for nobody."""
 
 import pytest
@@ -38,6 +38,8 @@ CASES = [
         lambda w: {"slug": w.event.slug, "pk": w.screen.pk},
         method="post",
     ),
+    Case("matching:live", expect(302, 403, 403, 403, 200, 403), event),
+    Case("matching:live_panel", expect(302, 403, 403, 403, 200, 403), event),
     Case("matching:screen", EVERYONE, lambda w: {"token": w.screen.token}),
     Case("matching:screen_board", EVERYONE, lambda w: {"token": w.screen.token}),
     Case("matching:screen", NOBODY, lambda w: {"token": w.revoked.token}),

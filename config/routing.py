@@ -4,12 +4,16 @@ from django.urls import path
 
 from matching.consumers import AgendaConsumer, MyRequestsConsumer, ScheduleConsoleConsumer
 from notifications.consumers import NotificationsConsumer
+from workshops.consumers import BoardConsumer, SeatsConsumer
 
 websocket_urlpatterns: list = [
     # matching: the organisers' scheduling console, the participant's agenda and meetings
     path("ws/e/<slug:slug>/console/schedule/", ScheduleConsoleConsumer.as_asgi()),
     path("ws/e/<slug:slug>/agenda/", AgendaConsumer.as_asgi()),
     path("ws/e/<slug:slug>/my-meetings/", MyRequestsConsumer.as_asgi()),
+    # workshops: seats and waiting lists, a workshop's idea board
+    path("ws/e/<slug:slug>/workshops/", SeatsConsumer.as_asgi()),
+    path("ws/e/<slug:slug>/workshops/<int:pk>/board/", BoardConsumer.as_asgi()),
     # notifications: the header's unread count, on every page of a signed-in person
     path("ws/notifications/", NotificationsConsumer.as_asgi()),
 ]

@@ -284,13 +284,17 @@ def _board_page_context(request, event, workshop, **extra) -> dict:
         "view": view,
         "status_choices": IDEA_STATUSES_SET_BY_HAND,
         "idea_form": IdeaForm(),
+        # Controls inside the board's <details> carry no id (labels wrap them): htmx settles the
+        # attributes of elements found by id in both versions, which a CSP without inline styles
+        # refuses for controls in a closed <details>.
         "settings_form": BoardSettingsForm(
+            auto_id=False,
             initial={
                 "vote_budget": view.board.vote_budget,
                 "own_votes_allowed": view.board.own_votes_allowed,
                 "counts_hidden": view.board.counts_hidden,
                 "voting_closed": view.board.voting_closed_at is not None,
-            }
+            },
         ),
         **extra,
     }

@@ -10,6 +10,7 @@ from matching.consumers import (
     ScreenConsumer,
 )
 from notifications.consumers import NotificationsConsumer
+from workshops.consumers import BoardConsumer, SeatsConsumer
 
 websocket_urlpatterns: list = [
     # matching: the organisers' scheduling console, the participant's agenda and meetings
@@ -18,6 +19,9 @@ websocket_urlpatterns: list = [
     path("ws/e/<slug:slug>/my-meetings/", MyRequestsConsumer.as_asgi()),
     path("ws/screen/<str:token>/", ScreenConsumer.as_asgi()),
     path("ws/e/<slug:slug>/console/live/", LiveDashboardConsumer.as_asgi()),
+    # workshops: seats and waiting lists, a workshop's idea board
+    path("ws/e/<slug:slug>/workshops/", SeatsConsumer.as_asgi()),
+    path("ws/e/<slug:slug>/workshops/<int:pk>/board/", BoardConsumer.as_asgi()),
     # notifications: the header's unread count, on every page of a signed-in person
     path("ws/notifications/", NotificationsConsumer.as_asgi()),
 ]

@@ -39,7 +39,12 @@ from pitches.models import (
 from tests.roles import PASSWORD
 from workshops.enums import PlanKind
 from workshops.models import (
+    Board,
+    Comment,
+    Heading,
+    Idea,
     Seat,
+    Vote,
     WaitlistEntry,
     WishList,
     Workshop,
@@ -439,3 +444,46 @@ class FeedbackFactory(DjangoModelFactory):
     rating = 4
     would_come_again = True
     comment = "Des rencontres utiles."
+
+
+class BoardFactory(DjangoModelFactory):
+    class Meta:
+        model = Board
+        django_get_or_create = ("workshop",)
+
+    workshop = factory.SubFactory(WorkshopFactory)
+
+
+class HeadingFactory(DjangoModelFactory):
+    class Meta:
+        model = Heading
+
+    board = factory.SubFactory(BoardFactory)
+    title = factory.Sequence(lambda n: f"Piste {n}")
+
+
+class IdeaFactory(DjangoModelFactory):
+    class Meta:
+        model = Idea
+
+    board = factory.SubFactory(BoardFactory)
+    author = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Idée {n}")
+    text = "Des goûters bio et locaux dans les écoles."
+
+
+class CommentFactory(DjangoModelFactory):
+    class Meta:
+        model = Comment
+
+    idea = factory.SubFactory(IdeaFactory)
+    author = factory.SubFactory(UserFactory)
+    text = "Bonne idée."
+
+
+class VoteFactory(DjangoModelFactory):
+    class Meta:
+        model = Vote
+
+    idea = factory.SubFactory(IdeaFactory)
+    voter = factory.SubFactory(UserFactory)

@@ -22,3 +22,31 @@ PHASES_OPEN_FOR_SEATS = {
 
 # A participant attends at most this many workshops (and no more than there are time blocks).
 MAX_WANTS = 2
+
+
+# --- Idea boards ----------------------------------------------------------------------------------
+
+
+class IdeaStatus(models.TextChoices):
+    """Where an idea stands as a lead of the workshop ("piste de solution")."""
+
+    OPEN = "open", _("Open")
+    RETAINED = "retained", _("Retained")
+    NOT_RETAINED = "not_retained", _("Not retained")
+    MERGED = "merged", _("Merged")
+
+
+# The statuses a facilitator sets by hand; "merged" is only reached by merging two ideas.
+IDEA_STATUSES_SET_BY_HAND = (IdeaStatus.OPEN, IdeaStatus.RETAINED, IdeaStatus.NOT_RETAINED)
+# Boards take ideas, comments and votes on the day (and once the agenda is published, so that a
+# facilitator can prepare headings and seed ideas).
+PHASES_OPEN_FOR_BOARDS = {Phase.PUBLISHED, Phase.LIVE}
+
+IDEA_TITLE_MAX = 120
+IDEA_TEXT_MAX = 1000
+COMMENT_TEXT_MAX = 1000
+HEADING_TITLE_MAX = 120
+# The votes each person may give on a board: what the facilitator may choose from.
+VOTE_BUDGET_MIN = 1
+VOTE_BUDGET_MAX = 20
+VOTE_BUDGET_DEFAULT = 3

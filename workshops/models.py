@@ -6,7 +6,17 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Theme
 from events.models import Event, Registration, Session
 
-from .enums import PlanKind
+from .enums import (
+    COMMENT_TEXT_MAX,
+    HEADING_TITLE_MAX,
+    IDEA_TEXT_MAX,
+    IDEA_TITLE_MAX,
+    VOTE_BUDGET_DEFAULT,
+    VOTE_BUDGET_MAX,
+    VOTE_BUDGET_MIN,
+    IdeaStatus,
+    PlanKind,
+)
 
 
 class Workshop(models.Model):
@@ -169,3 +179,155 @@ class WorkshopPlan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.event}"
+
+
+# --- Idea boards ----------------------------------------------------------------------------------
+
+
+class Board(models.Model):
+    """A workshop's idea board and the facilitator's settings. Created by the first write
+    (workshops.services); reads of a workshop without one use the defaults. Its row is the lock
+    that keeps every person's vote budget under concurrency."""
+
+    workshop = models.OneToOneField(Workshop, on_delete=models.CASCADE, related_name="board")
+    vote_budget = models.PositiveSmallIntegerField(
+        _("votes per person"), default=VOTE_BUDGET_DEFAULT
+    )
+    own_votes_allowed = models.BooleanField(_("people may vote for their own ideas"), default=False)
+    counts_hidden = models.BooleanField(_("vote counts hidden until voting closes"), default=False)
+    voting_closed_at = models.DateTimeField(_("voting closed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("idea board")
+        verbose_name_plural = _("idea boards")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(vote_budget__gte=VOTE_BUDGET_MIN, vote_budget__lte=VOTE_BUDGET_MAX),
+                name="board_vote_budget_bounded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.workshop)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    @property
+    def voting_closed(self) -> bool:
+        return self.voting_closed_at is not None or self.closed_at is not None
+
+
+class Heading(models.Model):
+    """A heading the facilitator groups ideas under."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="headings")
+    title = models.CharField(_("heading"), max_length=HEADING_TITLE_MAX)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("heading")
+        verbose_name_plural = _("headings")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["board", "title"], name="heading_unique_per_board"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Idea(models.Model):
+    """An idea posted on a board; once retained, a lead of the workshop. `anonymous` hides the
+    author from the other participants, never from the facilitators and organisers."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="ideas")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="workshop_ideas",
+        verbose_name=_("author"),
+    )
+    anonymous = models.BooleanField(_("anonymous to the other participants"), default=False)
+    title = models.CharField(_("title"), max_length=IDEA_TITLE_MAX)
+    text = models.TextField(_("text"), max_length=IDEA_TEXT_MAX, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=IdeaStatus.choices, default=IdeaStatus.OPEN
+    )
+    hidden = models.BooleanField(_("hidden"), default=False)
+    heading = models.ForeignKey(
+        Heading,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ideas",
+        verbose_name=_("heading"),
+    )
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged_ideas"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("idea")
+        verbose_name_plural = _("ideas")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=IdeaStatus.values), name="idea_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=IdeaStatus.MERGED, merged_into__isnull=False)
+                | (~Q(status=IdeaStatus.MERGED) & Q(merged_into__isnull=True)),
+                name="idea_merged_has_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Comment(models.Model):
+    """A comment on an idea (moves with the idea's votes when it is merged into another)."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="workshop_comments",
+    )
+    anonymous = models.BooleanField(_("anonymous to the other participants"), default=False)
+    text = models.TextField(_("comment"), max_length=COMMENT_TEXT_MAX)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class Vote(models.Model):
+    """One dot of dot voting: a person may put several on one idea, up to the board's budget in
+    all (workshops.services.vote counts them under the board's lock)."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="votes")
+    voter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="workshop_votes"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["voter", "idea"], name="vote_voter_idea")]
+
+    def __str__(self) -> str:
+        return f"{self.voter_id} → {self.idea_id}"

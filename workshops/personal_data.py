@@ -3,13 +3,25 @@
 At deletion, each registration gives up its seats and waiting list places through
 `workshops.services.release_registration` (registered with events/releases.py: the first people
 waiting get the seats and are told); wishes go with the registration (CASCADE); the person leaves
-the facilitators (M2M rows) and the plans they asked for lose the name (SET_NULL).
+the facilitators (M2M rows) and the plans they asked for lose the name (SET_NULL). On idea
+boards, the person's ideas and comments stay with the workshop as "deleted account" (SET_NULL:
+they are the workshop's collective work, and may be retained leads), their votes go (CASCADE).
 """
 
 from accounts.personal_data import PersonalData, iso
 from core import times
 
-from .models import Seat, WaitlistEntry, WishList, Workshop, WorkshopPlan, WorkshopWish
+from .models import (
+    Comment,
+    Idea,
+    Seat,
+    Vote,
+    WaitlistEntry,
+    WishList,
+    Workshop,
+    WorkshopPlan,
+    WorkshopWish,
+)
 
 
 def export(user) -> dict[str, list]:
@@ -55,6 +67,39 @@ def export(user) -> dict[str, list]:
             {"event": p.event.title, "kind": p.kind, "created_at": iso(p.created_at)}
             for p in WorkshopPlan.objects.filter(created_by=user).select_related("event")
         ],
+        "workshop_ideas": [
+            {
+                "workshop": title(i.board.workshop),
+                "title": i.title,
+                "text": i.text,
+                "anonymous": i.anonymous,
+                "status": i.status,
+                "posted_at": iso(i.created_at),
+            }
+            for i in Idea.objects.filter(author=user).select_related("board__workshop__session")
+        ],
+        "workshop_comments": [
+            {
+                "workshop": title(c.idea.board.workshop),
+                "idea": c.idea.title,
+                "text": c.text,
+                "anonymous": c.anonymous,
+                "posted_at": iso(c.created_at),
+            }
+            for c in Comment.objects.filter(author=user).select_related(
+                "idea__board__workshop__session"
+            )
+        ],
+        "workshop_votes": [
+            {
+                "workshop": title(v.idea.board.workshop),
+                "idea": v.idea.title,
+                "given_at": iso(v.created_at),
+            }
+            for v in Vote.objects.filter(voter=user).select_related(
+                "idea__board__workshop__session"
+            )
+        ],
     }
 
 
@@ -66,6 +111,9 @@ MODELS = frozenset(
         "workshops.WaitlistEntry",
         "workshops.Workshop",
         "workshops.WorkshopPlan",
+        "workshops.Idea",
+        "workshops.Comment",
+        "workshops.Vote",
     }
 )
 

@@ -6,13 +6,25 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
+from django.utils.translation import gettext as _
 
 from events.enums import RegistrationStatus
 from events.models import Event, Registration
 
-from .enums import PlanKind
-from .models import Seat, WaitlistEntry, WishList, Workshop, WorkshopPlan, WorkshopWish
+from .enums import IdeaStatus, PlanKind
+from .models import (
+    Board,
+    Comment,
+    Idea,
+    Seat,
+    WaitlistEntry,
+    WishList,
+    Workshop,
+    WorkshopPlan,
+    WorkshopWish,
+)
+from .rules import is_board_moderator, may_moderate, may_post, may_vote
 
 
 def event_workshops(event: Event):
@@ -232,3 +244,139 @@ def dashboard_context(user) -> dict:
     )
     facilitated = Workshop.objects.filter(facilitators=user).select_related("session__event")
     return {"workshop_events": list(events), "facilitated_workshops": list(facilitated)}
+
+
+# --- Idea boards ---------------------------------------------------------------------------------
+
+
+def board_of(workshop: Workshop) -> Board:
+    """The workshop's board, or an unsaved one with the default settings (a read never writes:
+    the first post or setting creates the row)."""
+    return Board.objects.filter(workshop=workshop).first() or Board(workshop=workshop)
+
+
+def _byline(author, anonymous: bool, viewer, moderator: bool) -> str:
+    """Who wrote an idea or a comment, as the viewer may know it: anonymous ideas are anonymous to
+    the other participants, never to the facilitators and organisers; a name, never an email
+    address (a contact detail)."""
+    if author is None:
+        return str(_("Deleted account"))
+    if author.pk == viewer.pk:
+        return str(_("You (anonymous to the others)") if anonymous else _("You"))
+    if anonymous and not moderator:
+        return str(_("Anonymous"))
+    name = author.get_full_name() or str(_("A participant"))
+    if anonymous:
+        return str(_("%(name)s (anonymous to the participants)") % {"name": name})
+    return name
+
+
+@dataclass
+class BoardView:
+    """What one person sees of a board (workshops/board.html#board)."""
+
+    board: Board
+    headings: list
+    groups: list  # [(heading or None, [idea, ...])], ideas by votes then time
+    merged: list
+    moderator: bool
+    show_counts: bool
+    votes_left: int
+    may_post: bool
+    may_vote: bool
+    may_moderate: bool
+
+
+def board_view(workshop: Workshop, user) -> BoardView:
+    """The board as `user` sees it, in a constant number of queries: ideas with their vote
+    counts and the user's own votes, comments with their authors, headings. Hidden ideas are seen
+    by the facilitators and organisers only, merged ones listed apart for them."""
+    board = board_of(workshop)
+    moderator = is_board_moderator(user, workshop)
+    ideas = (
+        Idea.objects.filter(board__workshop=workshop)
+        .select_related("author", "heading", "merged_into")
+        .prefetch_related(Prefetch("comments", queryset=Comment.objects.select_related("author")))
+        .annotate(
+            vote_count=Count("votes"),
+            my_votes=Count("votes", filter=Q(votes__voter_id=user.pk)),
+        )
+        .order_by("-vote_count", "created_at", "pk")
+    )
+    if not moderator:
+        ideas = ideas.filter(hidden=False)
+    headings = list(board.headings.all()) if board.pk else []
+    shown, merged = [], []
+    for idea in ideas:
+        idea.byline = _byline(idea.author, idea.anonymous, user, moderator)
+        idea.mine = idea.author_id == user.pk
+        for comment in idea.comments.all():
+            comment.byline = _byline(comment.author, comment.anonymous, user, moderator)
+        (merged if idea.status == IdeaStatus.MERGED else shown).append(idea)
+    groups = [(heading, [i for i in shown if i.heading_id == heading.pk]) for heading in headings]
+    groups.insert(0, (None, [i for i in shown if i.heading_id is None]))
+    used = sum(idea.my_votes for idea in shown)
+    return BoardView(
+        board=board,
+        headings=headings,
+        groups=[(h, ideas) for h, ideas in groups if ideas or h is not None],
+        merged=merged,
+        moderator=moderator,
+        show_counts=moderator or not board.counts_hidden or board.voting_closed,
+        votes_left=max(0, board.vote_budget - used),
+        may_post=may_post(user, workshop),
+        may_vote=may_vote(user, workshop),
+        may_moderate=may_moderate(user, workshop),
+    )
+
+
+def leads(workshop_ids) -> dict[int, list]:
+    """Retained leads (retained, not hidden) of the given workshops, most voted first."""
+    by_workshop: dict[int, list] = defaultdict(list)
+    retained = (
+        Idea.objects.filter(
+            board__workshop_id__in=list(workshop_ids), status=IdeaStatus.RETAINED, hidden=False
+        )
+        .select_related("heading")
+        .annotate(vote_count=Count("votes"))
+        .order_by("-vote_count", "created_at", "pk")
+        .values("board__workshop_id", "title", "text", "heading__title", "vote_count")
+    )
+    for idea in retained:
+        by_workshop[idea["board__workshop_id"]].append(idea)
+    return by_workshop
+
+
+def published_leads(event: Event) -> list[tuple[Workshop, list]]:
+    """The event's public leads: the retained ideas of each workshop whose board is closed
+    (closing a board publishes it), in programme order."""
+    workshops = list(
+        Workshop.objects.filter(session__event=event, board__closed_at__isnull=False)
+        .select_related("session")
+        .order_by("session__starts_at", "session__title")
+    )
+    found = leads(w.pk for w in workshops)
+    return [(w, found[w.pk]) for w in workshops if found.get(w.pk)]
+
+
+def export_rows(workshop: Workshop) -> list[dict]:
+    """Every idea of a board that is not merged, for the exports (without authors: an export file
+    travels, and the leads are the workshop's, not a person's)."""
+    return list(
+        Idea.objects.filter(board__workshop=workshop)
+        .exclude(status=IdeaStatus.MERGED)
+        .annotate(
+            vote_count=Count("votes", distinct=True), comment_count=Count("comments", distinct=True)
+        )
+        .order_by("heading__position", "heading__pk", "-vote_count", "created_at", "pk")
+        .values(
+            "pk",
+            "title",
+            "text",
+            "status",
+            "hidden",
+            "heading__title",
+            "vote_count",
+            "comment_count",
+        )
+    )

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Theme, User
+from core.live import broadcast_on_commit
 from core.locking import lock, locked_transaction
 from events.enums import RegistrationStatus
 from events.models import Event, Registration, Session
@@ -29,10 +30,40 @@ from events.services import WorkshopDetails, save_session
 from matching.engine import FormatError
 from matching.engine import workshops as engine
 
-from . import bridge, emails
-from .enums import PlanKind
-from .models import Seat, WaitlistEntry, WishList, Workshop, WorkshopPlan, WorkshopWish
-from .rules import seats_assigned, seats_phase, wishes_phase
+from . import bridge, emails, groups
+from .enums import (
+    COMMENT_TEXT_MAX,
+    HEADING_TITLE_MAX,
+    IDEA_STATUSES_SET_BY_HAND,
+    IDEA_TEXT_MAX,
+    IDEA_TITLE_MAX,
+    VOTE_BUDGET_MAX,
+    VOTE_BUDGET_MIN,
+    IdeaStatus,
+    PlanKind,
+)
+from .models import (
+    Board,
+    Comment,
+    Heading,
+    Idea,
+    Seat,
+    Vote,
+    WaitlistEntry,
+    WishList,
+    Workshop,
+    WorkshopPlan,
+    WorkshopWish,
+)
+from .rules import (
+    is_board_moderator,
+    may_moderate,
+    may_post,
+    may_vote,
+    seats_assigned,
+    seats_phase,
+    wishes_phase,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -176,6 +207,12 @@ def _clash_error(seat: Seat) -> ValidationError:
     )
 
 
+def _seats_changed(event_id: int) -> None:
+    """Tell the event's open workshops pages, once committed, that seats or waiting lists moved
+    (a hint: each page fetches its own board again, workshops/consumers.py)."""
+    broadcast_on_commit(groups.seats(event_id), {"type": "seats.changed"})
+
+
 def _lock_workshop(workshop: Workshop) -> Workshop:
     return lock(Workshop.objects.filter(pk=workshop.pk)).select_related("session__room").get()
 
@@ -188,7 +225,8 @@ def take_seat(*, registration: Registration, workshop: Workshop, by: User) -> Se
     timeout; lock the workshop row, then the registration; re-check the person has no
     seat here nor one at the same time elsewhere; count the seats; write a kept seat (and drop the
     person's waiting list entry, and queue in the outbox a confirmation of the seat, sent on
-    commit) or a waiting list entry; log. A lock timeout becomes `Busy`.
+    commit) or a waiting list entry; log; tell the event's open workshops pages on commit. A lock
+    timeout becomes `Busy`.
     """
     if registration.status != RegistrationStatus.VALIDATED:
         raise ValidationError(_("Only validated participants can take a seat."))
@@ -209,6 +247,7 @@ def take_seat(*, registration: Registration, workshop: Workshop, by: User) -> Se
                 seat = Seat.objects.create(workshop=locked, registration=registration, locked=True)
                 WaitlistEntry.objects.filter(workshop=locked, registration=registration).delete()
                 emails.enqueue_seats([seat])
+                _seats_changed(locked.session.event_id)
                 logger.info(
                     "registration %s took a seat in workshop %s", registration.pk, locked.pk
                 )
@@ -216,6 +255,7 @@ def take_seat(*, registration: Registration, workshop: Workshop, by: User) -> Se
             entry, _created = WaitlistEntry.objects.get_or_create(
                 workshop=locked, registration=registration
             )
+            _seats_changed(locked.session.event_id)
             logger.info("registration %s waits for workshop %s", registration.pk, locked.pk)
             return entry
     except IntegrityError:
@@ -251,7 +291,7 @@ def leave_workshop(*, registration: Registration, workshop: Workshop, by: User) 
     Side effects, in order: set a lock timeout; lock the workshop row; delete the person's seat or
     waiting list entry (refuse if they have neither); promote the first people waiting who are
     free at that time (locking each one's registration) in the same transaction, each emailed on
-    commit; log. Returns the promoted seats.
+    commit; log; tell the event's open workshops pages on commit. Returns the promoted seats.
     """
     with locked_transaction(BUSY_MESSAGE):
         locked = _lock_workshop(workshop)
@@ -264,6 +304,7 @@ def leave_workshop(*, registration: Registration, workshop: Workshop, by: User) 
                 _("You have neither a seat nor a place on the waiting list here.")
             )
         logger.info("registration %s left workshop %s", registration.pk, locked.pk)
+        _seats_changed(locked.session.event_id)
         return _promote(locked)
 
 
@@ -348,6 +389,7 @@ def apply_plan(*, proposal: WorkshopPlan, by: User) -> WorkshopPlan:
       in the outbox an email to each person seated in a workshop where they had no seat before,
       drop waiting list entries of people now seated there, give remaining free seats to the
       waiting lists (those promoted are emailed too);
+      and tell the event's open workshops pages on commit;
     - placement: move the workshops through events.services.save_session (room and time);
     mark the proposal applied; log.
     """
@@ -359,6 +401,7 @@ def apply_plan(*, proposal: WorkshopPlan, by: User) -> WorkshopPlan:
         _check_still_current(locked)
         if locked.kind == PlanKind.SEATS:
             _apply_seats(locked, workshops)
+            _seats_changed(locked.event_id)
         else:
             _apply_placement(locked, by)
         locked.applied_at = timezone.now()
@@ -470,3 +513,301 @@ def _tell_promoted(seats: list[Seat]) -> None:
     """Queue in the outbox one email per person who got a seat from the waiting list (sent once
     the transaction commits)."""
     emails.enqueue_seats_from_waitlist(seats)
+
+
+# --- Idea boards ---------------------------------------------------------------------------------
+#
+# Every write locks the board row (created by the first write): a board has a few dozen people,
+# so one lock per board serialises its writes at no visible cost, and it is what keeps each
+# person's vote budget exact when two of their votes arrive at once (tests/workshops/
+# test_board_concurrency.py). Each write then tells the open boards on commit (a hint; see
+# workshops/consumers.py for how a board re-renders).
+
+BOARD_BUSY_MESSAGE = gettext_lazy(
+    "Many people are using this board right now; please try again in a moment."
+)
+
+
+def _lock_board(workshop: Workshop) -> Board:
+    """The workshop's board row, created if needed, locked (inside locked_transaction)."""
+    board, _created = Board.objects.get_or_create(workshop=workshop)
+    return lock(Board.objects.filter(pk=board.pk)).get()
+
+
+def _board_changed(workshop: Workshop) -> None:
+    broadcast_on_commit(groups.board(workshop.pk), {"type": "board.changed"})
+
+
+def _workshop_of(idea: Idea) -> Workshop:
+    return Workshop.objects.select_related("session__event").get(board__ideas=idea)
+
+
+def _check_idea_text(title: str, text: str) -> tuple[str, str]:
+    title, text = title.strip(), text.strip()
+    if not title:
+        raise ValidationError(_("Give your idea a short title."))
+    if len(title) > IDEA_TITLE_MAX or len(text) > IDEA_TEXT_MAX:
+        raise ValidationError(
+            _("An idea has a title of at most %(title)s characters and a text of at most %(text)s.")
+            % {"title": IDEA_TITLE_MAX, "text": IDEA_TEXT_MAX}
+        )
+    return title, text
+
+
+def post_idea(
+    *, workshop: Workshop, by: User, title: str, text: str = "", anonymous: bool = False
+) -> Idea:
+    """Post an idea on a workshop's board.
+
+    Side effects, in order: check the text's bounds; set a lock timeout; lock the board (created
+    if needed); check the person may post (a seat, a facilitator or an organiser; the board open:
+    workshops/rules.py `may_post`); write the idea; log; tell the open boards on commit.
+    """
+    title, text = _check_idea_text(title, text)
+    with locked_transaction(BOARD_BUSY_MESSAGE):
+        board = _lock_board(workshop)
+        if not may_post(by, workshop):
+            raise ValidationError(_("You cannot post on this board."))
+        idea = Idea.objects.create(
+            board=board, author=by, anonymous=anonymous, title=title, text=text
+        )
+        _board_changed(workshop)
+    logger.info("idea %s posted on workshop %s by user %s", idea.pk, workshop.pk, by.pk)
+    return idea
+
+
+def comment_idea(*, idea: Idea, by: User, text: str, anonymous: bool = False) -> Comment:
+    """Comment on an idea.
+
+    Side effects, in order: check the text's bounds; lock the board; check the person may post
+    and the idea is neither hidden nor merged; write the comment; log; tell the open boards.
+    """
+    text = text.strip()
+    if not text:
+        raise ValidationError(_("Write your comment first."))
+    if len(text) > COMMENT_TEXT_MAX:
+        raise ValidationError(
+            _("A comment has at most %(n)s characters.") % {"n": COMMENT_TEXT_MAX}
+        )
+    workshop = _workshop_of(idea)
+    with locked_transaction(BOARD_BUSY_MESSAGE):
+        _lock_board(workshop)
+        if not may_post(by, workshop):
+            raise ValidationError(_("You cannot comment on this board."))
+        current = Idea.objects.get(pk=idea.pk)
+        if current.hidden or current.status == IdeaStatus.MERGED:
+            raise ValidationError(_("This idea is no longer open for comments."))
+        comment = Comment.objects.create(idea=current, author=by, anonymous=anonymous, text=text)
+        _board_changed(workshop)
+    logger.info("comment %s on idea %s by user %s", comment.pk, idea.pk, by.pk)
+    return comment
+
+
+def votes_used(board: Board, user: User) -> int:
+    """How many of the board's votes a person has given."""
+    return Vote.objects.filter(idea__board=board, voter=user).count()
+
+
+def vote(*, idea: Idea, by: User) -> Vote:
+    """Give one vote (a dot) to an idea; several on the same idea are allowed, up to the budget.
+
+    Side effects, in order: lock the board; check the person may vote (workshops/rules.py
+    `may_vote`), the idea is visible and open, it is not their own (unless the facilitator allows
+    it), and, counted under the lock, that they have a vote left; write the vote; log; tell the
+    open boards on commit. A budget lowered by the facilitator keeps the votes already given.
+    """
+    workshop = _workshop_of(idea)
+    with locked_transaction(BOARD_BUSY_MESSAGE):
+        board = _lock_board(workshop)
+        if not may_vote(by, workshop):
+            raise ValidationError(_("Voting is not open to you on this board."))
+        current = Idea.objects.get(pk=idea.pk)
+        if current.hidden or current.status == IdeaStatus.MERGED:
+            raise ValidationError(_("This idea is no longer open for votes."))
+        if current.author_id == by.pk and not board.own_votes_allowed:
+            raise ValidationError(_("You cannot vote for your own idea on this board."))
+        if votes_used(board, by) >= board.vote_budget:
+            raise ValidationError(
+                _("You have used all your %(n)s votes; take one back to vote again.")
+                % {"n": board.vote_budget}
+            )
+        given = Vote.objects.create(idea=current, voter=by)
+        _board_changed(workshop)
+    logger.info("user %s voted for idea %s", by.pk, idea.pk)
+    return given
+
+
+def unvote(*, idea: Idea, by: User) -> None:
+    """Take back one of one's votes on an idea (the latest).
+
+    Side effects, in order: lock the board; check voting is open to the person; delete their
+    latest vote on the idea (refuse when they gave none); log; tell the open boards on commit.
+    """
+    workshop = _workshop_of(idea)
+    with locked_transaction(BOARD_BUSY_MESSAGE):
+        _lock_board(workshop)
+        if not may_vote(by, workshop):
+            raise ValidationError(_("Voting is not open to you on this board."))
+        latest = Vote.objects.filter(idea=idea, voter=by).order_by("-pk").first()
+        if latest is None:
+            raise ValidationError(_("You have no vote on this idea."))
+        latest.delete()
+        _board_changed(workshop)
+    logger.info("user %s took back a vote for idea %s", by.pk, idea.pk)
+
+
+def _moderated(workshop: Workshop, by: User) -> Board:
+    """Lock the board and check the person moderates it while it is open."""
+    board = _lock_board(workshop)
+    if not may_moderate(by, workshop):
+        raise ValidationError(_("Only the workshop's facilitators and the organisers can do this."))
+    return board
+
+
+def moderate_idea(
+    *,
+    idea: Idea,
+    by: User,
+    status: str | None = None,
+    hidden: bool | None = None,
+    heading: Heading | None = None,
+    set_heading: bool = False,
+) -> Idea:
+    """A facilitator marks a lead (open, retained, not retained), hides or shows an idea, or puts
+    it under a heading (`set_heading=True`, `heading=None` takes it out of its heading).
+
+    Side effects, in order: lock the board; check the person moderates the open board; check the
+    status is one set by hand and the idea is not merged, the heading is the board's; write; log;
+    tell the open boards on commit.
+    """
+    workshop = _workshop_of(idea)
+    with locked_transaction(BOARD_BUSY_MESSAGE):
+        board = _moderated(workshop, by)
+        current = Idea.objects.get(pk=idea.pk)
+        if current.status == IdeaStatus.MERGED:
+            raise ValidationError(_("This idea was merged into another one."))
+        fields = []
+        if status is not None:
+            if status not in IDEA_STATUSES_SET_BY_HAND:
+                raise ValidationError(_("Choose open, retained or not retained."))
+            current.status = status
+            fields.append("status")
+        if hidden is not None:
+            current.hidden = hidden
+            fields.append("hidden")
+        if set_heading:
+            if heading is not None and heading.board_id != board.pk:
+                raise ValidationError(_("This heading belongs to another board."))
+            current.heading = heading
+            fields.append("heading")
+        current.save(update_fields=fields)
+        _board_changed(workshop)
+    logger.info("idea %s moderated (%s) by user %s", idea.pk, ", ".join(fields), by.pk)
+    return current
+
+
+def merge_ideas(*, idea: Idea, into: Idea, by: User) -> Idea:
+    """Merge a duplicate into the idea that is kept: its votes and comments move to the kept idea,
+    and it stays as a trace with the status "merged".
+
+    Side effects, in order: lock the board; check the person moderates the open board, both ideas
+    are on it, distinct and not merged; move the votes and the comments; mark the duplicate merged
+    (pointing at the kept idea), and re-point ideas merged into it earlier; log; tell the open
+    boards on commit. Returns the kept idea.
+    """
+    workshop = _workshop_of(idea)
+    with locked_transaction(BOARD_BUSY_MESSAGE):
+        board = _moderated(workshop, by)
+        duplicate = Idea.objects.get(pk=idea.pk)
+        kept = Idea.objects.filter(pk=into.pk, board=board).first()
+        if kept is None or kept.pk == duplicate.pk:
+            raise ValidationError(_("Choose another idea of this board to merge into."))
+        if IdeaStatus.MERGED in (duplicate.status, kept.status):
+            raise ValidationError(_("This idea was merged into another one."))
+        Vote.objects.filter(idea=duplicate).update(idea=kept)
+        Comment.objects.filter(idea=duplicate).update(idea=kept)
+        Idea.objects.filter(merged_into=duplicate).update(merged_into=kept)
+        duplicate.status, duplicate.merged_into = IdeaStatus.MERGED, kept
+        duplicate.save(update_fields=["status", "merged_into"])
+        _board_changed(workshop)
+    logger.info("idea %s merged into %s by user %s", duplicate.pk, kept.pk, by.pk)
+    return kept
+
+
+def add_heading(*, workshop: Workshop, title: str, by: User) -> Heading:
+    """Add a heading to group ideas under.
+
+    Side effects, in order: lock the board; check the person moderates the open board and the
+    title is new on it; write (last position); log; tell the open boards on commit.
+    """
+    title = title.strip()
+    if not title or len(title) > HEADING_TITLE_MAX:
+        raise ValidationError(
+            _("A heading has between 1 and %(n)s characters.") % {"n": HEADING_TITLE_MAX}
+        )
+    with locked_transaction(BOARD_BUSY_MESSAGE):
+        board = _moderated(workshop, by)
+        if board.headings.filter(title__iexact=title).exists():
+            raise ValidationError(_("This board already has this heading."))
+        heading = Heading.objects.create(board=board, title=title, position=board.headings.count())
+        _board_changed(workshop)
+    logger.info("heading %s added to workshop %s by user %s", heading.pk, workshop.pk, by.pk)
+    return heading
+
+
+def configure_board(
+    *,
+    workshop: Workshop,
+    by: User,
+    vote_budget: int,
+    own_votes_allowed: bool,
+    counts_hidden: bool,
+    voting_closed: bool,
+) -> Board:
+    """The facilitator's settings: votes per person, votes for one's own ideas, vote counts hidden
+    until voting closes, voting closed.
+
+    Side effects, in order: check the budget's bounds; lock the board; check the person moderates
+    the open board; write (voting closed keeps its first time); log; tell the open boards.
+    """
+    if not VOTE_BUDGET_MIN <= vote_budget <= VOTE_BUDGET_MAX:
+        raise ValidationError(
+            _("Give between %(min)s and %(max)s votes per person.")
+            % {"min": VOTE_BUDGET_MIN, "max": VOTE_BUDGET_MAX}
+        )
+    with locked_transaction(BOARD_BUSY_MESSAGE):
+        board = _moderated(workshop, by)
+        board.vote_budget = vote_budget
+        board.own_votes_allowed = own_votes_allowed
+        board.counts_hidden = counts_hidden
+        if voting_closed and board.voting_closed_at is None:
+            board.voting_closed_at = timezone.now()
+        elif not voting_closed:
+            board.voting_closed_at = None
+        board.save()
+        _board_changed(workshop)
+    logger.info("board of workshop %s configured by user %s", workshop.pk, by.pk)
+    return board
+
+
+def close_board(*, workshop: Workshop, by: User, closed: bool = True) -> Board:
+    """Close the board (read-only for everyone, voting closed too) or reopen it.
+
+    Side effects, in order: lock the board; check the person moderates it (and, to close, that
+    it is open); write the closing time (or clear it); log; tell the open boards on commit.
+    """
+    with locked_transaction(BOARD_BUSY_MESSAGE):
+        board = _lock_board(workshop)
+        if not is_board_moderator(by, workshop):
+            raise ValidationError(
+                _("Only the workshop's facilitators and the organisers can do this.")
+            )
+        if closed and board.is_closed:
+            raise ValidationError(_("This board is already closed."))
+        board.closed_at = timezone.now() if closed else None
+        board.save(update_fields=["closed_at"])
+        _board_changed(workshop)
+    logger.info(
+        "board of workshop %s %s by user %s", workshop.pk, "closed" if closed else "reopened", by.pk
+    )
+    return board

@@ -42,6 +42,8 @@ NOT_WALKED = {
     "events:calendar_feed": "a calendar file (text/calendar), opened by calendar apps via webcal://",
     "events:programme_feed": "a calendar file (text/calendar)",
     "matching:meeting_ics": "a calendar file (text/calendar) download",
+    "workshops:board_csv": "a CSV download",
+    "workshops:board_markdown": "a Markdown download",
     "events:feedback": "open from the event's first day to 30 days after its last; the demo "
     "event (2019) is long past (tests/events/test_emails.py posts the form)",
     "matching:screen": "a venue screen's secret link, made by the organisers (no demo screen); "
@@ -139,6 +141,8 @@ def seeds(role: str) -> list[str]:
     event = Event.objects.get()
     slug = event.slug
     paths = ["/", reverse("accounts:dashboard")]
+    # The event page fetches this section with htmx (its link stands in without JavaScript).
+    paths.append(reverse("workshops:leads", args=[slug]))
     if role == "buyer":
         own = Pitch.objects.filter(status="published", author__email=ROLES["buyer"])
         paths += [
@@ -168,7 +172,12 @@ def seeds(role: str) -> list[str]:
             reverse("pitches:question_ask", args=[pitch.first().pk]),
         ]
     if role == "organiser":
+        from workshops.models import Workshop
+
+        workshop = Workshop.objects.filter(session__event=event).first()
         paths += [
+            # an idea board, as its facilitators and the organisers see it (moderation included)
+            reverse("workshops:board", args=[slug, workshop.pk]),
             reverse("events:create"),
             reverse("events:tables_bulk", args=[slug]),
             reverse("pitches:organiser_list", args=[slug]),

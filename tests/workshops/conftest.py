@@ -58,3 +58,38 @@ def world(world):
     world.registration = event.registrations.get(user=world.users["ess_member"])
     world.proposal = propose_seats(event=event, by=world.users["organiser"])
     return world
+
+
+# --- Idea boards ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def board_world(event):
+    """A live event with a workshop, its facilitator, two seated participants, someone registered
+    without a seat, and an organiser."""
+    from types import SimpleNamespace
+
+    from events.enums import Phase
+    from tests.factories import SeatFactory, UserFactory
+
+    event.phase = Phase.LIVE
+    event.save(update_fields=["phase"])
+    workshop = make_workshop(event, "Atelier Alimentation")
+    facilitator = UserFactory(first_name="Fanny", last_name="Animatrice")
+    workshop.facilitators.add(facilitator)
+    organiser = UserFactory()
+    event.organisers.add(organiser)
+    alice, bob, outsider = (RegistrationFactory(event=event) for _ in range(3))
+    for person, name in ((alice, "Alice"), (bob, "Bob")):
+        person.user.first_name, person.user.last_name = name, "Participante"
+        person.user.save()
+        SeatFactory(workshop=workshop, registration=person)
+    return SimpleNamespace(
+        event=event,
+        workshop=workshop,
+        facilitator=facilitator,
+        organiser=organiser,
+        alice=alice.user,
+        bob=bob.user,
+        outsider=outsider.user,
+    )

@@ -24,6 +24,7 @@ from matching.models import (
     MeetingRequest,
     ScheduleRun,
     ScheduleVersion,
+    VenueScreen,
 )
 from pitches.enums import LogKind, PitchStatus, Route
 from pitches.models import (
@@ -427,6 +428,15 @@ class ScheduleVersionFactory(DjangoModelFactory):
     event = factory.SubFactory(EventFactory, phase=Phase.PUBLISHED)
     number = factory.Sequence(lambda n: n + 1)
     meetings = factory.LazyFunction(list)
+
+
+class VenueScreenFactory(DjangoModelFactory):
+    class Meta:
+        model = VenueScreen
+
+    event = factory.SubFactory(EventFactory, phase=Phase.LIVE)
+    name = factory.Sequence(lambda n: f"Écran {n}")
+    token = factory.Sequence(lambda n: f"screen-token-{n:04d}")
 
 
 class ScheduleRunFactory(DjangoModelFactory):

@@ -18,3 +18,9 @@ def agenda(registration_id: int) -> str:
 def my_requests(registration_id: int) -> str:
     """One participant's open "My meetings" pages (a request sent, answered, cancelled or booked)."""
     return f"matching.requests.{int(registration_id)}"
+
+
+def day(event_id: int) -> str:
+    """Everyone watching an event's day as a whole (the organisers' live dashboard): a meeting
+    started, a partner absent, a re-pairing, an outcome recorded. Hints only; no personal data."""
+    return f"matching.day.{int(event_id)}"

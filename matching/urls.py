@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import console, recommendations
+from .views import console, day, recommendations
 from .views import requests as meeting_requests
 
 app_name = "matching"
@@ -83,4 +83,19 @@ urlpatterns = [
         name="version_unpublish",
     ),
     path("e/<slug:slug>/agenda/", console.agenda, name="agenda"),
+    # --- the day itself, from the agenda (matching/views/day.py)
+    path("e/<slug:slug>/agenda/meetings/<int:pk>/here/", day.meeting_here, name="meeting_here"),
+    path(
+        "e/<slug:slug>/agenda/meetings/<int:pk>/absent/", day.meeting_absent, name="meeting_absent"
+    ),
+    path(
+        "e/<slug:slug>/agenda/meetings/<int:pk>/replace/",
+        day.meeting_replace,
+        name="meeting_replace",
+    ),
+    path(
+        "e/<slug:slug>/agenda/meetings/<int:pk>/outcome/",
+        day.meeting_outcome,
+        name="meeting_outcome",
+    ),
 ]

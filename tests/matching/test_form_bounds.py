@@ -64,6 +64,7 @@ def test_settings_with_an_out_of_range_cap_is_a_form_error(client, event, organi
             "booking_mode": "organisers",
             "max_requests_per_participant": HUGE,
             "reminder_minutes": 15,
+            "no_show_minutes": 5,
         },
     )
 
@@ -81,6 +82,7 @@ def test_settings_reminder_out_of_bounds_is_a_form_error(client, event, organise
             "booking_mode": "organisers",
             "max_requests_per_participant": "",
             "reminder_minutes": minutes,
+            "no_show_minutes": 5,
         },
     )
 

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from events.enums import Phase
 from matching import day_queries
@@ -16,6 +16,12 @@ from matching.services import presence
 from matching.services.requests import update_settings
 from tests.matching.day_world import live_day, meet
 from tests.matching.schedule_world import buyer, ess
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

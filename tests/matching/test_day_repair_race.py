@@ -77,7 +77,7 @@ def _event_like(event, index: int):
 
 
 @pytest.fixture
-def postgres(transactional_db):
+def postgres(transactional_db, django_db_serialized_rollback):
     if connection.vendor != "postgresql":
         pytest.skip("the re-pairing race needs PostgreSQL: run it through `python -m tests.stack`")
 

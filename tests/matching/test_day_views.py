@@ -118,3 +118,56 @@ def test_replace_post_with_someone_busy_is_a_conflict(day, client):
 
     assert response.status_code == 409
     assert Meeting.objects.get(request=day.request).table == day.tables[0]
+
+
+def test_replace_page_query_count_does_not_grow(client, assert_queries_constant):
+    from tests.factories import EventFactory
+
+    def world_of(people):
+        world = live_day(EventFactory())
+        absent, alone = buyer(world.event), ess(world.event)
+        world.request = meet(absent, alone, world.current, world.tables[0])
+        presence.report_absent(request=world.request, by=alone.user)
+        for index in range(people):
+            candidate = buyer(world.event)
+            if index % 2:
+                from tests.matching.schedule_world import accepted
+
+                accepted(candidate, alone)
+        client.force_login(alone.user)
+        return world
+
+    def run(world):
+        response = client.get(_url("meeting_replace", world))
+        assert response.status_code == 200
+        return response
+
+    assert_queries_constant(items=world_of, run=run)
+
+
+def test_agenda_during_a_slot_query_count_does_not_grow(client, assert_queries_constant):
+    """A meeting under way and 1 or 3 ended ones (each asking for its outcome)."""
+    import datetime as dt
+
+    from events.models import Slot
+    from tests.factories import EventFactory
+
+    def world_of(ended):
+        world = live_day(EventFactory(), tables=3)
+        me = ess(world.event)
+        meet(buyer(world.event), me, world.current, world.tables[0])
+        for index in range(ended):
+            start = world.past.starts_at - dt.timedelta(minutes=20 * (index + 1))
+            slot = Slot.objects.create(
+                session=world.past.session,
+                starts_at=start,
+                ends_at=start + dt.timedelta(minutes=20),
+            )
+            meet(buyer(world.event), me, slot, world.tables[0])
+        client.force_login(me.user)
+        return world
+
+    def run(world):
+        return client.get(reverse("matching:agenda", args=[world.event.slug]))
+
+    assert_queries_constant(items=world_of, run=run)

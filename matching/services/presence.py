@@ -45,7 +45,8 @@ logger = logging.getLogger(__name__)
 
 
 def day_changed(event_id: int, registration_ids) -> None:
-    """On commit: the people's open agendas re-render, and the event's day group is told."""
+    """On commit: the people's open agendas re-render, and the event's day group is told
+    (`{"type": "day.changed"}`: a hint, no personal data; the dashboard reads day_queries)."""
     for registration_id in sorted(set(registration_ids)):
         broadcast_on_commit(groups.agenda(registration_id), {"type": "agenda.changed"})
     broadcast_on_commit(groups.day(event_id), {"type": "day.changed"})
@@ -226,8 +227,8 @@ def repair(
             candidate.pk,
             replacement.pk,
         )
-        _lists_changed(locked)
-        day_changed(event.pk, [side.pk, absent.pk, candidate.pk])
+        _lists_changed(locked)  # the two old sides; book_meeting told the two new ones
+        day_changed(event.pk, [])
     return meeting
 
 

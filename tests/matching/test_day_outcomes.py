@@ -169,3 +169,19 @@ def test_outcome_after_the_day_is_still_possible(day):
     )
 
     assert row.outcome == Outcome.NOT_HELD
+
+
+def test_personal_data_export_holds_the_presence_and_the_outcomes_written(day):
+    from matching.personal_data import export
+    from matching.services import presence
+
+    presence.report_absent(request=day.now, by=day.ess.user)
+    record_outcome(request=day.done, by=day.ess.user, outcome=Outcome.PARTNERSHIP, note="Suite")
+
+    mine, partners = export(day.ess.user), export(day.buyer.user)
+
+    assert [p["partner_absent_at"] is not None for p in mine["presence_at_meetings"]] == [True]
+    assert [(o["outcome"], o["note"]) for o in mine["meeting_outcomes_written"]] == [
+        (Outcome.PARTNERSHIP, "Suite")
+    ]
+    assert partners["meeting_outcomes_written"] == []

@@ -45,3 +45,24 @@ async def test_repair_reaches_the_new_partners_agenda(day):
     assert accepted is True
     assert str(day.ess.organisation) not in first
     assert "now-waiting" in frames[-1]
+
+
+async def test_day_group_gets_a_hint_without_names(day):
+    from channels.db import database_sync_to_async
+    from channels.layers import get_channel_layer
+
+    from matching import groups
+
+    layer = get_channel_layer()
+    channel = await layer.new_channel()
+    await layer.group_add(groups.day(day.event.pk), channel)
+    try:
+        # database_sync_to_async closes the thread's connection, as a consumer's call would.
+        await database_sync_to_async(presence.confirm_started)(
+            request=day.request, by=day.buyer.user
+        )
+        message = await layer.receive(channel)
+    finally:
+        await layer.group_discard(groups.day(day.event.pk), channel)
+
+    assert message == {"type": "day.changed"}

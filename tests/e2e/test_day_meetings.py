@@ -87,3 +87,20 @@ def test_agenda_during_a_slot_on_a_desktop(new_page, day):
 
     assert page.get_by_role("link", name="Noter la suite").count() == 1
     screenshot(page, "day-agenda-started-desktop")
+
+
+def test_outcome_form_on_a_phone(new_page, day):
+    phone = new_page(viewport=PHONE, is_mobile=True, has_touch=True)
+    login(phone, day.structure.user)
+    phone.goto(reverse("matching:agenda", args=[day.event.slug]))
+
+    phone.get_by_role("link", name="Noter la suite").click()
+    phone.get_by_label("Suite prévue : devis demandé").check()
+    phone.get_by_label("Note privée").fill("Devis pour les goûters avant le 15.")
+    screenshot(phone, "day-outcome-phone")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    phone.get_by_role("button", name="Enregistrer").click()
+    phone.get_by_text("La suite est enregistrée.").wait_for()
+
+    assert width <= PHONE["width"]
+    assert phone.get_by_text("Suite prévue : devis demandé").count() == 1

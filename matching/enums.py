@@ -60,3 +60,46 @@ class RunStep(models.TextChoices):
     CHECKING = "checking", _("Checking the hard rules")
     SAVING = "saving", _("Saving the draft")
     FINISHED = "finished", _("Finished")
+
+
+# --- On the day: presence at the table and what each meeting led to -----------------------------
+
+
+class PresenceState(models.TextChoices):
+    """A meeting under way as its two sides and the organisers see it."""
+
+    WAITING = "waiting", _("Waiting")
+    STARTED = "started", _("Started")
+    PARTNER_ABSENT = "partner_absent", _("Partner absent")
+
+
+class AbsenceReason(models.TextChoices):
+    """Why a meeting counts as a no-show."""
+
+    MARKED = "marked", _("marked absent by the partner")
+    NOT_CHECKED_IN = "not_checked_in", _("not checked in")
+
+
+class Outcome(models.TextChoices):
+    """What a meeting led to, recorded privately by each side after it."""
+
+    NOT_HELD = "not_held", _("Did not take place")
+    INSUFFICIENT_INTEREST = "insufficient_interest", _("Insufficient interest")
+    INFORMATIVE = "informative", _("Informative, no follow-up planned")
+    QUOTE_ASKED = "quote_asked", _("Follow-up planned: quote asked")
+    CONSULTATION_PLANNED = "consultation_planned", _("Follow-up planned: consultation planned")
+    RESERVED_LOT = "reserved_lot", _("Follow-up planned: reserved lot considered")
+    PARTNERSHIP = "partnership", _("Follow-up planned: partnership")
+    OTHER_FOLLOW_UP = "other_follow_up", _("Follow-up planned: other")
+
+
+# The outcomes that plan a follow-up (the organisers' counts group them).
+FOLLOW_UP_OUTCOMES = frozenset(
+    {
+        Outcome.QUOTE_ASKED,
+        Outcome.CONSULTATION_PLANNED,
+        Outcome.RESERVED_LOT,
+        Outcome.PARTNERSHIP,
+        Outcome.OTHER_FOLLOW_UP,
+    }
+)

@@ -133,7 +133,12 @@ class SlotForm(BoundedNumbersMixin, forms.Form):
 class SettingsForm(BoundedNumbersMixin, forms.ModelForm):
     class Meta:
         model = MatchingSettings
-        fields = ["booking_mode", "max_requests_per_participant", "reminder_minutes"]
+        fields = [
+            "booking_mode",
+            "max_requests_per_participant",
+            "reminder_minutes",
+            "no_show_minutes",
+        ]
         widgets = {"booking_mode": forms.RadioSelect}
         help_texts = {
             "booking_mode": _(

@@ -23,3 +23,9 @@ def my_requests(registration_id: int) -> str:
 def screen(event_id: int) -> str:
     """The event's venue screens (a new published version, a meeting booked on the day)."""
     return f"matching.screen.{int(event_id)}"
+
+
+def day(event_id: int) -> str:
+    """Everyone watching an event's day as a whole (the organisers' live dashboard): a meeting
+    started, a partner absent, a re-pairing, an outcome recorded. Hints only; no personal data."""
+    return f"matching.day.{int(event_id)}"

@@ -1,12 +1,13 @@
 import uuid
 
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Greatest, Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Organisation
 from events.models import Event, Registration, Slot, Table
 from pitches.models import Pitch
 
@@ -14,6 +15,7 @@ from .enums import (
     ACTIVE_REQUEST_STATUSES,
     ACTIVE_RUN_STATUSES,
     BookingMode,
+    Outcome,
     RequestStatus,
     RunStatus,
     RunStep,
@@ -22,6 +24,12 @@ from .enums import (
 # The reminder emailed before each meeting on the day (organisers choose; 0 turns it off).
 DEFAULT_REMINDER_MINUTES = 15
 MAX_REMINDER_MINUTES = 120
+# On the day, a meeting whose partner is not checked in this many minutes after its slot started
+# is flagged as a no-show (organisers choose, within the bounds).
+DEFAULT_NO_SHOW_MINUTES = 5
+MIN_NO_SHOW_MINUTES = 1
+MAX_NO_SHOW_MINUTES = 30
+MAX_OUTCOME_NOTE_LENGTH = 2000
 
 
 class MatchingSettings(models.Model):
@@ -51,6 +59,16 @@ class MatchingSettings(models.Model):
             "at most 120."
         ),
     )
+    no_show_minutes = models.PositiveSmallIntegerField(
+        _("no-show after (minutes)"),
+        default=DEFAULT_NO_SHOW_MINUTES,
+        validators=[MinValueValidator(MIN_NO_SHOW_MINUTES), MaxValueValidator(MAX_NO_SHOW_MINUTES)],
+        help_text=_(
+            "On the day, a meeting whose partner has not checked in this many minutes after its "
+            "slot started is flagged as a no-show, and the person left alone is offered someone "
+            "else. Between 1 and 30."
+        ),
+    )
 
     class Meta:
         verbose_name = _("matching settings")
@@ -59,6 +77,11 @@ class MatchingSettings(models.Model):
             models.CheckConstraint(
                 condition=Q(reminder_minutes__lte=MAX_REMINDER_MINUTES),
                 name="matching_settings_reminder_max",
+            ),
+            models.CheckConstraint(
+                condition=Q(no_show_minutes__gte=MIN_NO_SHOW_MINUTES)
+                & Q(no_show_minutes__lte=MAX_NO_SHOW_MINUTES),
+                name="matching_settings_no_show_bounds",
             ),
         ]
 
@@ -293,3 +316,72 @@ class VenueScreen(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} · {self.name}"
+
+
+class MeetingPresence(models.Model):
+    """What the two sides of a meeting said at their table, on the day: "we are here" (started)
+    or "my partner is not here" (absent). One row per request and slot, kept when the meeting row
+    goes (a re-pairing cancels the meeting but the no-show stays on record for the organisers)."""
+
+    request = models.ForeignKey(MeetingRequest, on_delete=models.CASCADE, related_name="presences")
+    slot = models.ForeignKey(Slot, on_delete=models.CASCADE, related_name="+")
+    table = models.ForeignKey(Table, on_delete=models.SET_NULL, null=True, related_name="+")
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    started_by = models.ForeignKey(
+        Registration, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    absent_at = models.DateTimeField(_("partner absent since"), null=True, blank=True)
+    # The side who said so (left alone), and the side who did not come.
+    absent_reported_by = models.ForeignKey(
+        Registration, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    absent = models.ForeignKey(
+        Registration, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The meeting booked instead at the freed table (re-pairing).
+    replaced_by = models.ForeignKey(
+        MeetingRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("presence at a meeting")
+        verbose_name_plural = _("presences at meetings")
+        constraints = [
+            models.UniqueConstraint(fields=["request", "slot"], name="presence_one_per_meeting"),
+            models.CheckConstraint(
+                condition=Q(started_at__isnull=True) | Q(absent_at__isnull=True),
+                name="presence_started_or_absent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request} @ {self.slot}"
+
+
+class MeetingOutcome(models.Model):
+    """What a meeting led to for one side (its organisation), with a private note: only members
+    of that organisation see it; organisers see counts without names."""
+
+    request = models.ForeignKey(MeetingRequest, on_delete=models.CASCADE, related_name="outcomes")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="meeting_outcomes"
+    )
+    outcome = models.CharField(_("outcome"), max_length=30, choices=Outcome.choices)
+    note = models.TextField(_("private note"), max_length=MAX_OUTCOME_NOTE_LENGTH, blank=True)
+    written_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("meeting outcome")
+        verbose_name_plural = _("meeting outcomes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "organisation"], name="outcome_one_per_side"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request}: {self.outcome}"

@@ -3,7 +3,9 @@
 At deletion, each of the person's registrations lets go of its meetings and requests through
 `matching.services.requests.release_registration` (registered with events/releases.py and called by
 the events app's eraser: partners are told by email and live); what is left goes with the
-registrations (CASCADE), and the organisers' runs and versions lose the name (SET_NULL).
+registrations (CASCADE), and the organisers' runs and versions lose the name (SET_NULL). Presence at
+meetings goes with the meeting requests (CASCADE); an outcome belongs to the organisation (its
+note is the organisation's record of the meeting) and only loses its author (SET_NULL).
 """
 
 from django.db.models import Q
@@ -11,7 +13,14 @@ from django.db.models import Q
 from accounts.personal_data import PersonalData, iso
 from core import times
 
-from .models import Attendance, MeetingRequest, ScheduleRun, ScheduleVersion
+from .models import (
+    Attendance,
+    MeetingOutcome,
+    MeetingPresence,
+    MeetingRequest,
+    ScheduleRun,
+    ScheduleVersion,
+)
 
 
 def _party(registration) -> str:
@@ -68,6 +77,42 @@ def export(user) -> dict[str, list]:
             for r in requests
         ],
         "meetings": meetings,
+        "presence_at_meetings": [
+            {
+                "event": p.request.event.title,
+                "starts_at": iso(p.slot.starts_at),
+                "with": _party(
+                    p.request.recipient if p.request.sender.user_id == user.pk else p.request.sender
+                ),
+                "started_at": iso(p.started_at),
+                "partner_absent_at": iso(p.absent_at),
+                "marked_absent": p.absent is not None and p.absent.user_id == user.pk,
+            }
+            for p in MeetingPresence.objects.filter(
+                Q(request__sender__user=user) | Q(request__recipient__user=user)
+            )
+            .select_related(
+                "slot",
+                "absent",
+                "request__event",
+                "request__sender__organisation",
+                "request__recipient__organisation",
+            )
+            .order_by("slot__starts_at", "pk")
+        ],
+        # What the person wrote; their organisation's other outcomes belong to the organisation.
+        "meeting_outcomes_written": [
+            {
+                "event": o.request.event.title,
+                "organisation": o.organisation.name,
+                "outcome": o.outcome,
+                "note": o.note,
+                "updated_at": iso(o.updated_at),
+            }
+            for o in MeetingOutcome.objects.filter(written_by=user)
+            .select_related("request__event", "organisation")
+            .order_by("updated_at", "pk")
+        ],
         "schedule_runs_started": [
             {"event": run.event.title, "status": run.status, "created_at": iso(run.created_at)}
             for run in ScheduleRun.objects.filter(requested_by=user).select_related("event")
@@ -89,6 +134,8 @@ PROVIDER = PersonalData(
             "matching.Attendance",
             "matching.ScheduleRun",
             "matching.ScheduleVersion",
+            "matching.MeetingPresence",
+            "matching.MeetingOutcome",
         }
     ),
     erased=frozenset(
@@ -98,6 +145,8 @@ PROVIDER = PersonalData(
             "matching.Attendance",
             "matching.ScheduleRun",
             "matching.ScheduleVersion",
+            "matching.MeetingPresence",
+            "matching.MeetingOutcome",
         }
     ),
 )

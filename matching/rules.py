@@ -1,6 +1,7 @@
 """Who may do what in the matching app (django-rules), used by views, templates, consumers and
 services alike. One section per area; phase predicates come from events/rules.py."""
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import rules
@@ -8,12 +9,12 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.enums import OrganisationKind
-from events.enums import RegistrationRole, RegistrationStatus
+from events.enums import Phase, RegistrationRole, RegistrationStatus
 from events.rules import can_manage, event_of, requests_open, scheduling_open
 from pitches.rules import pitch_open_for_exchanges, quiet_period_message
 
 from .enums import ACTIVE_REQUEST_STATUSES, RequestStatus
-from .models import MatchingSettings, Meeting, MeetingRequest
+from .models import DEFAULT_NO_SHOW_MINUTES, MatchingSettings, Meeting, MeetingRequest
 
 # --- organisers' scheduling console ------------------------------------------------------------
 # Running, editing and publishing the schedule happen while `scheduling_open` (events/rules.py).
@@ -146,21 +147,27 @@ def open_requests_between_organisations(registration) -> dict[int, MeetingReques
     return result
 
 
-def request_refusal(sender, recipient, *, pitch=None, state: SenderState | None = None):
+def request_refusal(
+    sender, recipient, *, pitch=None, state: SenderState | None = None, repairing: bool = False
+):
     """THE rule of who may ask whom for a meeting (about `pitch`, optionally): `pair_refusal`,
     the event in its requests phase, one open request per pair of organisations, the organisers'
     cap on outgoing requests, and `pitch_refusal`. `state` (sender_state) spares its queries when
     a page asks for many recipients. send_request checks the cap and the open pair again under
-    lock."""
+    lock.
+
+    `repairing`: on the day, a person whose partner did not come meets someone else at once
+    (matching/services/presence.py `repair`): the requests phase is over and the cap does not
+    apply (the meeting replaces one that did not take place); everything else does."""
     reason = pair_refusal(sender, recipient)
     if reason is not None:
         return reason
     state = state or sender_state(sender)
-    if not state.requests_open:
+    if not repairing and not state.requests_open:
         return _("Meeting requests are not open for this event at the moment.")
     if recipient.organisation_id in state.open_with:
         return _("A meeting request between you is already open.")
-    if state.cap is not None and state.sent >= state.cap:
+    if not repairing and state.cap is not None and state.sent >= state.cap:
         return _("You have reached the organisers' limit of %(cap)s meeting requests.") % {
             "cap": state.cap
         }
@@ -339,3 +346,130 @@ def accepted_meetings(viewer_orgs: set[int], other_orgs: set[int]) -> set[int]:
         status=RequestStatus.ACCEPTED,
     ).values_list("sender__organisation_id", "recipient__organisation_id")
     return {org for pair in rows for org in pair} & other_orgs
+
+
+# --- on the day: presence at the table, no-shows, re-pairing, outcomes -------------------------
+# A meeting is "under way" during its slot while the event is live; each side may then say "we
+# are here" or "my partner is not here" (matching/services/presence.py). A partner is absent when
+# the other side says so, or when check-in is in use at the event and they have not checked in
+# `no_show_minutes` after the slot started. Outcomes are written once the slot has ended.
+
+# Phases in which a meeting's outcome may be recorded (the day, and afterwards).
+PHASES_FOR_OUTCOMES = frozenset({Phase.LIVE, Phase.CLOSED})
+
+
+def slot_under_way(event, slot, now) -> bool:
+    """The event is live and `slot` has started and not ended at `now`."""
+    return event.phase == Phase.LIVE and slot.starts_at <= now < slot.ends_at
+
+
+def checkin_in_use(event) -> bool:
+    """Whether the event checks people in at all: someone has been checked in
+    (`Registration.checked_in_at`, written by the events app's check-in desk). Until the desk
+    has checked anybody in, "not checked in" tells nothing, and nobody is a no-show for it."""
+    return event.registrations.filter(checked_in_at__isnull=False).exists()
+
+
+def is_present(registration, *, in_use: bool | None = None) -> bool:
+    """Whether `registration` counts as at the venue: checked in, or check-in not in use at the
+    event (`checkin_in_use`, passed as `in_use` by callers asking for many people)."""
+    if in_use is None:
+        in_use = checkin_in_use(registration.event)
+    return not in_use or registration.checked_in_at is not None
+
+
+def no_show_minutes(event) -> int:
+    """Minutes after a slot's start from which a partner not checked in is a no-show."""
+    row = MatchingSettings.objects.filter(event_id=event.pk).only("no_show_minutes").first()
+    return row.no_show_minutes if row is not None else DEFAULT_NO_SHOW_MINUTES
+
+
+def side_of(request, user):
+    """The user's registration in `request` (sender or recipient), or None."""
+    if request.sender.user_id == user.pk:
+        return request.sender
+    if request.recipient.user_id == user.pk:
+        return request.recipient
+    return None
+
+
+def partner_of(request, side):
+    return request.recipient if side.pk == request.sender_id else request.sender
+
+
+def presence_refusal(request, slot, now) -> str | None:
+    """Why the two sides of `request` may not say now whether they met at `slot`, or None."""
+    if request.status != RequestStatus.ACCEPTED:
+        return _("This meeting is no longer in the agenda.")
+    if request.event.phase != Phase.LIVE:
+        return _("This is possible during the event only.")
+    if now < slot.starts_at:
+        return _("This meeting has not started yet.")
+    if now >= slot.ends_at:
+        return _("This meeting is over.")
+    return None
+
+
+def absent_partner(request, slot, presence, now, *, minutes: int, in_use: bool):
+    """The side of `request` who did not come to `slot` (a Registration), or None: the one the
+    other side marked absent, else, once `minutes` have passed since the slot started and nobody
+    confirmed the meeting, the one side not checked in (when check-in is in use)."""
+    if presence is not None and presence.started_at is not None:
+        return None
+    if presence is not None and presence.absent_at is not None:
+        return request.sender if presence.absent_id == request.sender_id else request.recipient
+    if not in_use or now < slot.starts_at + dt.timedelta(minutes=minutes):
+        return None
+    missing = [r for r in (request.sender, request.recipient) if r.checked_in_at is None]
+    return missing[0] if len(missing) == 1 else None
+
+
+def repair_refusal(request, slot, presence, side, now, *, minutes: int, in_use: bool):
+    """Why `side` may not meet someone else instead of `request` at `slot` now, or None: the
+    meeting is under way (presence_refusal), its partner absent (absent_partner), and `side`
+    is the one left alone (present)."""
+    reason = presence_refusal(request, slot, now)
+    if reason is not None:
+        return reason
+    absent = absent_partner(request, slot, presence, now, minutes=minutes, in_use=in_use)
+    if absent is None:
+        return _("Your partner is not marked absent.")
+    if absent.pk == side.pk:
+        return _("You are marked absent from this meeting.")
+    return None
+
+
+def outcome_refusal(request, slot, now) -> str | None:
+    """Why the outcome of the meeting of `request` at `slot` may not be recorded now, or None:
+    once its slot has ended, on the day or afterwards."""
+    if request.status != RequestStatus.ACCEPTED:
+        return _("This meeting is no longer in the agenda.")
+    if request.event.phase not in PHASES_FOR_OUTCOMES or now < slot.ends_at:
+        return _("You can record what a meeting led to once it has ended.")
+    return None
+
+
+def outcome_organisation(user, request):
+    """The organisation whose outcome of `request` the user sees and writes: the side they took
+    part as, else a side whose organisation they belong to; None for anyone else (organisers
+    included: they see counts only, queries.outcome_counts)."""
+    if not user.is_authenticated or request is None:
+        return None
+    side = side_of(request, user)
+    if side is not None:
+        return side.organisation
+    for registration in (request.sender, request.recipient):
+        organisation = registration.organisation
+        if organisation is not None and organisation.memberships.filter(user=user).exists():
+            return organisation
+    return None
+
+
+@rules.predicate
+def is_outcome_side(user, request) -> bool:
+    return outcome_organisation(user, request) is not None
+
+
+# Object: a MeetingRequest. The time checks (slot under way, slot ended) are the services'.
+rules.add_perm("matching.mark_presence", is_request_party)
+rules.add_perm("matching.record_outcome", is_outcome_side)

@@ -8,15 +8,16 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import times
 from events import badges, day, ical
 from events.enums import DayKind
 from events.models import Registration, Slot, Table, table_order
-from matching import bridge, engine, violations
-from matching.enums import RequestStatus
-from matching.models import Meeting, MeetingRequest, ScheduleRun
+from matching import bridge, engine, rules, violations
+from matching.enums import PresenceState, RequestStatus
+from matching.models import Meeting, MeetingOutcome, MeetingPresence, MeetingRequest, ScheduleRun
 
 # --- Explanations --------------------------------------------------------------------------------
 
@@ -453,11 +454,97 @@ def cancelled_lines(event, registration: Registration) -> list[AgendaLine]:
     return sorted(lines, key=lambda line: (line.slot.starts_at, line.request.pk))
 
 
-def agenda_context(event, registration: Registration) -> dict:
+@dataclass(frozen=True)
+class NowLine:
+    """A meeting of the person's under way: what the two sides said at the table."""
+
+    line: AgendaLine
+    state: str  # enums.PresenceState
+    presence: MeetingPresence | None
+    absent: Registration | None  # the side who did not come, when known
+    left_alone: bool  # the person may meet someone else instead (rules.repair_refusal)
+    marked_by_me: bool  # the person reported the absence themselves
+
+
+@dataclass(frozen=True)
+class OutcomeLine:
+    """A meeting of the person's that has ended, with their organisation's outcome if any."""
+
+    line: AgendaLine
+    outcome: MeetingOutcome | None
+
+
+def now_lines(event, registration: Registration, lines: list[AgendaLine], now) -> list[NowLine]:
+    """The person's meetings under way at `now` (rules.slot_under_way), each with its state.
+    Two queries more (presences, check-in in use) when there is one, none otherwise."""
+    current = [line for line in lines if rules.slot_under_way(event, line.slot, now)]
+    if not current:
+        return []
+    presences = {
+        (p.request_id, p.slot_id): p
+        for p in MeetingPresence.objects.filter(request__in=[line.request for line in current])
+    }
+    in_use = rules.checkin_in_use(event)
+    minutes = rules.no_show_minutes(event)
+    result = []
+    for line in current:
+        presence = presences.get((line.request.pk, line.slot.pk))
+        absent = rules.absent_partner(
+            line.request, line.slot, presence, now, minutes=minutes, in_use=in_use
+        )
+        if presence is not None and presence.started_at is not None:
+            state = PresenceState.STARTED
+        elif absent is not None:
+            state = PresenceState.PARTNER_ABSENT
+        else:
+            state = PresenceState.WAITING
+        result.append(
+            NowLine(
+                line=line,
+                state=state,
+                presence=presence,
+                absent=absent,
+                left_alone=absent is not None and absent.pk != registration.pk,
+                marked_by_me=presence is not None
+                and presence.absent_reported_by_id == registration.pk,
+            )
+        )
+    return result
+
+
+def outcome_lines(event, registration: Registration, lines: list[AgendaLine], now):
+    """The person's meetings that have ended (rules.outcome_refusal), latest first, with their
+    organisation's outcome. One query more when there is one."""
+    ended = [line for line in lines if rules.outcome_refusal(line.request, line.slot, now) is None]
+    if not ended or registration.organisation_id is None:
+        return []
+    outcomes = {
+        o.request_id: o
+        for o in MeetingOutcome.objects.filter(
+            request__in=[line.request for line in ended],
+            organisation_id=registration.organisation_id,
+        )
+    }
+    return [
+        OutcomeLine(line, outcomes.get(line.request.pk))
+        for line in sorted(ended, key=lambda line: line.slot.starts_at, reverse=True)
+    ]
+
+
+def agenda_context(event, registration: Registration, now=None) -> dict:
     """'My agenda': the person's whole day from events/day.py (programme, pitch session, workshop
-    seats, meetings, unavailability), grouped by day in the event's zone."""
+    seats, meetings, unavailability), grouped by day in the event's zone; on the day, the
+    meetings under way (`now_lines`) and those ended, for their outcome (`outcome_lines`)."""
+    now = now or timezone.now()
     items = day.day_items(event, registration)
+    meetings = [
+        item.obj
+        for item in items
+        if item.kind == DayKind.MEETING and not item.cancelled and item.obj is not None
+    ]
     return {
+        "now_lines": now_lines(event, registration, meetings, now),
+        "outcome_lines": outcome_lines(event, registration, meetings, now),
         "event": event,
         "registration": registration,
         "version": bridge.published_version(event),

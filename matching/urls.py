@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import console, live, recommendations, screen
+from .views import console, day, live, recommendations, screen
 from .views import requests as meeting_requests
 
 app_name = "matching"
@@ -91,4 +91,19 @@ urlpatterns = [
     path("e/<slug:slug>/console/screens/<int:pk>/revoke/", screen.revoke, name="screen_revoke"),
     path("screen/<str:token>/", screen.screen, name="screen"),
     path("screen/<str:token>/board/", screen.board, name="screen_board"),
+    # --- the day itself, from the agenda (matching/views/day.py)
+    path("e/<slug:slug>/agenda/meetings/<int:pk>/here/", day.meeting_here, name="meeting_here"),
+    path(
+        "e/<slug:slug>/agenda/meetings/<int:pk>/absent/", day.meeting_absent, name="meeting_absent"
+    ),
+    path(
+        "e/<slug:slug>/agenda/meetings/<int:pk>/replace/",
+        day.meeting_replace,
+        name="meeting_replace",
+    ),
+    path(
+        "e/<slug:slug>/agenda/meetings/<int:pk>/outcome/",
+        day.meeting_outcome,
+        name="meeting_outcome",
+    ),
 ]

@@ -9,6 +9,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 from stdnum.fr import siret as siret_mod
 
@@ -16,11 +17,13 @@ from accounts.enums import MembershipRole, OrganisationKind
 from accounts.models import Invitation, Membership, Organisation, Theme, User
 from events.enums import Phase, RegistrationRole, RegistrationStatus, SessionKind
 from events.models import Event, Feedback, Registration, Room, Session, Slot, Table, Unavailability
-from matching.enums import RequestStatus
+from matching.enums import Outcome, RequestStatus
 from matching.models import (
     Attendance,
     MatchingSettings,
     Meeting,
+    MeetingOutcome,
+    MeetingPresence,
     MeetingRequest,
     ScheduleRun,
     ScheduleVersion,
@@ -419,6 +422,32 @@ class AttendanceFactory(DjangoModelFactory):
     meeting = factory.SubFactory(MeetingFactory, attendances=False)
     registration = factory.SelfAttribute("meeting.request.sender")
     slot = factory.SelfAttribute("meeting.slot")
+
+
+class MeetingPresenceFactory(DjangoModelFactory):
+    """The two sides of a meeting confirmed it had started (matching/services/presence.py)."""
+
+    class Meta:
+        model = MeetingPresence
+
+    request = factory.SubFactory(MeetingRequestFactory, status=RequestStatus.ACCEPTED)
+    slot = factory.SubFactory(SlotFactory, session__event=factory.SelfAttribute("...request.event"))
+    table = factory.SubFactory(TableFactory, event=factory.SelfAttribute("..request.event"))
+    started_at = factory.LazyFunction(timezone.now)
+    started_by = factory.SelfAttribute("request.sender")
+
+
+class MeetingOutcomeFactory(DjangoModelFactory):
+    """The sender's organisation's outcome of a meeting (matching/services/outcomes.py)."""
+
+    class Meta:
+        model = MeetingOutcome
+
+    request = factory.SubFactory(MeetingRequestFactory, status=RequestStatus.ACCEPTED)
+    organisation = factory.SelfAttribute("request.sender.organisation")
+    outcome = Outcome.QUOTE_ASKED
+    note = "Devis à envoyer avant la fin du mois."
+    written_by = factory.SelfAttribute("request.sender.user")
 
 
 class ScheduleVersionFactory(DjangoModelFactory):

@@ -37,8 +37,11 @@ from matching.enums import (
     RequestStatus,
 )
 from matching.models import (
+    DEFAULT_NO_SHOW_MINUTES,
     DEFAULT_REMINDER_MINUTES,
+    MAX_NO_SHOW_MINUTES,
     MAX_REMINDER_MINUTES,
+    MIN_NO_SHOW_MINUTES,
     Attendance,
     MatchingSettings,
     Meeting,
@@ -277,26 +280,34 @@ def cancel_request(*, request: MeetingRequest, by: User) -> MeetingRequest:
     """
     with locked_transaction():
         locked = _locked_request(request)
-        _check_transition(locked, RequestStatus.CANCELLED)
-        _keep_cancelled_places([locked])
-        Meeting.objects.filter(request=locked).delete()
-        locked.status = RequestStatus.CANCELLED
-        locked.booked_slot = locked.booked_table = None
-        locked.save(
-            update_fields=[
-                "status",
-                "booked_slot",
-                "booked_table",
-                "cancelled_slot",
-                "cancelled_table",
-            ]
-        )
-        raise_calendar_sequence([locked.pk])
-        log_meeting(request=locked, what="cancelled", actor=by)
-        emails.enqueue_cancelled(locked, by)
+        cancel_locked(locked, by=by)
         logger.info("meeting request %s cancelled by user %s", locked.pk, by.pk)
         _lists_changed(locked)
         return locked
+
+
+def cancel_locked(request: MeetingRequest, *, by: User) -> None:
+    """cancel_request's writes, for a request its caller has locked (cancel_request; a
+    re-pairing on the day, matching/services/presence.py): check the move, keep the known
+    place for calendars, delete the meeting, write the status, raise the calendar SEQUENCE, log,
+    queue the other side's email. The caller tells the pages."""
+    _check_transition(request, RequestStatus.CANCELLED)
+    _keep_cancelled_places([request])
+    Meeting.objects.filter(request=request).delete()
+    request.status = RequestStatus.CANCELLED
+    request.booked_slot = request.booked_table = None
+    request.save(
+        update_fields=[
+            "status",
+            "booked_slot",
+            "booked_table",
+            "cancelled_slot",
+            "cancelled_table",
+        ]
+    )
+    raise_calendar_sequence([request.pk])
+    log_meeting(request=request, what="cancelled", actor=by)
+    emails.enqueue_cancelled(request, by)
 
 
 def lapse_pending_requests(*, event) -> int:
@@ -329,11 +340,13 @@ def update_settings(
     booking_mode: str,
     max_requests_per_participant: int | None,
     reminder_minutes: int = DEFAULT_REMINDER_MINUTES,
+    no_show_minutes: int = DEFAULT_NO_SHOW_MINUTES,
 ) -> MatchingSettings:
-    """The organisers choose the booking mode, the cap on outgoing requests and how many minutes
-    before each meeting its reminder is emailed (0: none).
+    """The organisers choose the booking mode, the cap on outgoing requests, how many minutes
+    before each meeting its reminder is emailed (0: none) and how many minutes after a slot's
+    start a partner not checked in counts as absent (matching.rules.absent_partner).
 
-    Side effects, in order: check the reminder's bounds; lock (or create) the event's settings
+    Side effects, in order: check the reminder's and the no-show delay's bounds; lock (or create) the event's settings
     row; write; log. A lower cap does not touch requests already sent: it applies to the next
     ones. A new reminder time applies to the reminders written from then on (the next
     publication or booking); those already queued keep their time.
@@ -347,13 +360,28 @@ def update_settings(
                 % {"max": MAX_REMINDER_MINUTES}
             }
         )
+    if not MIN_NO_SHOW_MINUTES <= no_show_minutes <= MAX_NO_SHOW_MINUTES:
+        raise ValidationError(
+            {
+                "no_show_minutes": _("Choose between %(min)s and %(max)s minutes.")
+                % {"min": MIN_NO_SHOW_MINUTES, "max": MAX_NO_SHOW_MINUTES}
+            }
+        )
     with locked_transaction():
         MatchingSettings.objects.get_or_create(event=event)
         row = lock(MatchingSettings.objects).get(event=event)
         row.booking_mode = booking_mode
         row.max_requests_per_participant = max_requests_per_participant
         row.reminder_minutes = reminder_minutes
-        row.save(update_fields=["booking_mode", "max_requests_per_participant", "reminder_minutes"])
+        row.no_show_minutes = no_show_minutes
+        row.save(
+            update_fields=[
+                "booking_mode",
+                "max_requests_per_participant",
+                "reminder_minutes",
+                "no_show_minutes",
+            ]
+        )
     logger.info("event %s matching settings changed by user %s", event.slug, by.pk)
     return row
 

@@ -28,7 +28,7 @@ from events.views import event_or_404
 from pitches.enums import PitchStatus
 from pitches.models import Pitch
 
-from .. import queries
+from .. import day_queries, queries
 from ..enums import ACTIVE_REQUEST_STATUSES, RequestStatus
 from ..forms import DeclineForm, ParticipantFilterForm, RequestForm, SettingsForm, SlotForm
 from ..models import Meeting, MeetingRequest
@@ -437,6 +437,7 @@ def settings_view(request: HttpRequest, slug: str) -> HttpResponse:
         "form": form,
         "counts": [(status.label, counts[status.value]) for status in RequestStatus],
         "booked": counts["booked"],
+        "outcomes": day_queries.outcome_counts(event),
         "section": "meetings",
     }
     return render(

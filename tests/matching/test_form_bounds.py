@@ -64,6 +64,7 @@ def test_settings_with_an_out_of_range_cap_is_a_form_error(client, event, organi
             "booking_mode": "organisers",
             "max_requests_per_participant": HUGE,
             "reminder_minutes": 15,
+            "no_show_minutes": 5,
         },
     )
 
@@ -81,8 +82,45 @@ def test_settings_reminder_out_of_bounds_is_a_form_error(client, event, organise
             "booking_mode": "organisers",
             "max_requests_per_participant": "",
             "reminder_minutes": minutes,
+            "no_show_minutes": 5,
         },
     )
 
     assert response.status_code == 400
     assert list(response.context["form"].errors) == ["reminder_minutes"]
+
+
+@pytest.mark.parametrize("minutes", ["0", "31", HUGE])
+def test_settings_no_show_minutes_out_of_bounds_is_a_form_error(client, event, organiser, minutes):
+    client.force_login(organiser)
+
+    response = client.post(
+        url("settings", event),
+        {
+            "booking_mode": "organisers",
+            "max_requests_per_participant": "",
+            "reminder_minutes": 15,
+            "no_show_minutes": minutes,
+        },
+    )
+
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == ["no_show_minutes"]
+
+
+@pytest.mark.parametrize("minutes", [0, 31])
+def test_update_settings_refuses_no_show_minutes_out_of_bounds(event, organiser, minutes):
+    from django.core.exceptions import ValidationError
+
+    from matching.services.requests import update_settings
+
+    with pytest.raises(ValidationError) as refused:
+        update_settings(
+            event=event,
+            by=organiser,
+            booking_mode="organisers",
+            max_requests_per_participant=None,
+            no_show_minutes=minutes,
+        )
+
+    assert list(refused.value.message_dict) == ["no_show_minutes"]

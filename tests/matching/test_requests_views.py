@@ -514,6 +514,7 @@ def test_settings_saved_by_organiser(client, event, organiser):
             "booking_mode": "self_service",
             "max_requests_per_participant": "5",
             "reminder_minutes": "30",
+            "no_show_minutes": "5",
         },
     )
 

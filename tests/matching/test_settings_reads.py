@@ -42,6 +42,7 @@ def test_settings_page_post_writes_the_row_once(client, event, organiser):
                 "booking_mode": "self_service",
                 "max_requests_per_participant": cap,
                 "reminder_minutes": "15",
+                "no_show_minutes": "5",
             },
         )
 

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('events', '0004_feedback_after_the_event'),
-        ('matching', '0008_one_lapsed_kind'),
+        ('matching', '0009_day_presence_outcomes'),
     ]
 
     operations = [

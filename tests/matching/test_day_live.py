@@ -1,0 +1,68 @@
+"""The day's changes reach open agendas live: a hint to both people's agenda groups, the page
+re-rendered from the database by AgendaConsumer."""
+
+import pytest
+from asgiref.sync import sync_to_async
+
+from matching.services import presence
+from tests.matching.day_world import live_day, meet
+from tests.matching.schedule_world import buyer, eager_tasks, ess  # noqa: F401
+from tests.matching.test_consumers import connected, frames_until
+
+pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def day(event):
+    world = live_day(event)
+    world.buyer, world.ess = buyer(event), ess(event)
+    world.request = meet(world.buyer, world.ess, world.current, world.tables[0])
+    return world
+
+
+async def test_partners_agenda_shows_the_absence_at_once(day):
+    path = f"/ws/e/{day.event.slug}/agenda/"
+    async with connected(path, day.buyer.user) as (communicator, accepted):
+        first = await communicator.receive_from(timeout=10)
+        await sync_to_async(presence.report_absent)(request=day.request, by=day.ess.user)
+        frames = await frames_until(communicator, "now-partner_absent")
+
+    assert accepted is True
+    assert "now-waiting" in first
+    assert "now-partner_absent" in frames[-1]
+
+
+async def test_repair_reaches_the_new_partners_agenda(day):
+    other = await sync_to_async(buyer)(day.event)
+    await sync_to_async(presence.report_absent)(request=day.request, by=day.ess.user)
+
+    path = f"/ws/e/{day.event.slug}/agenda/"
+    async with connected(path, other.user) as (communicator, accepted):
+        first = await communicator.receive_from(timeout=10)
+        await sync_to_async(presence.repair)(request=day.request, partner=other, by=day.ess.user)
+        frames = await frames_until(communicator, str(day.ess.organisation))
+
+    assert accepted is True
+    assert str(day.ess.organisation) not in first
+    assert "now-waiting" in frames[-1]
+
+
+async def test_day_group_gets_a_hint_without_names(day):
+    from channels.db import database_sync_to_async
+    from channels.layers import get_channel_layer
+
+    from matching import groups
+
+    layer = get_channel_layer()
+    channel = await layer.new_channel()
+    await layer.group_add(groups.day(day.event.pk), channel)
+    try:
+        # database_sync_to_async closes the thread's connection, as a consumer's call would.
+        await database_sync_to_async(presence.confirm_started)(
+            request=day.request, by=day.buyer.user
+        )
+        message = await layer.receive(channel)
+    finally:
+        await layer.group_discard(groups.day(day.event.pk), channel)
+
+    assert message == {"type": "day.changed"}

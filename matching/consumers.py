@@ -218,7 +218,8 @@ class ScreenConsumer(AsyncWebsocketConsumer):
 
 
 class LiveDashboardConsumer(AsyncWebsocketConsumer):
-    """The organisers' live dashboard: on a check-in or a change of the meetings it is told to
+    """The organisers' live dashboard: on a check-in, a change of the meetings or of the day (a
+    meeting started, a partner absent, a re-pairing, an outcome) it is told to
     fetch its panel again over HTTP (one small frame per organiser's page, no render here)."""
 
     groups_joined: list[str] = []
@@ -231,7 +232,11 @@ class LiveDashboardConsumer(AsyncWebsocketConsumer):
             await self.close(code=4403)
             return
         self.slug = slug
-        self.groups_joined = [checkin_groups.checkins(event_id), groups.screen(event_id)]
+        self.groups_joined = [
+            checkin_groups.checkins(event_id),
+            groups.screen(event_id),
+            groups.day(event_id),
+        ]
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
@@ -256,3 +261,4 @@ class LiveDashboardConsumer(AsyncWebsocketConsumer):
 
     checkin_changed = _hint
     screen_changed = _hint
+    day_changed = _hint

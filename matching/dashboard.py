@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from accounts.enums import LegalForm
 from events.enums import RegistrationRole, RegistrationStatus
 from events.models import Registration, Table, table_order
-from matching import schedule_queries
+from matching import day_queries, rules, schedule_queries
 from matching import screen as screen_queries
 from matching.enums import RequestStatus
-from matching.models import MeetingRequest
+from matching.models import Meeting, MeetingRequest
 from workshops.queries import event_workshops
 
 
@@ -33,6 +33,7 @@ class TableNow:
     now: MeetingRequest | None
     missing: list[str]  # the sides of the meeting now not checked in yet
     next: MeetingRequest | None
+    state: str = ""  # enums.PresenceState of the meeting now (day_queries.meeting_states)
 
 
 def _arrivals(event) -> tuple[Arrivals, list[Arrivals], list[Arrivals]]:
@@ -60,6 +61,13 @@ def _arrivals(event) -> tuple[Arrivals, list[Arrivals], list[Arrivals]]:
     return Arrivals(_("Everyone"), total["arrived"], total["expected"]), by_role, by_form
 
 
+def _states_by_request(event, now) -> dict[int, str]:
+    """Request id -> the state of its meeting under way (started, waiting, partner absent)."""
+    states = day_queries.meeting_states(event, now)
+    meetings = Meeting.objects.filter(pk__in=states).values_list("pk", "request_id")
+    return {request_id: states[pk] for pk, request_id in meetings}
+
+
 def _missing(request: MeetingRequest | None) -> list[str]:
     if request is None:
         return []
@@ -80,13 +88,23 @@ def live_context(event, now=None) -> dict:
         if place is not None:
             at[(place.slot.pk, place.table.pk)].append(request)
     tables = list(Table.objects.filter(event=event).order_by(*table_order()))
+    states = _states_by_request(event, now)
+    checkin_used = rules.checkin_in_use(event)  # before the desk opens, nobody is "missing"
     rows = []
     for table in tables:
         now_here = at.get((current.pk, table.pk), []) if current else []
         next_here = at.get((upcoming.pk, table.pk), []) if upcoming else []
         if now_here or next_here:
             first = now_here[0] if now_here else None
-            rows.append(TableNow(table, first, _missing(first), next(iter(next_here), None)))
+            rows.append(
+                TableNow(
+                    table,
+                    first,
+                    _missing(first) if checkin_used else [],
+                    next(iter(next_here), None),
+                    states.get(first.pk, "") if first else "",
+                )
+            )
     everyone, by_role, by_form = _arrivals(event)
     return {
         "event": event,
@@ -99,6 +117,8 @@ def live_context(event, now=None) -> dict:
         "tables": rows,
         "waiting_now": sum(1 for row in rows if row.missing),
         "workshops": list(event_workshops(event)),
+        "no_shows": day_queries.no_shows(event, now),
+        "outcomes": [row for row in day_queries.outcome_counts(event) if row.count],
         "alerts": _alerts(event, at, places, requests),
     }
 

@@ -294,4 +294,8 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
     if registration is None:
         raise PermissionDenied
     context = schedule_queries.agenda_context(event, registration)
+    if request.htmx and not request.htmx.boosted:
+        # Fetched after a live hint (matching.consumers.AgendaConsumer): the meetings only.
+        context["changed"] = request.GET.get("changed") == "1"
+        return render(request, "matching/console/agenda.html#meetings", context)
     return render(request, "matching/console/agenda.html", context)

@@ -19,11 +19,15 @@ from matching.rules import meeting_registration
 
 class _MatchingConsumer(LiveConsumer):
     async def authorise(self) -> list[str] | None:
-        group = await self.in_thread(self._authorise)()
-        return None if group is None else [group]
+        return await self.in_thread(self._authorise)()
 
-    def _authorise(self) -> str | None:
+    def _authorise(self) -> list[str] | None:
         raise NotImplementedError
+
+    def concerns_me(self, message: dict) -> bool:
+        """A message to every page of the event names the registrations it concerns."""
+        concerned = message.get("registrations")
+        return concerned is None or self.registration.pk in concerned
 
     def _event(self) -> Event | None:
         slug = self.scope["url_route"]["kwargs"]["slug"]
@@ -38,12 +42,12 @@ class ScheduleConsoleConsumer(_MatchingConsumer):
     """The organisers' scheduling console: run progress, and the draft when it changes. A few
     sockets per event, and a progress message carries the run's state: rendered here."""
 
-    def _authorise(self) -> str | None:
+    def _authorise(self) -> list[str] | None:
         user, event = self._user(), self._event()
         if user is None or event is None or not user.has_perm("matching.view_schedule", event):
             return None
         self.event, self.user = event, user
-        return groups.schedule_console(event.pk)
+        return [groups.schedule_console(event.pk)]
 
     async def run_progress(self, message: dict) -> None:
         await self.send(text_data=await self.in_thread(self._render)(message))
@@ -81,7 +85,7 @@ class ScheduleConsoleConsumer(_MatchingConsumer):
 class AgendaConsumer(_MatchingConsumer):
     """A participant's agenda: fetched again when a version that changes it is (un)published."""
 
-    def _authorise(self) -> str | None:
+    def _authorise(self) -> list[str] | None:
         user, event = self._user(), self._event()
         if user is None or event is None:
             return None
@@ -91,9 +95,11 @@ class AgendaConsumer(_MatchingConsumer):
         if registration is None or not user.has_perm("events.view_event", event):
             return None
         self.event, self.registration = event, registration
-        return groups.agenda(registration.pk)
+        return [groups.agenda(registration.pk), groups.agendas(event.pk)]
 
     async def agenda_changed(self, message: dict) -> None:
+        if not self.concerns_me(message):
+            return
         url = reverse("matching:agenda", args=[self.event.slug]) + "?changed=1"
         frame = self.fetch_frame(slot="agenda-fetch", url=url, target="agenda-meetings")
         await self.send(text_data=frame)
@@ -111,7 +117,7 @@ class MyRequestsConsumer(_MatchingConsumer):
     """A participant's "My meetings": the lists fetched again when a request concerning them is
     sent, answered, cancelled or booked, by either side."""
 
-    def _authorise(self) -> str | None:
+    def _authorise(self) -> list[str] | None:
         user, event = self._user(), self._event()
         if user is None or event is None:
             return None
@@ -120,9 +126,11 @@ class MyRequestsConsumer(_MatchingConsumer):
         if registration is None:
             return None
         self.event, self.user, self.registration = event, user, registration
-        return groups.my_requests(registration.pk)
+        return [groups.my_requests(registration.pk), groups.every_my_requests(event.pk)]
 
     async def requests_changed(self, message: dict) -> None:
+        if not self.concerns_me(message):
+            return
         url = reverse("matching:requests", args=[self.event.slug]) + "?part=live"
         frame = self.fetch_frame(slot="my-requests-fetch", url=url, target="my-requests-live")
         await self.send(text_data=frame)

@@ -18,3 +18,14 @@ def agenda(registration_id: int) -> str:
 def my_requests(registration_id: int) -> str:
     """One participant's open "My meetings" pages (a request sent, answered, cancelled or booked)."""
     return f"matching.requests.{int(registration_id)}"
+
+
+def agendas(event_id: int) -> str:
+    """Every open agenda page of an event: a publication tells them all in one message, which
+    lists the registrations concerned (one message per event instead of one per person)."""
+    return f"matching.agendas.{int(event_id)}"
+
+
+def every_my_requests(event_id: int) -> str:
+    """Every open "My meetings" page of an event (a publication, like `agendas`)."""
+    return f"matching.requests-all.{int(event_id)}"

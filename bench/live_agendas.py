@@ -36,6 +36,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from html import unescape
 from pathlib import Path
 
@@ -88,6 +89,7 @@ class Agenda:
         self.frames: list[tuple[float, str]] = []
         self.arrived = asyncio.Event()
         self.socket = None
+        self.ended = ""
 
     async def open(self) -> None:
         from websockets.asyncio.client import connect
@@ -108,8 +110,10 @@ class Agenda:
             async for frame in self.socket:
                 self.frames.append((time.monotonic(), frame))
                 self.arrived.set()
-        except Exception:  # the socket closed: its frames so far are what it got
-            pass
+        except Exception as error:  # the socket closed: its frames so far are what it got
+            self.ended = repr(error)[:120]
+        else:
+            self.ended = f"closed {self.socket.close_code}"
 
     async def close(self) -> None:
         if self.socket is not None:
@@ -242,7 +246,9 @@ async def mixed_load(port, event, registrations, cookies, sockets, users, second
     for thread in threads:
         thread.start()
     hints = 0
+    rounds: list[float] = []
     while time.monotonic() < until:
+        rounds.append(time.monotonic())
         for registration in registrations[:sockets]:
             await layer.group_send(
                 groups.agenda(registration.pk), {"type": "agenda.changed"}
@@ -252,6 +258,12 @@ async def mixed_load(port, event, registrations, cookies, sockets, users, second
     await asyncio.to_thread(lambda: [t.join() for t in threads])
     await asyncio.sleep(2)
     frames = sum(len(a.frames) for a in agendas)
+    await asyncio.sleep(float(os.environ.get("BENCH_TAIL", "0")))
+    late = sum(len(a.frames) for a in agendas) - frames
+    ended = Counter(a.ended for a in agendas if a.ended)
+    latencies = [  # the n-th frame answers the n-th round of hints
+        at - rounds[n] for a in agendas for n, (at, _frame) in enumerate(a.frames[: len(rounds)])
+    ]
     for task in listeners:
         task.cancel()
     await asyncio.gather(*(a.close() for a in agendas), return_exceptions=True)
@@ -262,6 +274,9 @@ async def mixed_load(port, event, registrations, cookies, sockets, users, second
         "hint_rounds": hints,
         "frames_expected": hints * sockets,
         "frames_received": frames,
+        "frames_late": late,
+        "sockets_ended_early": dict(ended),
+        "frame_latency": summary(latencies),
         "requests": sum(len(v) for v in timings.values()),
         "server_errors": len(errors),
         "errors_sample": errors[:5],

@@ -200,7 +200,11 @@ if REDIS_URL:
                     }
                 ],
                 "group_expiry": 14 * 3600,
-                "capacity": 200,
+                # A server process's sockets share ONE inbox in Redis (channels_redis keys every
+                # "specific.<process>!<socket>" channel by its process), and a message is dropped
+                # when that inbox holds `capacity` messages: with the default of 100, a burst of
+                # hints to 200 sockets of one process lost most of them.
+                "capacity": int(os.environ.get("LIVE_INBOX_CAPACITY", "20000")),
             },
         }
     }

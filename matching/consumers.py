@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from core.consumers import LiveConsumer
+from core.consumers import LiveConsumer, without_database
 from events.enums import RegistrationStatus
 from events.models import Event, Registration
 from matching import groups, queries, schedule_queries
@@ -97,6 +97,7 @@ class AgendaConsumer(_MatchingConsumer):
         self.event, self.registration = event, registration
         return [groups.agenda(registration.pk), groups.agendas(event.pk)]
 
+    @without_database
     async def agenda_changed(self, message: dict) -> None:
         if not self.concerns_me(message):
             return
@@ -128,6 +129,7 @@ class MyRequestsConsumer(_MatchingConsumer):
         self.event, self.user, self.registration = event, user, registration
         return [groups.my_requests(registration.pk), groups.every_my_requests(event.pk)]
 
+    @without_database
     async def requests_changed(self, message: dict) -> None:
         if not self.concerns_me(message):
             return

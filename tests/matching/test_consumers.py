@@ -362,3 +362,29 @@ async def test_agenda_consumer_closes_when_the_registration_is_cancelled(world):
 
     assert (accepted, badge_accepted, badge_stays) == (True, True, True)
     assert closed == {"type": "websocket.close", "code": 4403}
+
+
+async def test_agenda_reconnecting_after_changes_it_missed_shows_them(world):
+    """Live messages are hints: a page whose connection dropped while the schedule was published
+    gets the whole agenda again, from the database, when it reconnects."""
+
+    def publish():
+        book_meeting(
+            request=world.requests[0],
+            slot=world.slots[0],
+            table=world.tables[0],
+            by=world.organiser,
+        )
+        services.publish_schedule(event=world.event, by=world.organiser)
+
+    person = world.buyers[0].user
+    path = f"/ws/e/{world.event.slug}/agenda/"
+    async with connected(path, person) as (communicator, _):
+        before = await communicator.receive_from(timeout=10)
+    await sync_to_async(publish)()  # while no page is connected
+    async with connected(path, person) as (communicator, accepted):
+        after = await communicator.receive_from(timeout=10)
+
+    assert accepted is True
+    assert str(world.ess[0].organisation) not in before
+    assert str(world.ess[0].organisation) in after

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from core import live
 from core.locking import lock, locked_transaction
 
 from . import hooks, personal_data
@@ -352,7 +353,8 @@ def delete_user_account(*, user: User) -> None:
     withdrawn, partners told by email and live; workshop seats freed for the waiting lists);
     pending invitations to their address are deleted; their memberships, email addresses and
     event registrations are deleted with the account; what they wrote for an organisation
-    (pitches, interests, questions) stays, without their name; log.
+    (pitches, interests, questions) stays, without their name; their open live pages closed on
+    commit (core/live.py); log.
     """
     blockers = sole_admin_blockers(user)
     if blockers:
@@ -372,4 +374,5 @@ def delete_user_account(*, user: User) -> None:
         raise AccountsError(
             _("Your account is still linked to event records; please contact the organisers.")
         ) from error
+    live.close_sockets_on_commit(user_id)
     log.info("user %s deleted their account", user_id)

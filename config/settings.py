@@ -181,10 +181,31 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 # Redis: channel layer, Celery broker and cache when REDIS_URL is set; in-process otherwise.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # One connection pool per server process (channels_redis keeps one per event loop): sized for
+    # the sockets one process serves, since they may all join or leave a group at once (200
+    # sockets closing together exhausted redis-py's default of 100). No socket_timeout: the layer
+    # blocks up to 5 s reading its channels, a shorter timeout would break every read. A member
+    # never discarded (a process killed) is dropped after group_expiry, longer than a day's socket.
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "max_connections": int(os.environ.get("LIVE_REDIS_CONNECTIONS", "2000")),
+                        "socket_connect_timeout": 2,
+                        "socket_keepalive": True,
+                        "health_check_interval": 30,
+                    }
+                ],
+                "group_expiry": 14 * 3600,
+                # A server process's sockets share ONE inbox in Redis (channels_redis keys every
+                # "specific.<process>!<socket>" channel by its process), and a message is dropped
+                # when that inbox holds `capacity` messages: with the default of 100, a burst of
+                # hints to 200 sockets of one process lost most of them.
+                "capacity": int(os.environ.get("LIVE_INBOX_CAPACITY", "20000")),
+            },
         }
     }
     CACHES = {

@@ -10,6 +10,8 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # The agenda's service worker (offline agenda), served from the root for its scope.
+    path("sw.js", views.service_worker, name="service_worker"),
     # The language switch also sets a signed-in person's email language (accounts.views).
     path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),

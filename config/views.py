@@ -1,3 +1,6 @@
+from pathlib import Path
+
+from django.contrib.staticfiles import finders
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -16,3 +19,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@never_cache
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """static/js/sw.js at the root of the site: a service worker only controls pages under the
+    path it is served from, and the agenda lives under /e/<slug>/agenda/ (registered by
+    static/js/osez.js on the agenda page, with the scope /e/)."""
+    script = Path(finders.find("js/sw.js")).read_bytes()
+    response = HttpResponse(script, content_type="text/javascript")
+    response["Service-Worker-Allowed"] = "/"
+    return response

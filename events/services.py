@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from accounts.enums import MembershipRole, OrganisationKind
 from accounts.models import Membership, Organisation, Theme, User
-from core import times
+from core import live, times
 from core.live import broadcast_on_commit
 from core.locking import lock, locked_transaction
 
@@ -705,8 +705,10 @@ def cancel_registration(*, registration: Registration, by: User) -> Registration
 
 def release_registration(*, registration: Registration, by: User | None, reason: str) -> None:
     """Let `registration` go of what it holds in the apps above (events/releases.py). Side
-    effects: those of each app's releaser (in the caller's transaction; people told on commit)."""
+    effects: those of each app's releaser (in the caller's transaction; people told on commit);
+    the person's live pages check their rights again on commit (core/live.py)."""
     releases.release(registration=registration, by=by, reason=reason)
+    live.recheck_rights_on_commit(registration.user_id)
 
 
 @locked_transaction()

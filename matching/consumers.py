@@ -1,17 +1,17 @@
-"""Live pages of the matching app over websockets (htmx ws extension: frames are rendered partials
-swapped by id). Consumers authenticate, check that the user may see the group, join it and
-`accept()` last; on every (re)connect they send the page's live parts rendered from the database,
-so live messages are only hints. Group names come from matching/groups.py."""
+"""Live pages of the matching app over websockets (htmx ws extension: frames are partials swapped
+by id). Shared machinery (authorise, join, accept last, robust reads, closing on logout or on a
+change of rights, the fetch frame) is in core/consumers.py. On every (re)connect the page's live
+parts are sent rendered from the database; a message is a hint, answered with a frame that makes
+the browser fetch the person's own fragment over HTTP (no render per socket in the consumer).
+Group names come from matching/groups.py."""
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import get_supported_language_variant
-from django.utils.translation.trans_real import parse_accept_lang_header
 
+from core.consumers import LiveConsumer, without_database
 from events import groups as checkin_groups
 from events.enums import RegistrationStatus
 from events.models import Event, Registration
@@ -20,69 +20,43 @@ from matching.models import ScheduleRun, VenueScreen
 from matching.rules import meeting_registration
 
 
-class _LiveConsumer(AsyncWebsocketConsumer):
-    group: str | None = None
+class _MatchingConsumer(LiveConsumer):
+    async def authorise(self) -> list[str] | None:
+        return await self.in_thread(self._authorise)()
 
-    async def connect(self):
-        self.group = await self.authorise()
-        if self.group is None:
-            await self.close(code=4403)
-            return
-        await self.channel_layer.group_add(self.group, self.channel_name)
-        await self.accept()
-        await self.send(text_data=await self.render(changed=False))
-
-    async def disconnect(self, code):
-        if self.group is not None:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
-
-    async def authorise(self) -> str | None:
+    def _authorise(self) -> list[str] | None:
         raise NotImplementedError
 
-    async def render(self, *, changed: bool) -> str:
-        raise NotImplementedError
-
-    def _language(self) -> str:
-        """As LocaleMiddleware chooses it: the language cookie, then Accept-Language."""
-        supported = dict(settings.LANGUAGES)
-        code = self.scope.get("cookies", {}).get(settings.LANGUAGE_COOKIE_NAME, "")
-        if code in supported:
-            return code
-        headers = dict(self.scope.get("headers", []))
-        accept = headers.get(b"accept-language", b"").decode("latin-1")
-        for candidate, _quality in parse_accept_lang_header(accept):
-            try:
-                return get_supported_language_variant(candidate)
-            except LookupError:
-                continue
-        return settings.LANGUAGE_CODE
+    def concerns_me(self, message: dict) -> bool:
+        """A message to every page of the event names the registrations it concerns."""
+        concerned = message.get("registrations")
+        return concerned is None or self.registration.pk in concerned
 
     def _event(self) -> Event | None:
         slug = self.scope["url_route"]["kwargs"]["slug"]
         return Event.objects.filter(slug=slug).first()
 
-
-class ScheduleConsoleConsumer(_LiveConsumer):
-    """The organisers' scheduling console: run progress, and the draft when it changes."""
-
-    async def authorise(self) -> str | None:
-        return await database_sync_to_async(self._authorise)()
-
-    def _authorise(self) -> str | None:
+    def _user(self):
         user = self.scope.get("user")
-        event = self._event()
-        if user is None or not user.is_authenticated or event is None:
-            return None
-        if not user.has_perm("matching.view_schedule", event):
+        return user if user is not None and user.is_authenticated else None
+
+
+class ScheduleConsoleConsumer(_MatchingConsumer):
+    """The organisers' scheduling console: run progress, and the draft when it changes. A few
+    sockets per event, and a progress message carries the run's state: rendered here."""
+
+    def _authorise(self) -> list[str] | None:
+        user, event = self._user(), self._event()
+        if user is None or event is None or not user.has_perm("matching.view_schedule", event):
             return None
         self.event, self.user = event, user
-        return groups.schedule_console(event.pk)
+        return [groups.schedule_console(event.pk)]
 
     async def run_progress(self, message: dict) -> None:
-        await self.send(text_data=await database_sync_to_async(self._render)(message))
+        await self.send(text_data=await self.in_thread(self._render)(message))
 
-    async def render(self, *, changed: bool) -> str:
-        return await database_sync_to_async(self._render)({})
+    async def render_on_connect(self) -> str:
+        return await self.in_thread(self._render)({})
 
     def _render(self, message: dict) -> str:
         """The run panel, and the draft unless a run is under way. A progress message carries the
@@ -95,7 +69,7 @@ class ScheduleConsoleConsumer(_LiveConsumer):
                 message["step"],
                 message["progress"],
             )
-        with translation.override(self._language()):
+        with translation.override(self.language()):
             context = None
             if run is None or not run.is_active:
                 context = schedule_queries.console_context(event, self.user)
@@ -111,16 +85,12 @@ class ScheduleConsoleConsumer(_LiveConsumer):
         return "\n".join(parts)
 
 
-class AgendaConsumer(_LiveConsumer):
-    """A participant's agenda: re-rendered when a version that changes it is (un)published."""
+class AgendaConsumer(_MatchingConsumer):
+    """A participant's agenda: fetched again when a version that changes it is (un)published."""
 
-    async def authorise(self) -> str | None:
-        return await database_sync_to_async(self._authorise)()
-
-    def _authorise(self) -> str | None:
-        user = self.scope.get("user")
-        event = self._event()
-        if user is None or not user.is_authenticated or event is None:
+    def _authorise(self) -> list[str] | None:
+        user, event = self._user(), self._event()
+        if user is None or event is None:
             return None
         registration = Registration.objects.filter(
             event=event, user=user, status=RegistrationStatus.VALIDATED
@@ -128,56 +98,59 @@ class AgendaConsumer(_LiveConsumer):
         if registration is None or not user.has_perm("events.view_event", event):
             return None
         self.event, self.registration = event, registration
-        return groups.agenda(registration.pk)
+        return [groups.agenda(registration.pk), groups.agendas(event.pk)]
 
+    @without_database
     async def agenda_changed(self, message: dict) -> None:
-        await self.send(text_data=await self.render(changed=True))
+        if not self.concerns_me(message):
+            return
+        url = reverse("matching:agenda", args=[self.event.slug]) + "?changed=1"
+        frame = self.fetch_frame(slot="agenda-fetch", url=url, target="agenda-meetings")
+        await self.send(text_data=frame)
 
-    async def render(self, *, changed: bool) -> str:
-        return await database_sync_to_async(self._render)(changed)
+    async def render_on_connect(self) -> str:
+        return await self.in_thread(self._render)()
 
-    def _render(self, changed: bool) -> str:
-        context = {
-            **schedule_queries.agenda_context(self.event, self.registration),
-            "changed": changed,
-        }
-        with translation.override(self._language()):
+    def _render(self) -> str:
+        context = {**schedule_queries.agenda_context(self.event, self.registration)}
+        with translation.override(self.language()):
             return render_to_string("matching/console/agenda.html#meetings", context)
 
 
-class MyRequestsConsumer(_LiveConsumer):
-    """A participant's "My meetings": the lists re-rendered when a request concerning them is
+class MyRequestsConsumer(_MatchingConsumer):
+    """A participant's "My meetings": the lists fetched again when a request concerning them is
     sent, answered, cancelled or booked, by either side."""
 
-    async def authorise(self) -> str | None:
-        return await database_sync_to_async(self._authorise)()
-
-    def _authorise(self) -> str | None:
-        user = self.scope.get("user")
-        event = self._event()
-        if user is None or not user.is_authenticated or event is None:
+    def _authorise(self) -> list[str] | None:
+        user, event = self._user(), self._event()
+        if user is None or event is None:
             return None
+        getattr(user, "_meeting_registrations", {}).clear()  # cached on the socket's user
         registration = meeting_registration(user, event)
         if registration is None:
             return None
         self.event, self.user, self.registration = event, user, registration
-        return groups.my_requests(registration.pk)
+        return [groups.my_requests(registration.pk), groups.every_my_requests(event.pk)]
 
+    @without_database
     async def requests_changed(self, message: dict) -> None:
-        await self.send(text_data=await self.render(changed=True))
+        if not self.concerns_me(message):
+            return
+        url = reverse("matching:requests", args=[self.event.slug]) + "?part=live"
+        frame = self.fetch_frame(slot="my-requests-fetch", url=url, target="my-requests-live")
+        await self.send(text_data=frame)
 
-    async def render(self, *, changed: bool) -> str:
-        return await database_sync_to_async(self._render)()
+    async def render_on_connect(self) -> str:
+        return await self.in_thread(self._render)()
 
     def _render(self) -> str:
         """Everything is read again: the phase or the booking mode may have changed too."""
-        # meeting_registration caches on the user, which lives as long as the socket here.
         getattr(self.user, "_meeting_registrations", {}).clear()
         event = Event.objects.get(pk=self.event.pk)
         mine = Registration.objects.select_related("organisation", "event").get(
             pk=self.registration.pk
         )
-        with translation.override(self._language()):
+        with translation.override(self.language()):
             context = queries.my_requests_context(self.user, event, mine)
             return render_to_string("matching/requests/mine.html#live", context)
 

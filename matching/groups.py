@@ -29,3 +29,14 @@ def day(event_id: int) -> str:
     """Everyone watching an event's day as a whole (the organisers' live dashboard): a meeting
     started, a partner absent, a re-pairing, an outcome recorded. Hints only; no personal data."""
     return f"matching.day.{int(event_id)}"
+
+
+def agendas(event_id: int) -> str:
+    """Every open agenda page of an event: a publication tells them all in one message, which
+    lists the registrations concerned (one message per event instead of one per person)."""
+    return f"matching.agendas.{int(event_id)}"
+
+
+def every_my_requests(event_id: int) -> str:
+    """Every open "My meetings" page of an event (a publication, like `agendas`)."""
+    return f"matching.requests-all.{int(event_id)}"

@@ -1,33 +1,28 @@
 """The header's notification count, live: on (re)connect and whenever a message reaches the
-person (notifications.groups.person), the badge is rendered from the database and swapped in."""
+person (notifications.groups.person), the badge is rendered from the database and swapped in (one
+count for one person, and messages reach people one at a time as the outbox sends them)."""
 
-from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncWebsocketConsumer
 from django.template.loader import render_to_string
 from django.utils import translation
+
+from core.consumers import LiveConsumer
 
 from . import groups, queries
 
 
-class NotificationsConsumer(AsyncWebsocketConsumer):
-    group: str | None = None
-
-    async def connect(self):
+class NotificationsConsumer(LiveConsumer):
+    async def authorise(self) -> list[str] | None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
-            await self.close(code=4403)
-            return
-        self.user, self.group = user, groups.person(user.pk)
-        await self.channel_layer.group_add(self.group, self.channel_name)
-        await self.accept()
-        await self.send(text_data=await database_sync_to_async(self._render)())
+            return None
+        self.user = user
+        return [groups.person(user.pk)]
 
-    async def disconnect(self, code):
-        if self.group is not None:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+    async def render_on_connect(self) -> str:
+        return await self.in_thread(self._render)()
 
     async def notified(self, message: dict) -> None:
-        await self.send(text_data=await database_sync_to_async(self._render)())
+        await self.send(text_data=await self.in_thread(self._render)())
 
     def _render(self) -> str:
         self.user.refresh_from_db(fields=["language"])

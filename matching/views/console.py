@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -294,4 +295,9 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
     if registration is None:
         raise PermissionDenied
     context = schedule_queries.agenda_context(event, registration)
+    if request.htmx and not request.htmx.boosted:
+        # Fetched after a live hint (matching.consumers.AgendaConsumer): the meetings only.
+        context["changed"] = request.GET.get("changed") == "1"
+        return render(request, "matching/console/agenda.html#meetings", context)
+    context["rendered_at"] = timezone.now()  # "offline — last updated at" (static/js/sw.js)
     return render(request, "matching/console/agenda.html", context)

@@ -133,7 +133,8 @@ def my_requests(request: HttpRequest, slug: str) -> HttpResponse:
     mine = _my_registration(request, event)
     template = "matching/requests/mine.html"
     if request.htmx and not request.htmx.boosted:
-        template += "#lists"
+        # "?part=live": fetched after a live hint (matching.consumers.MyRequestsConsumer).
+        template += "#live" if request.GET.get("part") == "live" else "#lists"
     return render(request, template, queries.my_requests_context(request.user, event, mine))
 
 

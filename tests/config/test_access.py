@@ -3,6 +3,7 @@ from tests.access import Case, expect, matrix_test
 CASES = [
     Case("home", expect(200, 200, 200, 200, 200, 200)),
     Case("healthz", expect(200, 200, 200, 200, 200, 200)),
+    Case("service_worker", expect(200, 200, 200, 200, 200, 200)),
 ]
 
 test_access = matrix_test(CASES)

@@ -13,6 +13,7 @@ from matching.services import requests as services_requests
 from pitches import services as pitch_services
 from tests.factories import PitchFactory
 from tests.matching.schedule_world import eager_tasks  # noqa: F401
+from tests.matching.test_consumers import fetch_as
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
@@ -47,10 +48,11 @@ async def test_quiet_period_start_pushes_the_lapse_and_why_to_both_sides(
         await sync_to_async(pitch_services.launch_consultation)(
             pitch=pitch, actor=buyer, launched_on=times.today(requests_phase), url=URL
         )
-        updates = [
-            await structure.receive_from(timeout=10),
-            await buyer_page.receive_from(timeout=10),
+        hints = [
+            (ess_member, await structure.receive_from(timeout=10)),
+            (buyer, await buyer_page.receive_from(timeout=10)),
         ]
+    updates = [await sync_to_async(fetch_as)(user, hint) for user, hint in hints]
 
     for update in updates:
         assert f'id="request-{request.pk}"' in update

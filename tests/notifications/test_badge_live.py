@@ -43,3 +43,24 @@ async def test_badge_is_sent_on_connect_and_when_a_message_arrives(question, buy
         assert 'class="badge"' in update and ">1<" in update
     finally:
         await communicator.disconnect()
+
+
+async def test_badge_socket_closes_when_the_person_logs_out(ess_member):
+    from django.test import Client
+
+    def log_in_and_out():
+        client = Client()
+        client.force_login(ess_member)
+        client.logout()
+
+    communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), "/ws/notifications/")
+    communicator.scope["user"] = ess_member
+    try:
+        accepted, _ = await communicator.connect()
+        await communicator.receive_from(timeout=10)
+        await sync_to_async(log_in_and_out)()
+        closed = await communicator.receive_output(timeout=5)
+    finally:
+        await communicator.disconnect()
+
+    assert (accepted, closed) == (True, {"type": "websocket.close", "code": 4403})

@@ -23,7 +23,11 @@ def pytest_collection_modifyitems(items):
             and marker.kwargs.get("transaction")
             and not marker.kwargs.get("serialized_rollback")
         ):
-            item.add_marker(pytest.mark.django_db(**{**marker.kwargs, "serialized_rollback": True}))
+            # Prepended: a marker on the function itself would otherwise stay the closest one.
+            item.add_marker(
+                pytest.mark.django_db(**{**marker.kwargs, "serialized_rollback": True}),
+                append=False,
+            )
 
 
 @pytest.fixture

@@ -48,6 +48,8 @@ NOT_WALKED = {
     "event (2019) is long past (tests/events/test_emails.py posts the form)",
     "matching:screen": "a venue screen's secret link, made by the organisers (no demo screen); "
     "tests/matching/test_screen.py renders it",
+    "service_worker": "the offline agenda's service worker (JavaScript, /sw.js)",
+    "matching:live_panel": "the live dashboard's panel, fetched by the dashboard page itself",
     "matching:screen_board": "the venue screen's board, fetched by the screen itself",
     "notifications:unsubscribe": "needs an emailed signed token; the page is the small form of "
     "templates/notifications/unsubscribe.html",

@@ -151,17 +151,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
     # --- frames ------------------------------------------------------------------------------
 
     def fetch_frame(self, *, slot: str, url: str, target: str) -> str:
-        """A frame that makes htmx GET `url` (with HX-Request) and swap the answer over `#target`
-        (outerHTML). It replaces the page's `#slot` placeholder, a fresh element each time, so its
-        `load` trigger fires on every hint; the nonce keeps two frames from looking identical."""
-        return format_html(
-            '<div id="{}" hidden hx-swap-oob="true" hx-get="{}" hx-trigger="load" '
-            'hx-target="#{}" hx-swap="outerHTML" data-hint="{}"></div>',
-            slot,
-            url,
-            target,
-            uuid.uuid4().hex[:8],
-        )
+        return fetch_frame(slot=slot, url=url, target=target)
 
     # --- helpers -----------------------------------------------------------------------------
 
@@ -184,3 +174,19 @@ class LiveConsumer(AsyncWebsocketConsumer):
     def in_thread(function):
         """Run a database-touching function off the event loop."""
         return database_sync_to_async(function)
+
+
+def fetch_frame(*, slot: str, url: str, target: str, swap: str = "outerHTML") -> str:
+    """A frame that makes htmx GET `url` (with HX-Request) and swap the answer into `#target`
+    (`swap`: outerHTML, or innerHTML for a container). It replaces the page's `#slot` placeholder,
+    a fresh element each time, so its `load` trigger fires on every hint; the nonce keeps two
+    frames from looking identical."""
+    return format_html(
+        '<div id="{}" hidden hx-swap-oob="true" hx-get="{}" hx-trigger="load" '
+        'hx-target="#{}" hx-swap="{}" data-hint="{}"></div>',
+        slot,
+        url,
+        target,
+        swap,
+        uuid.uuid4().hex[:8],
+    )

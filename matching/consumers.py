@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from core.consumers import LiveConsumer, without_database
+from core.consumers import LiveConsumer, fetch_frame, without_database
 from events import groups as checkin_groups
 from events.enums import RegistrationStatus
 from events.models import Event, Registration
@@ -185,8 +185,9 @@ class ScreenConsumer(AsyncWebsocketConsumer):
     async def screen_changed(self, message: dict) -> None:
         url = reverse("matching:screen_board", args=[self.token])
         await self.send(
-            text_data=f'<div id="screen-hint" hx-swap-oob="true" hidden hx-get="{url}" '
-            'hx-trigger="load" hx-target="#screen-board" hx-swap="innerHTML"></div>'
+            text_data=fetch_frame(
+                slot="screen-hint", url=url, target="screen-board", swap="innerHTML"
+            )
         )
 
 
@@ -228,8 +229,7 @@ class LiveDashboardConsumer(AsyncWebsocketConsumer):
     async def _hint(self, message: dict) -> None:
         url = reverse("matching:live_panel", args=[self.slug])
         await self.send(
-            text_data=f'<div id="live-hint" hx-swap-oob="true" hidden hx-get="{url}" '
-            'hx-trigger="load" hx-target="#live-panel" hx-swap="innerHTML"></div>'
+            text_data=fetch_frame(slot="live-hint", url=url, target="live-panel", swap="innerHTML")
         )
 
     checkin_changed = _hint

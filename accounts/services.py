@@ -273,11 +273,13 @@ def remove_member(*, membership: Membership, actor: User) -> None:
     """Remove a member from an organisation (an admin removes someone, or a person leaves).
 
     Side effects: lock the organisation's admin memberships; refuse to remove the last admin;
-    delete the membership; log.
+    delete the membership; the person's live pages check their rights again on commit (those of
+    the organisation close: core/live.py); log.
     """
     if membership.role == MembershipRole.ADMIN and _other_admins(membership) == 0:
         raise _last_admin_error()
     membership.delete()
+    live.recheck_rights_on_commit(membership.user_id)
     log.info("membership %s removed by user %s", membership.pk, actor.pk)
 
 

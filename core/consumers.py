@@ -50,6 +50,10 @@ def without_database(handler):
 
 class LiveConsumer(AsyncWebsocketConsumer):
     joined: tuple[str, ...] = ()
+    # False for pages open to anyone who may see them without an account (a venue screen's
+    # secret link, a public workshops page): `authorise()` alone decides, and an anonymous
+    # socket joins no person's group.
+    login_required = True
 
     async def dispatch(self, message: dict) -> None:
         handler = getattr(self, get_handler_name(message), None)
@@ -73,10 +77,11 @@ class LiveConsumer(AsyncWebsocketConsumer):
     async def connect(self) -> None:
         allowed = await self.authorise()
         user = self.scope.get("user")
-        if allowed is None or user is None or not user.is_authenticated:
+        signed_in = user is not None and user.is_authenticated
+        if allowed is None or (self.login_required and not signed_in):
             await self.close(code=REFUSED)
             return
-        wanted = (*allowed, person_sockets(user.pk))
+        wanted = (*allowed, person_sockets(user.pk)) if signed_in else tuple(allowed)
         try:
             for group in wanted:
                 await self.channel_layer.group_add(group, self.channel_name)
@@ -148,11 +153,6 @@ class LiveConsumer(AsyncWebsocketConsumer):
         if allowed is None or not set(allowed) <= set(self.joined):
             await self.close(code=REFUSED)
 
-    # --- frames ------------------------------------------------------------------------------
-
-    def fetch_frame(self, *, slot: str, url: str, target: str) -> str:
-        return fetch_frame(slot=slot, url=url, target=target)
-
     # --- helpers -----------------------------------------------------------------------------
 
     def language(self) -> str:
@@ -176,16 +176,22 @@ class LiveConsumer(AsyncWebsocketConsumer):
         return database_sync_to_async(function)
 
 
-def fetch_frame(*, slot: str, url: str, target: str, swap: str = "outerHTML") -> str:
+def fetch_frame(
+    *, slot: str, url: str, target: str, swap: str = "outerHTML", delay: str = ""
+) -> str:
     """A frame that makes htmx GET `url` (with HX-Request) and swap the answer into `#target`
     (`swap`: outerHTML, or innerHTML for a container). It replaces the page's `#slot` placeholder,
     a fresh element each time, so its `load` trigger fires on every hint; the nonce keeps two
-    frames from looking identical."""
+    frames from looking identical. With a `delay` ("250ms") a burst of hints costs one fetch:
+    each frame replaces the previous one before its delay runs out (a board where ten people
+    vote in the same second)."""
+    trigger = f"load delay:{delay}" if delay else "load"
     return format_html(
-        '<div id="{}" hidden hx-swap-oob="true" hx-get="{}" hx-trigger="load" '
+        '<div id="{}" hidden hx-swap-oob="true" hx-get="{}" hx-trigger="{}" '
         'hx-target="#{}" hx-swap="{}" data-hint="{}"></div>',
         slot,
         url,
+        trigger,
         target,
         swap,
         uuid.uuid4().hex[:8],

@@ -197,8 +197,9 @@ def add_organiser(*, event: Event, email: str, by: User) -> User:
 def remove_organiser(*, event: Event, user: User, by: User) -> None:
     """Remove an organiser from the event; an event always keeps at least one.
 
-    Side effects: locks the event row (so two removals cannot both pass the count), checks, removes,
-    logs.
+    Side effects: locks the event row (so two removals cannot both pass the count), checks, removes;
+    the person's live pages check their rights again on commit (the event's console and
+    dashboard close: core/live.py); logs.
     """
     locked = lock(Event.objects).get(pk=event.pk)
     if not locked.organisers.filter(pk=user.pk).exists():
@@ -206,6 +207,7 @@ def remove_organiser(*, event: Event, user: User, by: User) -> None:
     if locked.organisers.count() <= 1:
         raise ValidationError(_("The last organiser of an event cannot be removed."))
     locked.organisers.remove(user)
+    live.recheck_rights_on_commit(user.pk)
     logger.info("user %s removed from organisers of %s by user %s", user.pk, locked.slug, by.pk)
 
 

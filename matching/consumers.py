@@ -5,8 +5,6 @@ parts are sent rendered from the database; a message is a hint, answered with a 
 the browser fetch the person's own fragment over HTTP (no render per socket in the consumer).
 Group names come from matching/groups.py."""
 
-from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncWebsocketConsumer
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -105,7 +103,7 @@ class AgendaConsumer(_MatchingConsumer):
         if not self.concerns_me(message):
             return
         url = reverse("matching:agenda", args=[self.event.slug]) + "?changed=1"
-        frame = self.fetch_frame(slot="agenda-fetch", url=url, target="agenda-meetings")
+        frame = fetch_frame(slot="agenda-fetch", url=url, target="agenda-meetings")
         await self.send(text_data=frame)
 
     async def render_on_connect(self) -> str:
@@ -137,7 +135,7 @@ class MyRequestsConsumer(_MatchingConsumer):
         if not self.concerns_me(message):
             return
         url = reverse("matching:requests", args=[self.event.slug]) + "?part=live"
-        frame = self.fetch_frame(slot="my-requests-fetch", url=url, target="my-requests-live")
+        frame = fetch_frame(slot="my-requests-fetch", url=url, target="my-requests-live")
         await self.send(text_data=frame)
 
     async def render_on_connect(self) -> str:
@@ -155,83 +153,67 @@ class MyRequestsConsumer(_MatchingConsumer):
             return render_to_string("matching/requests/mine.html#live", context)
 
 
-class ScreenConsumer(AsyncWebsocketConsumer):
-    """A venue screen (a secret link, no login): on a hint it is told to fetch its board again
-    over HTTP, so a change costs one small frame per screen and no render here."""
+class ScreenConsumer(LiveConsumer):
+    """A venue screen (a secret link, no login): on a hint, and on every (re)connect, it is told
+    to fetch its board again over HTTP, so a change costs one small frame per screen and no
+    render here. A revoked link closes the socket (`revoke_screen` asks the screens to check
+    their rights again)."""
 
-    group: str | None = None
+    login_required = False
 
-    async def connect(self):
-        token = self.scope["url_route"]["kwargs"]["token"]
-        event_id = await database_sync_to_async(self._event_id)(token)
-        if event_id is None:
-            await self.close(code=4403)
-            return
-        self.token, self.group = token, groups.screen(event_id)
-        await self.channel_layer.group_add(self.group, self.channel_name)
-        await self.accept()
+    async def authorise(self) -> list[str] | None:
+        return await self.in_thread(self._authorise)()
 
-    async def disconnect(self, code):
-        if self.group is not None:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
-
-    def _event_id(self, token: str) -> int | None:
-        return (
-            VenueScreen.objects.filter(token=token, revoked_at__isnull=True)
+    def _authorise(self) -> list[str] | None:
+        self.token = self.scope["url_route"]["kwargs"]["token"]
+        event_id = (
+            VenueScreen.objects.filter(token=self.token, revoked_at__isnull=True)
             .values_list("event_id", flat=True)
             .first()
         )
+        return None if event_id is None else [groups.screen(event_id)]
 
-    async def screen_changed(self, message: dict) -> None:
+    def _frame(self) -> str:
         url = reverse("matching:screen_board", args=[self.token])
-        await self.send(
-            text_data=fetch_frame(
-                slot="screen-hint", url=url, target="screen-board", swap="innerHTML"
-            )
-        )
+        return fetch_frame(slot="screen-hint", url=url, target="screen-board", swap="innerHTML")
+
+    async def render_on_connect(self) -> str:
+        return self._frame()
+
+    @without_database
+    async def screen_changed(self, message: dict) -> None:
+        await self.send(text_data=self._frame())
+
+    async def rights_changed(self, message: dict) -> None:
+        """A link was revoked: the revoked screen fetches its board once more (the answer, 404,
+        makes the page say it was revoked), then its socket closes."""
+        if await self.authorise() is None:
+            await self.send(text_data=self._frame())
+        await super().rights_changed(message)
 
 
-class LiveDashboardConsumer(AsyncWebsocketConsumer):
+class LiveDashboardConsumer(_MatchingConsumer):
     """The organisers' live dashboard: on a check-in, a change of the meetings or of the day (a
-    meeting started, a partner absent, a re-pairing, an outcome) it is told to
-    fetch its panel again over HTTP (one small frame per organiser's page, no render here)."""
+    meeting started, a partner absent, a re-pairing, an outcome), and on every (re)connect, it is
+    told to fetch its panel again over HTTP (one small frame per organiser's page, no render
+    here)."""
 
-    groups_joined: list[str] = []
-
-    async def connect(self):
-        self.groups_joined = []
-        slug = self.scope["url_route"]["kwargs"]["slug"]
-        event_id = await database_sync_to_async(self._authorise)(slug)
-        if event_id is None:
-            await self.close(code=4403)
-            return
-        self.slug = slug
-        self.groups_joined = [
-            checkin_groups.checkins(event_id),
-            groups.screen(event_id),
-            groups.day(event_id),
-        ]
-        for group in self.groups_joined:
-            await self.channel_layer.group_add(group, self.channel_name)
-        await self.accept()
-
-    async def disconnect(self, code):
-        for group in self.groups_joined:
-            await self.channel_layer.group_discard(group, self.channel_name)
-
-    def _authorise(self, slug: str) -> int | None:
-        user = self.scope.get("user")
-        event = Event.objects.filter(slug=slug).first()
-        if user is None or not user.is_authenticated or event is None:
+    def _authorise(self) -> list[str] | None:
+        user, event = self._user(), self._event()
+        if user is None or event is None or not user.has_perm("matching.view_schedule", event):
             return None
-        return event.pk if user.has_perm("matching.view_schedule", event) else None
+        self.event = event
+        return [checkin_groups.checkins(event.pk), groups.screen(event.pk), groups.day(event.pk)]
 
-    async def _hint(self, message: dict) -> None:
-        url = reverse("matching:live_panel", args=[self.slug])
-        await self.send(
-            text_data=fetch_frame(slot="live-hint", url=url, target="live-panel", swap="innerHTML")
-        )
+    def _frame(self) -> str:
+        url = reverse("matching:live_panel", args=[self.event.slug])
+        return fetch_frame(slot="live-hint", url=url, target="live-panel", swap="innerHTML")
 
-    checkin_changed = _hint
-    screen_changed = _hint
-    day_changed = _hint
+    async def render_on_connect(self) -> str:
+        return self._frame()
+
+    @without_database
+    async def hint(self, message: dict) -> None:
+        await self.send(text_data=self._frame())
+
+    checkin_changed = screen_changed = day_changed = hint

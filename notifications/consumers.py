@@ -1,11 +1,15 @@
-"""The header's notification count, live: on (re)connect and whenever a message reaches the
-person (notifications.groups.person), the badge is rendered from the database and swapped in (one
-count for one person, and messages reach people one at a time as the outbox sends them)."""
+"""The notification centre, live. The header's count (`NotificationsConsumer`, on every page of a
+signed-in person): on (re)connect and whenever a message reaches the person
+(notifications.groups.person), the badge is rendered from the database and swapped in (one count
+for one person, and messages reach people one at a time as the outbox sends them). The centre's
+list (`CentreConsumer`, on its page): the same message makes the page fetch its list again over
+HTTP (core/consumers.py), which marks what it shows as read and brings the badge along."""
 
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 
-from core.consumers import LiveConsumer
+from core.consumers import LiveConsumer, fetch_frame, without_database
 
 from . import groups, queries
 
@@ -31,3 +35,22 @@ class NotificationsConsumer(LiveConsumer):
                 "notifications/badge.html",
                 {"unread_notifications": queries.unread_count(self.user), "live": True},
             )
+
+
+class CentreConsumer(LiveConsumer):
+    async def authorise(self) -> list[str] | None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            return None
+        return [groups.person(user.pk)]
+
+    def _frame(self) -> str:
+        url = reverse("notifications:centre")
+        return fetch_frame(slot="notification-centre-hint", url=url, target="notification-list")
+
+    async def render_on_connect(self) -> str:
+        return self._frame()
+
+    @without_database
+    async def notified(self, message: dict) -> None:
+        await self.send(text_data=self._frame())

@@ -23,6 +23,9 @@ def centre(request: HttpRequest) -> HttpResponse:
         return redirect("notifications:centre")
     items = queries.centre(request.user)
     services.mark_read(user=request.user, ids=[i["message"].pk for i in items if i["unread"]])
+    if request.htmx and not request.htmx.boosted:  # a live hint: the list, and the badge
+        context = {"items": items, "unread_now": queries.unread_count(request.user)}
+        return render(request, "notifications/centre.html#list", context)
     return render(request, "notifications/centre.html", {"items": items})
 
 

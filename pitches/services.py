@@ -19,12 +19,13 @@ from django.utils.translation import gettext as _
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation, User
 from core import times
+from core.live import broadcast_on_commit
 from core.locking import lock, locked_transaction
 from events.models import Event
 from events.rules import acts_as_organiser, interest_open, pitches_open, questions_open
 from notifications import services as outbox
 
-from . import emails
+from . import emails, groups
 from .enums import (
     INTEREST_TRANSITIONS,
     Eligibility,
@@ -91,10 +92,16 @@ def log(
     summary: str,
     organisation: Organisation | None = None,
 ) -> SourcingLogEntry:
-    """Append one line to the pitch's sourcing log (call inside the caller's transaction)."""
-    return SourcingLogEntry.objects.create(
+    """Append one line to the pitch's sourcing log (call inside the caller's transaction).
+    Every change the log records may change what the buyer's pages count (interests, questions):
+    their open pages are told on commit (pitches/consumers.py)."""
+    entry = SourcingLogEntry.objects.create(
         pitch=pitch, kind=kind, actor=actor, organisation=organisation, summary=summary
     )
+    hint = {"type": "pitches.changed"}
+    broadcast_on_commit(groups.buyer(pitch.buyer_id), hint)
+    broadcast_on_commit(groups.pitch(pitch.pk), hint)
+    return entry
 
 
 def _lock_pitch(pitch: Pitch) -> Pitch:

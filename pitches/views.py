@@ -101,7 +101,7 @@ def mine(request: HttpRequest, slug: str) -> HttpResponse:
     pitches = queries.buyer_pitches(event, request.user)
     return render(
         request,
-        "pitches/mine.html",
+        "pitches/mine.html#table" if request.htmx else "pitches/mine.html",
         {
             "event": event,
             "pitches": pitches,
@@ -378,6 +378,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         else 0,
         "question_form": QuestionForm(organisations=organisations) if organisations else None,
     }
+    if request.htmx and not request.htmx.boosted and manages:
+        return render(request, "pitches/detail.html#buyer_panel", context)  # a live hint
     return render(request, "pitches/detail.html", context)
 
 

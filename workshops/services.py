@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Theme, User
-from core.live import broadcast_on_commit
+from core.live import broadcast_on_commit, recheck_rights_on_commit
 from core.locking import lock, locked_transaction
 from events.enums import RegistrationStatus
 from events.models import Event, Registration, Session
@@ -103,14 +103,20 @@ def save_workshop(
 ) -> Workshop:
     """Create or update the workshop of a session.
 
-    Side effects: writes the Workshop row (one per session), replaces its facilitators, logs.
+    Side effects: writes the Workshop row (one per session), replaces its facilitators (those
+    removed: their live pages check their rights again on commit), logs.
     The caller (events.services.save_session) has checked the capacity against the room's.
     """
     workshop, created = Workshop.objects.update_or_create(
         session=session,
         defaults={"theme": theme, "capacity": capacity, "expected_outcome": expected_outcome},
     )
+    removed = set(workshop.facilitators.values_list("pk", flat=True)) - {
+        user.pk for user in facilitators
+    }
     workshop.facilitators.set(list(facilitators))
+    for user_id in removed:
+        recheck_rights_on_commit(user_id)
     logger.info(
         "workshop %s %s for session %s",
         workshop.pk,
@@ -291,7 +297,8 @@ def leave_workshop(*, registration: Registration, workshop: Workshop, by: User) 
     Side effects, in order: set a lock timeout; lock the workshop row; delete the person's seat or
     waiting list entry (refuse if they have neither); promote the first people waiting who are
     free at that time (locking each one's registration) in the same transaction, each emailed on
-    commit; log; tell the event's open workshops pages on commit. Returns the promoted seats.
+    commit; log; tell the event's open workshops pages on commit, and the person's live pages to
+    check their rights again (a board they may no longer see closes). Returns the promoted seats.
     """
     with locked_transaction(BUSY_MESSAGE):
         locked = _lock_workshop(workshop)
@@ -305,6 +312,8 @@ def leave_workshop(*, registration: Registration, workshop: Workshop, by: User) 
             )
         logger.info("registration %s left workshop %s", registration.pk, locked.pk)
         _seats_changed(locked.session.event_id)
+        if seats:
+            recheck_rights_on_commit(registration.user_id)
         return _promote(locked)
 
 
@@ -424,6 +433,12 @@ def _apply_seats(proposal: WorkshopPlan, workshops: list[Workshop]) -> None:
         for seat in proposal.plan["seats"]
     ]
     Seat.objects.bulk_create(seats)
+    after = set(
+        Seat.objects.filter(workshop__in=workshops).values_list("workshop_id", "registration_id")
+    )
+    unseated = {registration_id for _w, registration_id in before - after}
+    for user_id in Registration.objects.filter(pk__in=unseated).values_list("user_id", flat=True):
+        recheck_rights_on_commit(user_id)  # a board they may no longer see closes
     emails.enqueue_seats(
         [seat for seat in seats if (seat.workshop_id, seat.registration_id) not in before]
     )

@@ -27,12 +27,12 @@ def create_screen(*, event: Event, name: str, by) -> VenueScreen:
 
 @locked_transaction()
 def revoke_screen(*, screen: VenueScreen, by) -> VenueScreen:
-    """Revoke a screen link (idempotent). Side effects: write `revoked_at`; on commit, tell the
-    open screens to re-check their link (the revoked one goes blank); log."""
+    """Revoke a screen link (idempotent). Side effects: write `revoked_at`; on commit, make the
+    open screens check their link again (the revoked one says so and its socket closes); log."""
     if screen.revoked_at is None:
         screen.revoked_at = timezone.now()
         VenueScreen.objects.filter(pk=screen.pk).update(revoked_at=screen.revoked_at)
-        broadcast_on_commit(groups.screen(screen.event_id), {"type": "screen.changed"})
+        broadcast_on_commit(groups.screen(screen.event_id), {"type": "rights.changed"})
         logger.info("venue screen %s revoked by user %s", screen.pk, by.pk)
     return screen
 

@@ -24,6 +24,7 @@ from tests.factories import (
     SessionFactory,
     SlotFactory,
     TableFactory,
+    UserFactory,
 )
 
 
@@ -97,8 +98,30 @@ async def test_a_check_in_makes_the_dashboard_fetch_its_panel(event, day, organi
     try:
         accepted, _ = await communicator.connect()
         assert accepted
+        on_connect = await communicator.receive_from(timeout=10)  # catch up on (re)connect
+        assert reverse("matching:live_panel", args=[event.slug]) in on_connect
         await sync_to_async(event_services.check_in)(registration=day.recipient, by=organiser)
         hint = await communicator.receive_from(timeout=10)
         assert reverse("matching:live_panel", args=[event.slug]) in hint
+    finally:
+        await communicator.disconnect()
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_an_organiser_removed_from_the_event_is_closed_out(event, day, organiser):
+    other = await sync_to_async(UserFactory)()
+    await sync_to_async(event.organisers.add)(other)
+    communicator = WebsocketCommunicator(
+        URLRouter(websocket_urlpatterns), f"/ws{reverse('matching:live', args=[event.slug])}"
+    )
+    communicator.scope["user"] = other
+    try:
+        accepted, _ = await communicator.connect()
+        assert accepted
+        await communicator.receive_from(timeout=10)
+        await sync_to_async(event_services.remove_organiser)(event=event, user=other, by=organiser)
+        closed = await communicator.receive_output(timeout=10)
+        assert closed == {"type": "websocket.close", "code": 4403}
     finally:
         await communicator.disconnect()

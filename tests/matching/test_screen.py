@@ -142,6 +142,8 @@ async def test_a_booking_makes_the_screen_fetch_its_board(event, organiser):
     try:
         accepted, _ = await communicator.connect()
         assert accepted
+        on_connect = await communicator.receive_from(timeout=10)  # catch up on (re)connect
+        assert reverse("matching:screen_board", args=[screen.token]) in on_connect
 
         def book():
             slot = SlotFactory(session__event=event)
@@ -173,3 +175,30 @@ async def test_a_revoked_or_forged_link_cannot_listen(event, organiser):
         accepted, _ = await communicator.connect()
         await communicator.disconnect()
         assert accepted is False
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_revoking_an_open_screen_makes_it_fetch_once_more_then_closes_it(event, organiser):
+    kept = await sync_to_async(screens.create_screen)(event=event, name="Bar", by=organiser)
+    gone = await sync_to_async(screens.create_screen)(event=event, name="Hall", by=organiser)
+    sockets = {}
+    try:
+        for screen in (kept, gone):
+            sockets[screen] = WebsocketCommunicator(
+                URLRouter(websocket_urlpatterns), f"/ws/screen/{screen.token}/"
+            )
+            accepted, _ = await sockets[screen].connect()
+            assert accepted
+            await sockets[screen].receive_from(timeout=10)
+
+        await sync_to_async(screens.revoke_screen)(screen=gone, by=organiser)
+
+        last = await sockets[gone].receive_from(timeout=10)
+        assert reverse("matching:screen_board", args=[gone.token]) in last  # answered by a 404
+        closed = await sockets[gone].receive_output(timeout=10)
+        assert closed == {"type": "websocket.close", "code": 4403}
+        assert await sockets[kept].receive_nothing(timeout=0.5)
+    finally:
+        for socket in sockets.values():
+            await socket.disconnect()

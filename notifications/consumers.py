@@ -3,7 +3,7 @@ signed-in person): on (re)connect and whenever a message reaches the person
 (notifications.groups.person), the badge is rendered from the database and swapped in (one count
 for one person, and messages reach people one at a time as the outbox sends them). The centre's
 list (`CentreConsumer`, on its page): the same message makes the page fetch its list again over
-HTTP (core/consumers.py), which marks what it shows as read and brings the badge along."""
+HTTP (core/consumers.py), which marks what it shows as read (and so updates the badge)."""
 
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -53,4 +53,7 @@ class CentreConsumer(LiveConsumer):
 
     @without_database
     async def notified(self, message: dict) -> None:
-        await self.send(text_data=self._frame())
+        """A message sent; not one marked read (the list's own fetch marks what it shows read:
+        fetching again would take the "new" marks away at once)."""
+        if not message.get("read"):
+            await self.send(text_data=self._frame())

@@ -352,7 +352,7 @@ def mark_read(*, user, ids: Iterable[int] | None = None) -> int:
         rows = rows.filter(pk__in=list(ids))
     count = OutboxMessage.objects.filter(pk__in=rows.values("pk")).update(read_at=timezone.now())
     if count:
-        live.broadcast_on_commit(groups.person(user.pk), {"type": "notified"})
+        live.broadcast_on_commit(groups.person(user.pk), {"type": "notified", "read": True})
     return count
 
 

@@ -14,27 +14,47 @@ from matching.enums import RequestStatus
 from matching.models import MeetingRequest
 
 LATEST_MOVES = 6
+# When the tables do not fit on the screen, it shows them a page at a time, turning every so often
+# (static/js/screen.js reads it from the board).
+PAGE_SECONDS = 10
+
+
+@dataclass(frozen=True)
+class Pair:
+    """The two sides of a meeting, each on its own line on the screen."""
+
+    first: str
+    second: str
+
+    def __str__(self) -> str:
+        return f"{self.first} × {self.second}"
 
 
 @dataclass(frozen=True)
 class TableRow:
     table: Table
-    now: str  # "Organisation A × Organisation B", or ""
-    next: str
+    now: Pair | None
+    next: Pair | None
+
+
+@dataclass(frozen=True)
+class Place:
+    table: str
+    at: str  # "14:20", in the event's time zone
 
 
 @dataclass(frozen=True)
 class Move:
-    pair: str
-    before: str
-    after: str
+    pair: Pair
+    before: Place
+    after: Place
 
 
-def _pair(request: MeetingRequest) -> str:
+def _pair(request: MeetingRequest) -> Pair:
     def side(registration):
         return str(registration.organisation or registration.user)
 
-    return f"{side(request.sender)} × {side(request.recipient)}"
+    return Pair(side(request.sender), side(request.recipient))
 
 
 def current_and_next_slots(event, now):
@@ -46,7 +66,7 @@ def current_and_next_slots(event, now):
 
 
 def _moves(event) -> list[Move]:
-    """The latest published version's moves, as "Table 12 → Table 4" lines (today's only)."""
+    """The latest published version's moves ("Table 12 → Table 4"), today's only."""
     version = bridge.published_version(event)
     if version is None:
         return []
@@ -68,10 +88,11 @@ def _moves(event) -> list[Move]:
     )
     today = times.today(event)
 
-    def place(meeting) -> str:
+    def place(meeting) -> Place:
         slot, table = slots.get(int(meeting.slot)), tables.get(int(meeting.table))
-        when = times.hhmm(slot.starts_at, event) if slot else ""
-        return f"{table.name if table else '?'} · {when}"
+        return Place(
+            table.name if table else "?", times.hhmm(slot.starts_at, event) if slot else ""
+        )
 
     lines = []
     for request in requests:
@@ -79,10 +100,11 @@ def _moves(event) -> list[Move]:
         after_slot = slots.get(int(change.after.slot))
         if after_slot is None or times.local(after_slot.starts_at, event).date() != today:
             continue
-        lines.append(
-            (after_slot.starts_at, Move(_pair(request), place(change.before), place(change.after)))
-        )
-    return [move for _at, move in sorted(lines, key=lambda pair: pair[0])][:LATEST_MOVES]
+        move = Move(_pair(request), place(change.before), place(change.after))
+        lines.append((after_slot.starts_at, move.after.table, move))
+    # The soonest first, then by the table they go to.
+    lines.sort(key=lambda line: line[:2])
+    return [move for _at, _table, move in lines][:LATEST_MOVES]
 
 
 def board(event, now=None) -> dict:
@@ -100,8 +122,8 @@ def board(event, now=None) -> dict:
             by_place[(place.slot.pk, place.table.pk)] = _pair(request)
     rows = []
     for table in Table.objects.filter(event=event).order_by(*table_order()):
-        at_now = by_place.get((current.pk, table.pk), "") if current else ""
-        at_next = by_place.get((upcoming.pk, table.pk), "") if upcoming else ""
+        at_now = by_place.get((current.pk, table.pk)) if current else None
+        at_next = by_place.get((upcoming.pk, table.pk)) if upcoming else None
         if at_now or at_next:
             rows.append(TableRow(table, at_now, at_next))
     sessions = Session.objects.filter(event=event, ends_at__gt=now).select_related("room")
@@ -115,4 +137,5 @@ def board(event, now=None) -> dict:
         "sessions_now": [s for s in sessions if s.starts_at <= now],
         "sessions_next": [s for s in sessions if s.starts_at > now][:4],
         "moves": _moves(event),
+        "page_seconds": PAGE_SECONDS,
     }

@@ -3,6 +3,7 @@ programme now and next, the latest moves, a secret revocable link, and a live hi
 fetch its board again."""
 
 import datetime as dt
+import re
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -12,10 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.routing import websocket_urlpatterns
+from core import times
 from events.enums import SessionKind
+from events.models import Table
 from matching import screen as screen_queries
 from matching.enums import RequestStatus
 from matching.models import ScheduleVersion, VenueScreen
+from matching.screen import Move, Pair, Place
 from matching.services import screens
 from matching.services.requests import book_meeting, cancel_request
 from tests.factories import (
@@ -28,6 +32,7 @@ from tests.factories import (
     SlotFactory,
     TableFactory,
 )
+from tests.matching.screen_world import venue_day
 
 
 def _pair(event, buyer_name: str, ess_name: str):
@@ -82,8 +87,8 @@ def test_board_shows_now_and_next_per_table_and_the_programme(event, day):
 
     rows = {row.table.name: (row.now, row.next) for row in board["tables"]}
     assert rows == {
-        "T01": ("Ville de Roubaix × Cuisine Solidaire", ""),
-        "T02": ("", "CHU de Lille × Vélo Solidaire"),
+        "T01": (Pair("Ville de Roubaix", "Cuisine Solidaire"), None),
+        "T02": (None, Pair("CHU de Lille", "Vélo Solidaire")),
     }
     assert [s.title for s in board["sessions_now"]][-1] == "Alimentation durable"
 
@@ -102,7 +107,8 @@ def test_the_screen_opens_without_login_and_a_revoked_link_shows_nothing(
 
     page = client.get(reverse("matching:screen", args=[screen.token]))
     assert page.status_code == 200
-    assert "Ville de Roubaix × Cuisine Solidaire" in page.content.decode()
+    assert "Ville de Roubaix" in page.content.decode()
+    assert "× Cuisine Solidaire" in page.content.decode()
     assert "Salle Lille" in page.content.decode()
 
     screens.revoke_screen(screen=screen, by=organiser)
@@ -202,3 +208,38 @@ async def test_revoking_an_open_screen_makes_it_fetch_once_more_then_closes_it(e
     finally:
         for socket in sockets.values():
             await socket.disconnect()
+
+
+def test_the_latest_moves_say_from_which_table_to_which(event, organiser):
+    day = venue_day(event, organiser, tables=5, moves=2)
+    at = times.hhmm(day.next.starts_at, event)
+
+    moves = screen_queries.board(event)["moves"]
+
+    first, second = day.next_requests[:2]
+    assert moves == [
+        Move(screen_queries._pair(first), Place("T03", at), Place("T01", at)),
+        Move(screen_queries._pair(second), Place("T04", at), Place("T02", at)),
+    ]
+
+
+def test_the_board_heads_each_zone_and_carries_its_page_time(client, event, organiser):
+    day = venue_day(event, organiser, tables=3)
+    Table.objects.filter(name="T03").update(zone="")
+
+    page = client.get(reverse("matching:screen_board", args=[day.screen.token])).content.decode()
+
+    groups = re.findall(r'<th colspan="3" scope="rowgroup">([^<]*)</th>', page)
+    assert groups == ["Atrium, rez-de-chaussée", "Autres tables"]
+    assert f'data-page-seconds="{screen_queries.PAGE_SECONDS}"' in page
+    assert page.count('class="screen-table-name"') == 3
+
+
+def test_tables_without_zones_have_no_heading(client, event, day, organiser):
+    screen = screens.create_screen(event=event, name="Hall", by=organiser)
+    Table.objects.filter(event=event).update(zone="")
+
+    page = client.get(reverse("matching:screen_board", args=[screen.token])).content.decode()
+
+    assert 'scope="rowgroup"' not in page
+    assert page.count('class="screen-table-name"') == 2

@@ -18,6 +18,7 @@ from events.models import Event, Registration
 from matching import groups, queries, schedule_queries
 from matching.models import ScheduleRun, VenueScreen
 from matching.rules import meeting_registration
+from workshops import groups as workshop_groups
 
 
 class _MatchingConsumer(LiveConsumer):
@@ -193,8 +194,9 @@ class ScreenConsumer(AsyncWebsocketConsumer):
 
 class LiveDashboardConsumer(AsyncWebsocketConsumer):
     """The organisers' live dashboard: on a check-in, a change of the meetings or of the day (a
-    meeting started, a partner absent, a re-pairing, an outcome) it is told to
-    fetch its panel again over HTTP (one small frame per organiser's page, no render here)."""
+    meeting started, a partner absent, a re-pairing, an outcome) or of the workshops' seats and
+    waiting lists, it is told to fetch its panel again over HTTP (one small frame per
+    organiser's page, no render here)."""
 
     groups_joined: list[str] = []
 
@@ -210,6 +212,7 @@ class LiveDashboardConsumer(AsyncWebsocketConsumer):
             checkin_groups.checkins(event_id),
             groups.screen(event_id),
             groups.day(event_id),
+            workshop_groups.seats(event_id),
         ]
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
@@ -235,3 +238,4 @@ class LiveDashboardConsumer(AsyncWebsocketConsumer):
     checkin_changed = _hint
     screen_changed = _hint
     day_changed = _hint
+    seats_changed = _hint

@@ -1,5 +1,6 @@
 """The organisers' live dashboard: arrivals against registrations, meetings now and next with who
-is not here yet, workshop seats, alerts; a hint on each check-in makes it fetch its panel."""
+is not here yet, workshop seats, alerts; a hint on each check-in, and on each change of a
+workshop's seats, makes it fetch its panel."""
 
 import datetime as dt
 
@@ -21,10 +22,13 @@ from tests.factories import (
     MeetingRequestFactory,
     OrganisationFactory,
     RegistrationFactory,
+    SeatFactory,
     SessionFactory,
     SlotFactory,
     TableFactory,
+    WorkshopFactory,
 )
+from workshops.services import leave_workshop
 
 
 @pytest.fixture
@@ -98,6 +102,29 @@ async def test_a_check_in_makes_the_dashboard_fetch_its_panel(event, day, organi
         accepted, _ = await communicator.connect()
         assert accepted
         await sync_to_async(event_services.check_in)(registration=day.recipient, by=organiser)
+        hint = await communicator.receive_from(timeout=10)
+        assert reverse("matching:live_panel", args=[event.slug]) in hint
+    finally:
+        await communicator.disconnect()
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_a_seat_freed_makes_the_dashboard_fetch_its_panel(event, day, organiser):
+    """The panel shows the workshops' seats and waiting lists: they change live too."""
+    workshop = await sync_to_async(WorkshopFactory)(session__event=event)
+    seat = await sync_to_async(SeatFactory)(
+        workshop=workshop, registration=await sync_to_async(RegistrationFactory)(event=event)
+    )
+    path = f"/ws{reverse('matching:live', args=[event.slug])}"
+    communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), path)
+    communicator.scope["user"] = organiser
+    try:
+        accepted, _ = await communicator.connect()
+        assert accepted
+        await sync_to_async(leave_workshop)(
+            registration=seat.registration, workshop=workshop, by=organiser
+        )
         hint = await communicator.receive_from(timeout=10)
         assert reverse("matching:live_panel", args=[event.slug]) in hint
     finally:

@@ -25,7 +25,7 @@ from core import live, times
 from core.live import broadcast_on_commit
 from core.locking import lock, locked_transaction
 
-from . import badges, emails, groups, phases, programme, releases
+from . import badges, checkins, emails, groups, phases, programme, releases
 from .enums import (
     PHASE_TRANSITIONS,
     PHASES_SCHEDULE_VISIBLE,
@@ -920,8 +920,9 @@ def check_in(*, registration: Registration, by: User) -> CheckIn:
 
     Side effects, in order: check `by` acts as an organiser of the registration's event; lock the
     registration; check it is validated; if already checked in, change nothing and say when and
-    by whom; otherwise write the time and the organiser; log; broadcast `checkin.changed` to the
-    event's check-in group on commit (events/groups.py)."""
+    by whom; otherwise write the time and the organiser; log; the hooks of events/checkins.py
+    (matching tells the agendas concerned); broadcast `checkin.changed` to the event's check-in
+    group on commit (events/groups.py)."""
     event = registration.event
     _refuse_unless_desk(event, by)
     locked = (
@@ -939,6 +940,7 @@ def check_in(*, registration: Registration, by: User) -> CheckIn:
     locked.checked_in_at, locked.checked_in_by = timezone.now(), by
     locked.save(update_fields=["checked_in_at", "checked_in_by"])
     logger.info("registration %s checked in by user %s", locked.pk, by.pk)
+    checkins.changed(registration=locked)
     _broadcast_check_in(locked)
     return CheckIn(registration=locked, already=False)
 
@@ -948,8 +950,8 @@ def undo_check_in(*, registration: Registration, by: User) -> Registration:
     """An organiser undoes a check-in (a wrong person scanned, someone who left at once).
 
     Side effects, in order: check `by` acts as an organiser of the registration's event; lock the
-    registration; check it is checked in; clear the time and the organiser; log; broadcast
-    `checkin.changed` to the event's check-in group on commit."""
+    registration; check it is checked in; clear the time and the organiser; log; the hooks of
+    events/checkins.py; broadcast `checkin.changed` to the event's check-in group on commit."""
     _refuse_unless_desk(registration.event, by)
     locked = (
         lock(Registration.objects.filter(pk=registration.pk))
@@ -963,6 +965,7 @@ def undo_check_in(*, registration: Registration, by: User) -> Registration:
     locked.checked_in_at, locked.checked_in_by = None, None
     locked.save(update_fields=["checked_in_at", "checked_in_by"])
     logger.info("check-in of registration %s undone by user %s", locked.pk, by.pk)
+    checkins.changed(registration=locked)
     _broadcast_check_in(locked)
     return locked
 

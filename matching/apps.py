@@ -8,12 +8,13 @@ class MatchingConfig(AppConfig):
         """Answer the lower apps' questions (docs/architecture.md, "Registries"): an accepted
         meeting request opens contact details and a person's data holds their requests and
         meetings (accounts); leaving the requests phase lapses pending requests, a registration
-        that leaves frees its meetings and requests, meetings fill a person's day (events); a
-        pitch's quiet period lapses the requests about it (pitches); the kinds of email it sends
-        through the outbox (notifications)."""
+        that leaves frees its meetings and requests, meetings fill a person's day, a check-in
+        changes what the agendas of the meetings under way show (events); a pitch's quiet period
+        lapses the requests about it (pitches); the kinds of email it sends through the outbox
+        (notifications)."""
         from accounts import personal_data
         from accounts.rules import RELATIONSHIP_CHECKS, register_check
-        from events import day, phases
+        from events import checkins, day, phases
         from events.enums import Phase
         from events.releases import register_releaser
         from notifications import kinds
@@ -22,6 +23,7 @@ class MatchingConfig(AppConfig):
         from . import emails, rules
         from . import personal_data as matching_data
         from .day import MatchingDay
+        from .services.presence import check_in_changed
         from .services.quiet_period import lapse_requests_about_pitch
         from .services.requests import lapse_pending_requests, release_registration
 
@@ -30,6 +32,7 @@ class MatchingConfig(AppConfig):
         phases.on_leaving(Phase.REQUESTS, lapse_pending_requests)
         register_releaser("matching", release_registration)
         day.register(MatchingDay())
+        checkins.on_change(check_in_changed)
         on_quiet_period_start(lapse_requests_about_pitch)
         for kind in emails.KINDS:
             kinds.register(kind)

@@ -16,6 +16,7 @@ from events.models import Event, Registration
 from matching import groups, queries, schedule_queries
 from matching.models import ScheduleRun, VenueScreen
 from matching.rules import meeting_registration
+from workshops import groups as workshop_groups
 
 
 class _MatchingConsumer(LiveConsumer):
@@ -194,16 +195,21 @@ class ScreenConsumer(LiveConsumer):
 
 class LiveDashboardConsumer(_MatchingConsumer):
     """The organisers' live dashboard: on a check-in, a change of the meetings or of the day (a
-    meeting started, a partner absent, a re-pairing, an outcome), and on every (re)connect, it is
-    told to fetch its panel again over HTTP (one small frame per organiser's page, no render
-    here)."""
+    meeting started, a partner absent, a re-pairing, an outcome), of the workshops' seats and
+    waiting lists, and on every (re)connect, it is told to fetch its panel again over HTTP (one
+    small frame per organiser's page, no render here)."""
 
     def _authorise(self) -> list[str] | None:
         user, event = self._user(), self._event()
         if user is None or event is None or not user.has_perm("matching.view_schedule", event):
             return None
         self.event = event
-        return [checkin_groups.checkins(event.pk), groups.screen(event.pk), groups.day(event.pk)]
+        return [
+            checkin_groups.checkins(event.pk),
+            groups.screen(event.pk),
+            groups.day(event.pk),
+            workshop_groups.seats(event.pk),
+        ]
 
     def _frame(self) -> str:
         url = reverse("matching:live_panel", args=[self.event.slug])
@@ -216,4 +222,4 @@ class LiveDashboardConsumer(_MatchingConsumer):
     async def hint(self, message: dict) -> None:
         await self.send(text_data=self._frame())
 
-    checkin_changed = screen_changed = day_changed = hint
+    checkin_changed = screen_changed = day_changed = seats_changed = hint

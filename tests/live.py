@@ -1,6 +1,10 @@
-"""The real ASGI server for tests that need one (browser tests, concurrency races): daphne serving
-config.asgi on the TEST database (PostgreSQL: another process cannot see SQLite's in-memory one),
-and a way to fire many logged-in POSTs at it at the same instant."""
+"""The real parts for tests that need them (browser tests, concurrency races, faults): daphne
+serving config.asgi on the TEST database (PostgreSQL: another process cannot see SQLite's
+in-memory one), Celery workers of the project's app on that database, a database of the test
+Redis of one's own, and a way to fire many logged-in POSTs at a server at the same instant.
+
+Servers and workers get the same environment (`subprocess_env`): the test database, TESTING=1,
+and whatever the caller adds (REDIS_URL for the channel layer, broker and cache; EMAIL_HOST...)."""
 
 import contextlib
 import http.client
@@ -36,6 +40,24 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def subprocess_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a server or worker started by a test: this one's, on the test database,
+    with TESTING=1, then `extra`. Coverage's variables are left out (subprocesses are not
+    measured), and so is the async-safety switch the browser tests set for themselves."""
+    from django.db import connection
+
+    env = {key: value for key, value in os.environ.items() if not key.startswith("COV_")}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    env.update(
+        DATABASE_URL=database_url(connection.settings_dict),
+        DJANGO_SETTINGS_MODULE="config.settings",
+        TESTING="1",
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(extra or {})
+    return env
+
+
 def _wait_until_up(server: subprocess.Popen, url: str, log: Path, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -50,27 +72,30 @@ def _wait_until_up(server: subprocess.Popen, url: str, log: Path, timeout: float
 
 @contextlib.contextmanager
 def daphne_server(
-    log_name: str, *, disable_locks: bool = False, backlog: int | None = None
+    log_name: str,
+    *,
+    disable_locks: bool = False,
+    backlog: int | None = None,
+    env: dict[str, str] | None = None,
 ) -> Iterator[str]:
     """Yield the base URL of daphne serving the app on the test database; stop it afterwards.
 
-    `disable_locks` sets the test-only OSEZ_TEST_DISABLE_LOCKS (races' negative controls);
-    `backlog` raises the listen backlog for hundreds of simultaneous connections, each served by
-    its own thread and database connection (DB_CONN_MAX_AGE=0). Output goes to test-artifacts/.
+    Celery tasks run eagerly in it, unless `env` says otherwise: `env` is added to the server's
+    environment (e.g. REDIS_URL of a spare Redis database and CELERY_TASK_ALWAYS_EAGER=0, for
+    the production paths with a worker: `celery_worker`). `disable_locks` sets the test-only
+    OSEZ_TEST_DISABLE_LOCKS (races' negative controls); `backlog` raises the listen backlog for
+    hundreds of simultaneous connections, each served by its own thread and database connection
+    (DB_CONN_MAX_AGE=0). Output goes to test-artifacts/.
     """
-    from django.db import connection
-
     port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url(connection.settings_dict),
-        "DB_CONN_MAX_AGE": "0",
-        "TESTING": "1",
-        "CELERY_TASK_ALWAYS_EAGER": "1",
-        "PYTHONUNBUFFERED": "1",
-        "OSEZ_TEST_DISABLE_LOCKS": "1" if disable_locks else "0",
-    }
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    env = subprocess_env(
+        {
+            "DB_CONN_MAX_AGE": "0",
+            "CELERY_TASK_ALWAYS_EAGER": "1",
+            "OSEZ_TEST_DISABLE_LOCKS": "1" if disable_locks else "0",
+            **(env or {}),
+        }
+    )
     endpoint = f"tcp:port={port}:interface=127.0.0.1" + (f":backlog={backlog}" if backlog else "")
     ARTIFACTS.mkdir(exist_ok=True)
     log_path = ARTIFACTS / log_name
@@ -98,6 +123,84 @@ def daphne_server(
             except subprocess.TimeoutExpired:
                 os.killpg(server.pid, signal.SIGKILL)
                 server.wait(timeout=5)
+
+
+# One worker at a time, alone: no gossip with others, no start-up sync, no heartbeats.
+QUIET_WORKER = ["--without-gossip", "--without-mingle", "--without-heartbeat"]
+
+
+def start_celery_worker(
+    log_path: Path, env: dict[str, str], *, concurrency: int = 0, name: str = "worker@%h"
+) -> subprocess.Popen:
+    """Start a real Celery worker of the project's app (queue "celery") on the test database,
+    with `env` added to its environment (at least REDIS_URL: its broker); return once it is
+    ready. Its own process group, so that `kill_group` takes its pool's children too. The
+    process has a `log_path` attribute (its output)."""
+    pool = ["--pool=prefork", f"--concurrency={concurrency}"] if concurrency else ["--pool=solo"]
+    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "info"]
+    command += ["-Q", "celery", "-n", name, *pool, *QUIET_WORKER]
+    with log_path.open("wb") as log:
+        worker = subprocess.Popen(
+            command,
+            env=subprocess_env({"CELERY_TASK_ALWAYS_EAGER": "0", **env}),
+            cwd=BASE_DIR,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    worker.log_path = log_path
+    deadline = time.monotonic() + 60
+    while " ready." not in log_path.read_text():
+        if worker.poll() is not None or time.monotonic() > deadline:
+            kill_group(worker)
+            raise RuntimeError(f"the worker did not start:\n{log_path.read_text()[-3000:]}")
+        time.sleep(0.05)
+    return worker
+
+
+def kill_group(process: subprocess.Popen, sig: int = signal.SIGKILL) -> None:
+    """Signal the process and its children (its process group), then wait for it."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, sig)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
+
+
+@contextlib.contextmanager
+def celery_worker(log_name: str, env: dict[str, str], **options) -> Iterator[subprocess.Popen]:
+    """A worker (`start_celery_worker`, output in test-artifacts/`log_name`), stopped afterwards."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    worker = start_celery_worker(ARTIFACTS / log_name, env, **options)
+    try:
+        yield worker
+    finally:
+        kill_group(worker, signal.SIGTERM)
+
+
+def email_env(port: int) -> dict[str, str]:
+    """The environment that sends email through a local SMTP server on `port` (without TLS), such
+    as tests/notifications/smtp_sink.py."""
+    return {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(port), "EMAIL_USE_TLS": "0"}
+
+
+@contextlib.contextmanager
+def spare_redis(db: int) -> Iterator[str]:
+    """The URL of database `db` of the test Redis (REDIS_URL), emptied before and after: a broker,
+    channel layer and cache of one's own, which no task queued elsewhere in the suite reaches."""
+    import redis
+
+    url = urlsplit(os.environ["REDIS_URL"])._replace(path=f"/{db}").geturl()
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    try:
+        yield url
+    finally:
+        client.flushdb()
+        client.close()
 
 
 def post_all_at_once(

@@ -14,12 +14,14 @@ import datetime as dt
 import logging
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.live import broadcast_on_commit
 from core.locking import lock, locked_transaction
+from events.enums import Phase
 from events.models import Registration, Slot
 from matching import groups, schedule_queries
 from matching.enums import RequestStatus
@@ -50,6 +52,31 @@ def day_changed(event_id: int, registration_ids) -> None:
     for registration_id in sorted(set(registration_ids)):
         broadcast_on_commit(groups.agenda(registration_id), {"type": "agenda.changed"})
     broadcast_on_commit(groups.day(event_id), {"type": "day.changed"})
+
+
+def check_in_changed(*, registration: Registration, now: dt.datetime | None = None) -> None:
+    """A person was checked in at the desk or their check-in undone (the events.checkins hook,
+    inside that transaction): a meeting under way shows a partner not checked in as absent once
+    its no-show minutes have passed (rules.absent_partner). On commit, tell the agendas of the
+    person and of everyone they have a meeting with; when no one else of the event is checked
+    in (its first check-in, or the last one undone: rules.checkin_in_use changes) while a slot
+    is under way, every agenda of the event. Only on the live day; hints, nothing written."""
+    event = registration.event
+    if event.phase != Phase.LIVE:
+        return
+    now = now or timezone.now()
+    others = Registration.objects.filter(event_id=event.pk, checked_in_at__isnull=False)
+    under_way = Slot.objects.filter(session__event_id=event.pk, starts_at__lte=now, ends_at__gt=now)
+    if under_way.exists() and not others.exclude(pk=registration.pk).exists():
+        broadcast_on_commit(groups.agendas(event.pk), {"type": "agenda.changed"})
+        return
+    pairs = MeetingRequest.objects.filter(
+        Q(sender_id=registration.pk) | Q(recipient_id=registration.pk),
+        status=RequestStatus.ACCEPTED,
+    ).values_list("sender_id", "recipient_id")
+    concerned = {registration.pk, *(pk for pair in pairs for pk in pair)}
+    for registration_id in sorted(concerned):
+        broadcast_on_commit(groups.agenda(registration_id), {"type": "agenda.changed"})
 
 
 def lock_request(request: MeetingRequest) -> MeetingRequest:

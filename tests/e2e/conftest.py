@@ -25,6 +25,8 @@ Fixtures:
   migrations loaded (themes, territories). Do NOT add a `django_db` marker: it would override that.
   The server runs with TESTING=1 (no login rate limits, static files from the apps) and Celery
   tasks run eagerly inside it; its output goes to test-artifacts/e2e-server.log.
+  test_day_live_stack.py instead runs the production paths: its own daphne on a Redis database of
+  its own (channel layer, broker, cache), tasks not eager, a real Celery worker and an SMTP sink.
 - `page`: a fresh browser context per test (French locale, 1280x900, `base_url=live_url`, so
   `page.goto("/...")` works). `phone_page`: the same at 390x844 with touch. Both fail the test at
   teardown if the page logged a console error or an uncaught exception (a CSP violation shows up
@@ -68,8 +70,7 @@ PHONE = {"width": 390, "height": 844}
 # --- the server -------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="package")
-def _live_server(django_db_setup, django_db_blocker) -> Iterator[str]:
+def require_postgresql() -> None:
     from django.db import connection
 
     if connection.vendor != "postgresql":
@@ -77,6 +78,13 @@ def _live_server(django_db_setup, django_db_blocker) -> Iterator[str]:
             "e2e tests need PostgreSQL (the server process cannot see an in-memory SQLite test "
             "database): run them through `python -m tests.stack -- pytest tests/e2e`"
         )
+
+
+@pytest.fixture(scope="package")
+def _live_server(django_db_setup, django_db_blocker) -> Iterator[str]:
+    """The package's server. A module that needs another one (its own environment: see
+    test_day_live_stack.py) overrides this fixture with a module-scoped one."""
+    require_postgresql()
     with daphne_server("e2e-server.log") as url:
         yield url
 

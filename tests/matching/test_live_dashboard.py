@@ -1,5 +1,6 @@
 """The organisers' live dashboard: arrivals against registrations, meetings now and next with who
-is not here yet, workshop seats, alerts; a hint on each check-in makes it fetch its panel."""
+is not here yet, workshop seats, alerts; a hint on each check-in, and on each change of a
+workshop's seats, makes it fetch its panel."""
 
 import datetime as dt
 
@@ -21,11 +22,14 @@ from tests.factories import (
     MeetingRequestFactory,
     OrganisationFactory,
     RegistrationFactory,
+    SeatFactory,
     SessionFactory,
     SlotFactory,
     TableFactory,
     UserFactory,
+    WorkshopFactory,
 )
+from workshops.services import leave_workshop
 
 
 @pytest.fixture
@@ -123,5 +127,29 @@ async def test_an_organiser_removed_from_the_event_is_closed_out(event, day, org
         await sync_to_async(event_services.remove_organiser)(event=event, user=other, by=organiser)
         closed = await communicator.receive_output(timeout=10)
         assert closed == {"type": "websocket.close", "code": 4403}
+    finally:
+        await communicator.disconnect()
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_a_seat_freed_makes_the_dashboard_fetch_its_panel(event, day, organiser):
+    """The panel shows the workshops' seats and waiting lists: they change live too."""
+    workshop = await sync_to_async(WorkshopFactory)(session__event=event)
+    seat = await sync_to_async(SeatFactory)(
+        workshop=workshop, registration=await sync_to_async(RegistrationFactory)(event=event)
+    )
+    path = f"/ws{reverse('matching:live', args=[event.slug])}"
+    communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), path)
+    communicator.scope["user"] = organiser
+    try:
+        accepted, _ = await communicator.connect()
+        assert accepted
+        await communicator.receive_from(timeout=10)  # the frame of every (re)connect
+        await sync_to_async(leave_workshop)(
+            registration=seat.registration, workshop=workshop, by=organiser
+        )
+        hint = await communicator.receive_from(timeout=10)
+        assert reverse("matching:live_panel", args=[event.slug]) in hint
     finally:
         await communicator.disconnect()

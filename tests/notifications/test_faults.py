@@ -15,17 +15,13 @@ production thresholds and code unchanged (rather than test-only settings in the 
 
 import contextlib
 import os
-import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-from django.db import connection
 from django.db.models import F
 from django.urls import reverse
 
@@ -37,14 +33,12 @@ from notifications.models import OutboxMessage
 from notifications.tasks import send, sweep
 from pitches import services as pitch_services
 from tests.factories import MembershipFactory, OrganisationFactory
+from tests.live import email_env, kill_group, spare_redis, start_celery_worker
 from tests.notifications.smtp_sink import SmtpSink, free_port
 
 pytestmark = [pytest.mark.stack, pytest.mark.django_db(transaction=True)]
 
-BASE_DIR = Path(__file__).resolve().parents[2]
 FAULTS_REDIS_DB = 12  # a spare database of the test Redis, emptied around each test
-# One worker at a time, alone: no gossip with others, no start-up sync, no heartbeats.
-QUIET_WORKER = ["--without-gossip", "--without-mingle", "--without-heartbeat"]
 
 
 @pytest.fixture(autouse=True)
@@ -66,14 +60,8 @@ def sink() -> Iterator[SmtpSink]:
 
 @pytest.fixture
 def spare_redis_url() -> Iterator[str]:
-    import redis
-
-    url = urlsplit(os.environ["REDIS_URL"])._replace(path=f"/{FAULTS_REDIS_DB}").geturl()
-    client = redis.Redis.from_url(url)
-    client.flushdb()
-    yield url
-    client.flushdb()
-    client.close()
+    with spare_redis(FAULTS_REDIS_DB) as url:
+        yield url
 
 
 @contextlib.contextmanager
@@ -95,62 +83,25 @@ def broker_at(url: str) -> Iterator[None]:
         reset_pools()
 
 
-def committed_database_url() -> str:
-    """The test database this process writes to (committed: transactional tests)."""
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-
-
 @pytest.fixture
 def workers(tmp_path) -> Iterator[Callable[..., subprocess.Popen]]:
-    """Start real Celery workers (the project's app and settings) against the test database, a
-    given Redis and the sink; each in its own process group, always killed at teardown."""
+    """Start real Celery workers (the project's app and settings, tests/live.py) against the test
+    database, a given Redis and the sink; always killed at teardown."""
     started: list[subprocess.Popen] = []
 
     def start(redis_url: str, sink: SmtpSink, *, concurrency: int = 0) -> subprocess.Popen:
-        env = {key: value for key, value in os.environ.items() if not key.startswith("COV_")}
-        env.update(
-            DATABASE_URL=committed_database_url(),
-            REDIS_URL=redis_url,
-            EMAIL_HOST="127.0.0.1",
-            EMAIL_PORT=str(sink.port),
-            EMAIL_USE_TLS="0",
-            CELERY_TASK_ALWAYS_EAGER="0",
-            TESTING="1",
-            DJANGO_SETTINGS_MODULE="config.settings",
+        worker = start_celery_worker(
+            tmp_path / f"worker-{len(started)}.log",
+            {"REDIS_URL": redis_url, **email_env(sink.port)},
+            concurrency=concurrency,
+            name=f"faults{len(started)}@%h",
         )
-        pool = (
-            ["--pool=prefork", f"--concurrency={concurrency}"] if concurrency else ["--pool=solo"]
-        )
-        name = f"faults{len(started)}@%h"
-        command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "info"]
-        command += ["-Q", "celery", "-n", name, *pool, *QUIET_WORKER]
-        log_path = tmp_path / f"worker-{len(started)}.log"
-        with log_path.open("wb") as log:
-            worker = subprocess.Popen(
-                command,
-                env=env,
-                cwd=BASE_DIR,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        worker.log_path = log_path
         started.append(worker)
-        wait_until(lambda: " ready." in log_path.read_text(), what="worker", timeout=60, of=worker)
         return worker
 
     yield start
     for worker in started:
-        kill(worker)
-
-
-def kill(worker: subprocess.Popen) -> None:
-    """SIGKILL the worker and its pool's children (its process group)."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(worker.pid, signal.SIGKILL)
-    worker.wait(timeout=10)
+        kill_group(worker)  # SIGKILL, its pool's children too
 
 
 @pytest.fixture
@@ -254,7 +205,7 @@ def test_worker_killed_mid_batch_then_restarted_sends_every_email_exactly_once(
     with broker_at(spare_redis_url):
         answer(question, buyer)
         assert sink.holding.wait(timeout=30), first.log_path.read_text()[-3000:]
-        kill(first)
+        kill_group(first)
         sink.release()
         stuck = OutboxMessage.objects.get(state=MessageState.SENDING)
 
@@ -288,7 +239,7 @@ def test_worker_killed_after_the_server_accepted_resends_with_the_same_message_i
     with broker_at(spare_redis_url):
         answer(question, buyer)
         assert sink.holding.wait(timeout=30), first.log_path.read_text()[-3000:]
-        kill(first)
+        kill_group(first)
         sink.release()
         stuck = OutboxMessage.objects.get(state=MessageState.SENDING)
 

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from events.consumers import CheckinDeskConsumer
 from matching.consumers import (
     AgendaConsumer,
     LiveDashboardConsumer,
@@ -14,6 +15,8 @@ from pitches.consumers import BuyerPitchesConsumer, PitchPanelConsumer
 from workshops.consumers import BoardConsumer, SeatsConsumer
 
 websocket_urlpatterns: list = [
+    # events: the check-in desks
+    path("ws/e/<slug:slug>/console/check-in/", CheckinDeskConsumer.as_asgi()),
     # matching: the organisers' scheduling console, the participant's agenda and meetings
     path("ws/e/<slug:slug>/console/schedule/", ScheduleConsoleConsumer.as_asgi()),
     path("ws/e/<slug:slug>/agenda/", AgendaConsumer.as_asgi()),

@@ -177,22 +177,24 @@ class LiveConsumer(AsyncWebsocketConsumer):
 
 
 def fetch_frame(
-    *, slot: str, url: str, target: str, swap: str = "outerHTML", delay: str = ""
+    *, slot: str, url: str, target: str, swap: str = "outerHTML", delay: str = "", include: str = ""
 ) -> str:
     """A frame that makes htmx GET `url` (with HX-Request) and swap the answer into `#target`
     (`swap`: outerHTML, or innerHTML for a container). It replaces the page's `#slot` placeholder,
     a fresh element each time, so its `load` trigger fires on every hint; the nonce keeps two
     frames from looking identical. With a `delay` ("250ms") a burst of hints costs one fetch:
     each frame replaces the previous one before its delay runs out (a board where ten people
-    vote in the same second)."""
+    vote in the same second). `include` (a CSS selector) adds the page's own inputs to the GET,
+    as `hx-include` does (the search typed at a desk)."""
     trigger = f"load delay:{delay}" if delay else "load"
     return format_html(
         '<div id="{}" hidden hx-swap-oob="true" hx-get="{}" hx-trigger="{}" '
-        'hx-target="#{}" hx-swap="{}" data-hint="{}"></div>',
+        'hx-target="#{}" hx-swap="{}"{} data-hint="{}"></div>',
         slot,
         url,
         trigger,
         target,
         swap,
+        format_html(' hx-include="{}"', include) if include else "",
         uuid.uuid4().hex[:8],
     )

@@ -828,7 +828,12 @@ def checkin_desk(request: HttpRequest, slug: str) -> HttpResponse:
         "section": "checkin",
     }
     if request.htmx and request.htmx.target == "checkin-results":
-        return render(request, "events/checkin.html#results", context)
+        response = render(request, "events/checkin.html#results", context)
+        # The counts too: another desk's check-in changes them (events/consumers.py).
+        response.write(
+            render_to_string("events/checkin.html#counts", {**context, "oob": True}, request)
+        )
+        return response
     return render(request, "events/checkin.html", context)
 
 

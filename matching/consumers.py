@@ -18,6 +18,9 @@ from matching.models import ScheduleRun, VenueScreen
 from matching.rules import meeting_registration
 from workshops import groups as workshop_groups
 
+# The dashboard folds a burst of hints (a room voting at once) into one fetch of its panel.
+PANEL_DELAY = "300ms"
+
 
 class _MatchingConsumer(LiveConsumer):
     async def authorise(self) -> list[str] | None:
@@ -196,7 +199,7 @@ class ScreenConsumer(LiveConsumer):
 class LiveDashboardConsumer(_MatchingConsumer):
     """The organisers' live dashboard: on a check-in, a change of the meetings or of the day (a
     meeting started, a partner absent, a re-pairing, an outcome), of the workshops' seats and
-    waiting lists, and on every (re)connect, it is told to fetch its panel again over HTTP (one
+    waiting lists or of an idea board, and on every (re)connect, it is told to fetch its panel again over HTTP (one
     small frame per organiser's page, no render here)."""
 
     def _authorise(self) -> list[str] | None:
@@ -209,11 +212,14 @@ class LiveDashboardConsumer(_MatchingConsumer):
             groups.screen(event.pk),
             groups.day(event.pk),
             workshop_groups.seats(event.pk),
+            workshop_groups.boards(event.pk),
         ]
 
     def _frame(self) -> str:
         url = reverse("matching:live_panel", args=[self.event.slug])
-        return fetch_frame(slot="live-hint", url=url, target="live-panel", swap="innerHTML")
+        return fetch_frame(
+            slot="live-hint", url=url, target="live-panel", swap="innerHTML", delay=PANEL_DELAY
+        )
 
     async def render_on_connect(self) -> str:
         return self._frame()
@@ -222,4 +228,4 @@ class LiveDashboardConsumer(_MatchingConsumer):
     async def hint(self, message: dict) -> None:
         await self.send(text_data=self._frame())
 
-    checkin_changed = screen_changed = day_changed = seats_changed = hint
+    checkin_changed = screen_changed = day_changed = seats_changed = board_changed = hint

@@ -17,7 +17,7 @@ from matching import day_queries, rules, schedule_queries
 from matching import screen as screen_queries
 from matching.enums import RequestStatus
 from matching.models import Meeting, MeetingRequest
-from workshops.queries import event_workshops
+from workshops.queries import board_activity, event_workshops
 
 
 @dataclass(frozen=True)
@@ -117,6 +117,7 @@ def live_context(event, now=None) -> dict:
         "tables": rows,
         "waiting_now": sum(1 for row in rows if row.missing),
         "workshops": list(event_workshops(event)),
+        "boards": board_activity(event),
         "no_shows": day_queries.no_shows(event, now),
         "outcomes": [row for row in day_queries.outcome_counts(event) if row.count],
         "alerts": _alerts(event, at, places, requests),

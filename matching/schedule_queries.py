@@ -4,6 +4,8 @@ module explains). The writes are in matching/services/schedule.py."""
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -531,6 +533,22 @@ def outcome_lines(event, registration: Registration, lines: list[AgendaLine], no
     ]
 
 
+def next_change_in(event, lines: list[AgendaLine], now) -> int | None:
+    """Seconds until the clock alone changes what the agenda shows (a meeting starts, its
+    partner counts as absent, it ends and asks for its outcome), or None when nothing is left.
+    The page fetches itself again then (`#agenda-meetings`): no polling in between."""
+    minutes = dt.timedelta(minutes=rules.no_show_minutes(event)) if lines else None
+    moments = [
+        moment
+        for line in lines
+        for moment in (line.slot.starts_at, line.slot.starts_at + minutes, line.slot.ends_at)
+        if moment > now
+    ]
+    if not moments:
+        return None
+    return max(1, math.ceil((min(moments) - now).total_seconds()) + 1)
+
+
 def agenda_context(event, registration: Registration, now=None) -> dict:
     """'My agenda': the person's whole day from events/day.py (programme, pitch session, workshop
     seats, meetings, unavailability), grouped by day in the event's zone; on the day, the
@@ -545,6 +563,7 @@ def agenda_context(event, registration: Registration, now=None) -> dict:
     return {
         "now_lines": now_lines(event, registration, meetings, now),
         "outcome_lines": outcome_lines(event, registration, meetings, now),
+        "refresh_in": next_change_in(event, meetings, now),
         "event": event,
         "registration": registration,
         "version": bridge.published_version(event),

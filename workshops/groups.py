@@ -10,6 +10,12 @@ def seats(event_id: int) -> str:
     return f"workshops.seats.{int(event_id)}"
 
 
+def boards(event_id: int) -> str:
+    """Whoever follows all the idea boards of an event (the organisers' live dashboard): each
+    change of any board, as a hint."""
+    return f"workshops.boards.{int(event_id)}"
+
+
 def board(workshop_id: int) -> str:
     """Everyone with a workshop's idea board open (an idea, a comment, a vote, a moderation)."""
     return f"workshops.board.{int(workshop_id)}"

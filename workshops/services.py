@@ -550,7 +550,9 @@ def _lock_board(workshop: Workshop) -> Board:
 
 
 def _board_changed(workshop: Workshop) -> None:
+    """Tell the board's open pages, and the event's dashboards, once committed."""
     broadcast_on_commit(groups.board(workshop.pk), {"type": "board.changed"})
+    broadcast_on_commit(groups.boards(workshop.session.event_id), {"type": "board.changed"})
 
 
 def _workshop_of(idea: Idea) -> Workshop:

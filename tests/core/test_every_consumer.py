@@ -33,6 +33,11 @@ pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
 # route pattern -> (the path for the world, who may see it, public: open without an account)
 ROUTES = {
+    "ws/e/<slug:slug>/console/check-in/": (
+        lambda w: f"/ws/e/{w.event.slug}/console/check-in/",
+        "organiser",
+        False,
+    ),
     "ws/e/<slug:slug>/console/schedule/": (
         lambda w: f"/ws/e/{w.event.slug}/console/schedule/",
         "organiser",

@@ -339,3 +339,54 @@ def test_agenda_shows_my_check_in_code(client, world):
         world.registration, title="My check-in code"
     )
     assert reverse("events:my_badge", args=[world.event.slug]) in response.text
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True)
+async def test_a_check_in_at_another_desk_makes_this_desk_fetch_its_results_and_counts(
+    event, organiser
+):
+    """events/consumers.py: the frame fetches the results with the desk's own search typed."""
+    import html
+
+    from asgiref.sync import sync_to_async
+    from channels.routing import URLRouter
+    from channels.testing import WebsocketCommunicator
+    from django.db import connections
+    from django.test import Client
+
+    from config.routing import websocket_urlpatterns
+    from events import services
+    from tests.factories import RegistrationFactory, UserFactory
+
+    registration = await sync_to_async(RegistrationFactory)(
+        event=event, user=await sync_to_async(UserFactory)(last_name="Dupont")
+    )
+    path = f"/ws{reverse('events:checkin_desk', args=[event.slug])}"
+    communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), path)
+    communicator.scope["user"] = organiser
+    try:
+        accepted, _ = await communicator.connect()
+        assert accepted
+        await communicator.receive_from(timeout=10)  # the frame of every (re)connect
+        await sync_to_async(services.check_in)(registration=registration, by=organiser)
+        frame = await communicator.receive_from(timeout=10)
+    finally:
+        await communicator.disconnect()
+
+    assert 'hx-include="#checkin-q"' in frame and 'hx-target="#checkin-results"' in frame
+    url = html.unescape(re.search(r'hx-get="([^"]+)"', frame).group(1))
+
+    def fetch() -> str:
+        client = Client()
+        client.force_login(organiser)
+        response = client.get(
+            url, {"q": "Dupont"}, headers={"HX-Request": "true", "HX-Target": "checkin-results"}
+        )
+        connections.close_all()
+        return response.content.decode()
+
+    page = await sync_to_async(fetch)()
+    assert page.strip().startswith('<div id="checkin-results">')
+    assert 'id="checkin-counts"' in page and 'hx-swap-oob="true"' in page
+    assert "1 checked in out of 1 validated person" in page  # the organiser's language

@@ -134,3 +134,26 @@ def test_agenda_query_count_does_not_grow_with_items(client, world):
         )
 
     assert count() == one
+
+
+def test_the_agenda_fetches_itself_again_when_the_clock_changes_it(event):
+    """Start, start + no-show minutes, end: the next of them, in seconds (and None after)."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from matching import rules
+    from matching.schedule_queries import next_change_in
+
+    start = dt.datetime(2019, 11, 26, 10, 0, tzinfo=dt.UTC)
+    line = SimpleNamespace(
+        slot=SimpleNamespace(starts_at=start, ends_at=start + dt.timedelta(minutes=20))
+    )
+    minutes = rules.no_show_minutes(event)
+
+    assert next_change_in(event, [line], start - dt.timedelta(minutes=1)) == 61
+    assert next_change_in(event, [line], start) == minutes * 60 + 1
+    assert next_change_in(event, [line], start + dt.timedelta(minutes=minutes)) == (
+        (20 - minutes) * 60 + 1
+    )
+    assert next_change_in(event, [line], start + dt.timedelta(minutes=20)) is None
+    assert next_change_in(event, [], start) is None

@@ -58,7 +58,7 @@ def test_the_panel_shows_the_boards(client, board_world):
 
     panel = client.get(reverse("matching:live_panel", args=[w.event.slug])).content.decode()
 
-    assert "Boîtes à idées" in panel or "Idea boards" in panel
+    assert "Idea boards" in panel  # the organiser's language
     assert reverse("workshops:board", args=[w.event.slug, w.workshop.pk]) in panel
 
 

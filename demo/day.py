@@ -93,7 +93,9 @@ class Timeline:
     def at(self, hhmm: str) -> dt.datetime:
         """A time of the programme (local, on the day's own clock) as an instant."""
         when = self._on_the_eve(hhmm)
-        return when if self.offset is None else (when + self.offset).astimezone(ZONE)
+        if self.offset is None:
+            return when
+        return (when.astimezone(dt.UTC) + self.offset).astimezone(ZONE)  # absolute, across DST
 
     def session(self, item: dict) -> tuple[dt.datetime, dt.datetime]:
         """When a programme item happens. On the day the workshops come before the meetings

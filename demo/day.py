@@ -126,21 +126,18 @@ class Timeline:
         return date + (self.dates()[0] - EVE)
 
 
-def _person(registration: Registration) -> str:
-    return str(registration.organisation or registration.user)
-
-
 class Day:
     """Plays the day on the event the eve's loader built (phase: requests)."""
 
-    def __init__(self, loader, event: Event, organiser: User, facilitators: dict[str, User]):
-        self.loader = loader
-        self.timeline: Timeline = loader.timeline
-        self.now: dt.datetime = self.timeline.now
+    def __init__(self, loader, event: Event, organiser: User):
+        self.loader = loader  # its people and organisations, by data key
+        self.now: dt.datetime = loader.timeline.now
         self.event = event
         self.organiser = organiser
-        self.facilitators = facilitators
         self.demo_emails = {data.BUYER_ACCOUNT["email"], data.ESS_ACCOUNT["email"]}
+        self.no_wish: list[Registration] = []  # who ranked no workshop (wishes)
+        self.absent: set[int] = set()  # registrations never checked in (absentees)
+        self.left_alone: Meeting | None = None  # the meeting now whose partner never came
 
     # --- helpers -------------------------------------------------------------------------
 
@@ -238,7 +235,6 @@ class Day:
         participants = self.validated().filter(
             role__in=[RegistrationRole.BUYER, RegistrationRole.ESS]
         )
-        self.no_wish = []
         themes = {
             self.loader.organisations[spec["key"]].pk: spec["themes"]
             for spec in [*data.BUYERS, *data.ESS]
@@ -300,7 +296,7 @@ class Day:
         """In the morning the organisers move a few meetings by hand and publish again (the
         venue screen lists the moves): a demo account without a meeting in the slot that will be
         under way gets one there (a meeting of that slot makes room, moved to the next slot),
-        and two meetings of the next slot change tables."""
+        and meetings of the next slot change tables, three moves in all."""
         slots = self.slots()
         now_slot, next_slot = slots[data.DAY_SLOT_NOW], slots[data.DAY_SLOT_NOW + 1]
         planned = set(
@@ -390,7 +386,6 @@ class Day:
         the slot under way (the one under way leaves its partner alone, to be re-paired)."""
         absent = {self.registration(key, index).pk for key, index in data.DAY_ABSENT}
         slots = self.slots()
-        self.left_alone = None
         for slot in (slots[0], slots[data.DAY_SLOT_NOW]):
             for meeting in self.meetings_in(slot):
                 sides = (meeting.request.sender, meeting.request.recipient)
@@ -405,6 +400,7 @@ class Day:
         return absent
 
     def check_ins(self) -> None:
+        """The organisers check in everyone who came (the time written is the load's)."""
         self.absent = self.absentees()
         for registration in self.validated().order_by("pk"):
             if registration.pk not in self.absent:

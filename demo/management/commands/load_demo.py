@@ -15,7 +15,9 @@ No email leaves during the load: every address in the demo is invented.
 With `--day` the same event is loaded as if it were happening now (demo/day.py): dates and times
 move so that a meeting slot is under way, the schedule is published and the event live, people are
 checked in, meetings confirmed, missed and re-paired, outcomes recorded and the workshops' idea
-boards filled, all through the services of the day. A venue screen link is made and printed.
+boards filled, all through the services of the day (events, matching, workshops). A venue screen
+link is made and printed. A second `--day` finds the day and does nothing; on a database holding
+the eve it refuses (the day is built from scratch, placed around the moment it is loaded).
 """
 
 import contextlib
@@ -423,7 +425,7 @@ class Loader:
         event = events_services.move_phase(event=event, to_phase=Phase.REQUESTS, by=organiser)
         self.meeting_requests(event)
         if self.timeline.is_day:
-            event = Day(self, event, organiser, facilitators).load()
+            event = Day(self, event, organiser).load()
         return event
 
 

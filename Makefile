@@ -25,6 +25,7 @@ endef
 .PHONY: help
 help:
 	@echo "make run       set up and serve the demo at http://127.0.0.1:$(PORT) (PORT=8001 for another port)"
+	@echo "make run-day   the same demo as the day itself, happening now (a fresh demo-day.sqlite3)"
 	@echo "make test      install what tests need, start PostgreSQL + Redis, run the whole suite with coverage"
 	@echo "make lint      ruff, import contracts, makemigrations --check, translations compiled"
 	@echo "make messages  refresh locale/*.po from the code, then compile"
@@ -50,6 +51,17 @@ run: venv compilemessages
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py load_demo
 	DJANGO_DEBUG=1 PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# The demo as the day itself, happening now (`load_demo --day`), in a database of its own made
+# afresh each time: the day is placed around the moment it is loaded.
+DAY_DB := demo-day.sqlite3
+DAY_ENV := DATABASE_URL=sqlite:///$(CURDIR)/$(DAY_DB) DJANGO_DEBUG=1 PORT=$(PORT)
+.PHONY: run-day
+run-day: venv compilemessages
+	rm -f $(DAY_DB)
+	$(DAY_ENV) $(PY) manage.py migrate --no-input -v 0
+	$(DAY_ENV) $(PY) manage.py load_demo --day
+	$(DAY_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Debian packages the tests need; installed only when one is missing.
 .PHONY: system-packages

@@ -1963,3 +1963,274 @@ MEETING_REQUEST_MESSAGES = [
     "Nous pouvons venir avec un exemple de réalisation pour une collectivité voisine.",
     "Pouvons-nous échanger sur vos contraintes de calendrier et de livraison ?",
 ]
+
+# --- The day itself (`load_demo --day`) -------------------------------------------------------
+# The same event, loaded as if it were happening now (demo/day.py): the whole programme moves so
+# that the meeting slot DAY_SLOT_NOW (0-based) started, on a five-minute mark, at least
+# DAY_MINUTES_IN minutes ago (past the organisers' five no-show minutes). On the day the
+# workshops come before the meetings, so that their idea boards are full and one is already
+# closed and published: the afternoon's two blocks swap places (local times on the 2019 clock,
+# before the move to now).
+DAY_AFTERNOON = {"workshop": ("13:30", "15:00"), "meetings": ("15:05", "16:45")}
+DAY_SLOT_NOW = 2
+DAY_MINUTES_IN = 6
+
+# More meeting requests for the day, so that most tables are busy in every slot: each structure
+# asks a buyer whose themes meet its own (found by the loader), with one of these messages.
+DAY_REQUEST_MESSAGES = [
+    "Nous travaillons déjà avec deux communes de la métropole : pouvons-nous en parler ?",
+    "Nous aimerions savoir si vos prochains marchés pourraient comporter un lot réservé.",
+    "Vingt minutes pour vous présenter nos prestations et nos références ?",
+]
+# Requests still pending on the eve: the buyers accept all but these (they lapse when the
+# organisers move to scheduling). Index in the order of the requests sent.
+DAY_PENDING_LEFT = 3
+
+# Workshop wishes: a participant's first choice follows their organisation's first theme that
+# has a workshop (else a rotation), then the other workshops. Every DAY_NO_WISH-th participant
+# ranks none: some of them take a seat on the day, the last ones join a waiting list.
+DAY_WORKSHOP_OF_THEME = {
+    "food": "food",
+    "mobility": "mobility",
+    "housing": "housing",
+    "green_spaces": "housing",
+    "waste": "waste",
+    "textiles": "waste",
+}
+DAY_NO_WISH = 6
+# The demo accounts' first choices (their boards: the buyer's idea is on the first, the
+# structure's on the second).
+DAY_DEMO_WORKSHOPS = {BUYER_ACCOUNT["email"]: "food", ESS_ACCOUNT["email"]: "mobility"}
+DAY_WAITING = 3  # people on the waiting list of the workshop filled on the day
+DAY_FILLED_WORKSHOP = "mobility"
+
+# People who do not come (never checked in), besides the two the loader picks among the
+# meetings (demo/day.py `Day.absentees`): (organisation key, index of the person).
+DAY_ABSENT = [("mutuelle-solidaire", 0), ("pfra", 1)]
+
+# What each side of a meeting that took place recorded: (outcome, note), taken in turn for
+# the structures and for the buyers. Outcomes are matching.enums.Outcome values.
+DAY_OUTCOMES_ESS = [
+    ("quote_asked", "Devis à envoyer sous quinze jours, avec nos tarifs par site."),
+    ("consultation_planned", "Surveiller la publication du marché ; préparer nos références."),
+    ("partnership", "Monter un groupement avec une autre structure pour le lot 2."),
+    ("informative", "Échange utile, pas de besoin avant l'an prochain."),
+    ("reserved_lot", "Un lot réservé est envisagé : envoyer notre agrément."),
+]
+DAY_OUTCOMES_BUYERS = [
+    ("informative", "Bonne connaissance du secteur ; à recontacter pour le sourcing."),
+    ("reserved_lot", "Vérifier avec le service juridique la réservation du lot."),
+    ("quote_asked", "Demander un devis comparatif."),
+    ("insufficient_interest", "Offre trop éloignée de notre besoin."),
+    ("other_follow_up", "Inviter la structure à la visite de site du mois prochain."),
+]
+DAY_NOT_HELD = ("not_held", "Partenaire absent ; à reprogrammer par téléphone.")
+
+# The venue screen the organisers open on the Atrium's big screen.
+DAY_SCREEN = "Écran de l'Atrium"
+
+# Idea boards, per workshop theme. `settings`: what the facilitator chose (votes per person,
+# vote counts hidden until voting closes, voting closed, board closed: closing publishes the
+# retained leads on the event's public page). Each idea: title, text, `anonymous`, `heading`
+# (index in `headings`), `votes` (dots it gets from the seated participants), `status`
+# (retained / not_retained; open by default), `hidden`, `merge` (index of the idea it duplicates),
+# `author` (a demo account's email; otherwise a seated participant in turn), `comments`
+# ((text, anonymous)).
+DAY_BOARDS = {
+    "food": {
+        "settings": {"vote_budget": 3, "counts_hidden": False, "voting_closed": False},
+        "closed": False,
+        "headings": ["Approvisionnement local", "Lutte contre le gaspillage", "Accès aux marchés"],
+        "ideas": [
+            {
+                "title": "Allotir finement les marchés de restauration",
+                "text": "Un lot par famille de produits (légumes, pain, laitages) pour que les "
+                "maraîchers et les boulangeries d'insertion puissent répondre seuls.",
+                "heading": 2,
+                "votes": 11,
+                "status": "retained",
+                "author": BUYER_ACCOUNT["email"],
+                "comments": [
+                    ("Le lot pain intéresse déjà deux boulangeries solidaires.", False),
+                    (
+                        "Attention au seuil de publicité par lot : à vérifier avec le juridique.",
+                        True,
+                    ),
+                ],
+            },
+            {
+                "title": "Des goûters préparés par un traiteur d'insertion",
+                "text": "Produits de saison, pas de suremballage, livraison en caisses "
+                "réutilisables dans les accueils de loisirs.",
+                "heading": 0,
+                "votes": 8,
+                "status": "retained",
+                "comments": [("Nous livrons déjà 400 goûters le mercredi à Roubaix.", False)],
+            },
+            {
+                "title": "Un diagnostic gaspillage dans chaque cantine",
+                "text": "Peser les restes pendant deux semaines avant de rédiger le cahier des "
+                "charges, avec une association de prévention.",
+                "heading": 1,
+                "votes": 6,
+                "status": "retained",
+            },
+            {
+                "title": "Découper les marchés en petits lots",
+                "text": "Plus de lots, plus petits, pour les producteurs locaux.",
+                "merge": 0,
+                "votes": 2,
+            },
+            {
+                "title": "Une légumerie partagée entre communes",
+                "text": "Laver et éplucher les légumes bruts localement, dans un chantier "
+                "d'insertion, pour plusieurs cuisines centrales.",
+                "anonymous": True,
+                "heading": 0,
+                "votes": 5,
+                "comments": [("Il faudrait un portage intercommunal.", False)],
+            },
+            {
+                "title": "Des contrats de trois ans avec les maraîchers",
+                "text": "Donner de la visibilité pour planifier les cultures.",
+                "anonymous": True,
+                "heading": 2,
+                "votes": 3,
+                "status": "not_retained",
+                "comments": [("Durée difficile à tenir avec nos budgets annuels.", True)],
+            },
+            {
+                "title": "Visitez notre boutique en ligne !",
+                "text": "Promotions toute la semaine.",
+                "hidden": True,
+            },
+        ],
+    },
+    "mobility": {
+        "settings": {"vote_budget": 5, "counts_hidden": True, "voting_closed": False},
+        "closed": False,
+        "headings": ["Vélo et réparation", "Logistique du dernier kilomètre"],
+        "ideas": [
+            {
+                "title": "Un atelier mobile de réparation sur chaque site",
+                "text": "Une demi-journée par mois sur les onze sites de la Métropole, avec des "
+                "mécaniciens en insertion.",
+                "heading": 0,
+                "votes": 12,
+                "author": ESS_ACCOUNT["email"],
+                "comments": [
+                    ("Les agents pourraient aussi y faire réparer leur vélo personnel.", False),
+                ],
+            },
+            {
+                "title": "Mutualiser la livraison entre hôpitaux et mairies",
+                "text": "Une plateforme de cyclologistique commune aux acheteurs publics du "
+                "centre de Lille.",
+                "heading": 1,
+                "votes": 9,
+                "comments": [
+                    ("Le CHU serait partant pour un essai de six mois.", False),
+                    ("Prévoir un lot pour les palettes lourdes.", True),
+                ],
+            },
+            {
+                "title": "Des vélos cargos en location longue durée",
+                "text": "Pour les services techniques, entretien compris.",
+                "anonymous": True,
+                "heading": 0,
+                "votes": 7,
+            },
+            {
+                "title": "Une clause de livraison zéro émission",
+                "text": "Dans tous les marchés de fournitures livrées dans l'hypercentre.",
+                "heading": 1,
+                "votes": 6,
+            },
+            {
+                "title": "Un transport adapté partagé",
+                "text": "Pour les rendez-vous médicaux des personnes âgées des petites communes.",
+                "anonymous": True,
+                "votes": 4,
+                "comments": [("C'est plutôt un sujet pour le Département.", False)],
+            },
+        ],
+    },
+    "housing": {
+        "settings": {"vote_budget": 3, "counts_hidden": False, "voting_closed": True},
+        "closed": False,
+        "headings": ["Chantiers d'insertion", "Rénovation énergétique"],
+        "ideas": [
+            {
+                "title": "Un lot réservé « second œuvre » par programme",
+                "text": "Peinture, sols et petite menuiserie réservés aux chantiers d'insertion "
+                "dans chaque programme de réhabilitation.",
+                "heading": 0,
+                "votes": 10,
+                "status": "retained",
+                "comments": [("Dix jours par logement, c'est tenable pour nos équipes.", False)],
+            },
+            {
+                "title": "Des visites de chantiers avant la consultation",
+                "text": "Montrer les logements aux structures trois mois avant pour qu'elles "
+                "préparent leurs équipes.",
+                "heading": 0,
+                "votes": 7,
+                "status": "retained",
+            },
+            {
+                "title": "Former des salariés en insertion à l'isolation",
+                "text": "Un parcours qualifiant avec le GEIQ, en lien avec les marchés de "
+                "rénovation énergétique.",
+                "anonymous": True,
+                "heading": 1,
+                "votes": 6,
+                "comments": [("Le GEIQ BTP peut porter la formation.", False)],
+            },
+            {
+                "title": "Entretien des espaces verts par une entreprise adaptée",
+                "text": "Pour les résidences de plus de cent logements.",
+                "votes": 4,
+                "status": "not_retained",
+            },
+        ],
+    },
+    "waste": {
+        "settings": {"vote_budget": 3, "counts_hidden": False, "voting_closed": False},
+        "closed": True,
+        "headings": ["Plastique", "Réemploi du mobilier et du matériel"],
+        "ideas": [
+            {
+                "title": "Des fontaines à eau et des carafes dans toutes les salles",
+                "text": "Fin des bouteilles en plastique dans les réunions, avec un entretien "
+                "confié à une structure d'insertion.",
+                "heading": 0,
+                "votes": 12,
+                "status": "retained",
+                "comments": [("Trente-deux sites ont déjà un point d'eau.", False)],
+            },
+            {
+                "title": "Une ressourcerie pour le mobilier de bureau réformé",
+                "text": "Collecte, remise en état et revente ou don du mobilier des "
+                "administrations de la métropole.",
+                "heading": 1,
+                "votes": 9,
+                "status": "retained",
+            },
+            {
+                "title": "Reconditionner les ordinateurs des agents",
+                "text": "Effacement certifié des données, puis don aux associations.",
+                "anonymous": True,
+                "heading": 1,
+                "votes": 7,
+                "status": "retained",
+                "comments": [("Prévoir le certificat d'effacement dans le marché.", True)],
+            },
+            {
+                "title": "Composter les biodéchets des cantines",
+                "text": "Des composteurs partagés gérés par une association de quartier.",
+                "votes": 3,
+                "status": "not_retained",
+            },
+        ],
+    },
+}

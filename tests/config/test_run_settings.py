@@ -77,3 +77,21 @@ def test_make_run_serves_on_port_and_passes_it_to_the_settings():
 
     serve = result.stdout.splitlines()[-1]
     assert serve.endswith("PORT=8001 .venv/bin/python manage.py runserver 127.0.0.1:8001")
+
+
+def test_make_run_day_loads_the_day_in_a_fresh_database_of_its_own():
+    result = subprocess.run(
+        ["make", "--no-print-directory", "-n", "run-day", "PORT=8001"],
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+
+    *_, remove, migrate, load, serve = result.stdout.splitlines()
+    database = f"DATABASE_URL=sqlite:///{BASE_DIR}/demo-day.sqlite3"
+    assert remove == "rm -f demo-day.sqlite3"
+    assert all(line.startswith(database) for line in (migrate, load, serve))
+    assert load.endswith("manage.py load_demo --day")
+    assert serve.endswith("PORT=8001 .venv/bin/python manage.py runserver 127.0.0.1:8001")

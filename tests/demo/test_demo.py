@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test.utils import override_settings
 from django.urls import reverse
@@ -142,3 +142,9 @@ def test_load_demo_has_meeting_requests_to_answer_and_to_schedule(demo):
     statuses = set(MeetingRequest.objects.values_list("status", flat=True))
 
     assert statuses == {"accepted", "pending"}
+
+
+def test_load_demo_day_refuses_a_database_holding_the_eve(demo):
+    """--day builds the day from scratch (its dates and times are placed around now)."""
+    with pytest.raises(CommandError, match="already loaded as the eve"):
+        call_command("load_demo", "--day", stdout=io.StringIO())

@@ -1,6 +1,7 @@
 """Load the demo event (demo/data.py) through the services; safe to run again.
 
-    python manage.py load_demo
+    python manage.py load_demo          # the eve: 26 November 2019, meeting requests open
+    python manage.py load_demo --day   # the day itself, happening now (demo/day.py)
 
 Idempotent: the whole load is one transaction, so it either happens completely or not at all, and
 a second run finds the demo event and changes nothing. People and organisations are looked up by
@@ -10,17 +11,25 @@ Writes go through accounts, events and pitches services. Two things have no serv
 written directly: user accounts (sign-up belongs to allauth) with their verified email address, and
 memberships beyond an organisation's creator (the only service path is an emailed invitation).
 No email leaves during the load: every address in the demo is invented.
+
+With `--day` the same event is loaded as if it were happening now (demo/day.py): dates and times
+move so that a meeting slot is under way, the schedule is published and the event live, people are
+checked in, meetings confirmed, missed and re-paired, outcomes recorded and the workshops' idea
+boards filled, all through the services of the day (events, matching, workshops). A venue screen
+link is made and printed. A second `--day` finds the day and does nothing; on a database holding
+the eve it refuses (the day is built from scratch, placed around the moment it is loaded).
 """
 
 import contextlib
 import datetime as dt
 import hashlib
-from zoneinfo import ZoneInfo
 
 from allauth.account.models import EmailAddress
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from stdnum import luhn
 from stdnum.fr import siret as siret_number
@@ -29,11 +38,13 @@ from accounts import services as accounts_services
 from accounts.enums import MembershipRole, OrganisationKind
 from accounts.models import Membership, Organisation, Territory, Theme, User
 from config.celery import app as celery_app
+from core.sites import absolute_url
 from demo import data
+from demo.day import Day, Timeline
 from events import services as events_services
 from events.enums import Phase, RegistrationStatus
 from events.models import Event
-from matching.models import MeetingRequest
+from matching.models import MeetingRequest, VenueScreen
 from matching.services import requests as matching_services
 from notifications import services as outbox
 from pitches import services as pitches_services
@@ -69,9 +80,8 @@ def no_outgoing_email():
 
 
 class Loader:
-    def __init__(self):
-        self.tz = ZoneInfo(data.EVENT["time_zone"])
-        self.day = dt.date.fromisoformat(data.EVENT["date"])
+    def __init__(self, timeline: Timeline):
+        self.timeline = timeline
         self.people: dict[str, list[User]] = {}  # organisation key -> its people, in order
         self.organisations: dict[str, Organisation] = {}
         self.person_count = 0
@@ -79,7 +89,7 @@ class Loader:
     # --- helpers --------------------------------------------------------------------------
 
     def at(self, hhmm: str) -> dt.datetime:
-        return dt.datetime.combine(self.day, dt.time.fromisoformat(hhmm), tzinfo=self.tz)
+        return self.timeline.at(hhmm)
 
     @staticmethod
     def themes(codes) -> list[Theme]:
@@ -185,12 +195,13 @@ class Loader:
 
     def event(self, organiser: User, facilitators: dict[str, User]) -> Event:
         spec = data.EVENT
+        first_day, last_day = self.timeline.dates()
         event = events_services.create_event(
             created_by=organiser,
             slug=spec["slug"],
             title=spec["title"],
-            start_date=self.day,
-            end_date=self.day,
+            start_date=first_day,
+            end_date=last_day,
             venue=spec["venue"],
             address=spec["address"],
             time_zone=spec["time_zone"],
@@ -205,12 +216,13 @@ class Loader:
         }
         for item in data.PROGRAMME:
             workshop = item.get("workshop")
+            starts_at, ends_at = self.timeline.session(item)
             events_services.save_session(
                 event=event,
                 kind=item["kind"],
                 title=item["title"],
-                starts_at=self.at(item["start"]),
-                ends_at=self.at(item["end"]),
+                starts_at=starts_at,
+                ends_at=ends_at,
                 description=item.get("description", ""),
                 room=rooms.get(item.get("room")),
                 slot_minutes=item.get("slot_minutes"),
@@ -248,7 +260,9 @@ class Loader:
                     hhmm, reason = leaving[key, index]
                     absences.append(
                         events_services.Absence(
-                            starts_at=self.at(hhmm), ends_at=self.at("17:15"), reason=reason
+                            starts_at=self.timeline.leaving(hhmm),
+                            ends_at=self.at("17:15"),
+                            reason=reason,
                         )
                     )
                 pending = (key, index) in data.PENDING_REGISTRATIONS
@@ -283,7 +297,9 @@ class Loader:
                 "description": spec["description"],
                 "theme": Theme.objects.get(code=spec["theme"]),
                 "amount_range": spec["amount"],
-                "expected_consultation_date": dt.date.fromisoformat(spec["consultation"])
+                "expected_consultation_date": self.timeline.later(
+                    dt.date.fromisoformat(spec["consultation"])
+                )
                 if spec["consultation"]
                 else None,
                 "route": spec["route"],
@@ -408,19 +424,47 @@ class Loader:
         self.pitch(event, data.DRAFT_PITCH, publish=False)
         event = events_services.move_phase(event=event, to_phase=Phase.REQUESTS, by=organiser)
         self.meeting_requests(event)
+        if self.timeline.is_day:
+            event = Day(self, event, organiser).load()
         return event
 
 
 class Command(BaseCommand):
-    help = "Load the Osez l'ESS day of 26 November 2019 in Lille as demo data (safe to run twice)."
+    help = (
+        "Load the Osez l'ESS day of 26 November 2019 in Lille as demo data, on the eve of the day "
+        "(meeting requests open). With --day, load it as the day itself, happening now: "
+        "published schedule, check-ins and a few no-shows, meetings started, missed and "
+        "re-paired, outcomes, an idea board per workshop, a venue screen link. Safe to run twice."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--day",
+            action="store_true",
+            help=(
+                "Load the event as the day itself: dates and times moved so that a meeting slot "
+                "is under way now (the workshops before the meetings), the event live. Needs a "
+                "database without the demo event (make run-day starts from a fresh one)."
+            ),
+        )
 
     def handle(self, *args, **options):
         slug = data.EVENT["slug"]
-        if Event.objects.filter(slug=slug).exists():
+        existing = Event.objects.filter(slug=slug).first()
+        if existing is not None:
+            if options["day"] and existing.phase != Phase.LIVE:
+                raise CommandError(
+                    f"The demo event “{slug}” is already loaded as the eve of the day "
+                    f"({existing.start_date:%d/%m/%Y}); --day builds the day on a database "
+                    "without it (make run-day starts from a fresh one)."
+                )
             self.stdout.write(f"The demo event “{slug}” is already loaded: nothing to do.")
+            self.print_screens(existing)
             return
+        now = timezone.now()
+        timeline = Timeline.around(now) if options["day"] else Timeline.eve()
         with no_outgoing_email(), transaction.atomic():
-            event = Loader().load()
+            event = Loader(timeline).load()
         registrations = event.registrations.count()
         pitches = event.pitches.filter(status="published").count()
         self.stdout.write(
@@ -429,7 +473,15 @@ class Command(BaseCommand):
                 f"{pitches} published pitches."
             )
         )
+        if timeline.is_day:
+            self.stdout.write(Day.summary(event, now))
+        self.print_screens(event)
         accounts = ", ".join(
             a["email"] for a in (data.BUYER_ACCOUNT, data.ESS_ACCOUNT, data.ORGANISER_ACCOUNT)
         )
         self.stdout.write(f"Demo accounts: {accounts} (password: {data.DEMO_PASSWORD})")
+
+    def print_screens(self, event: Event) -> None:
+        for screen in VenueScreen.objects.filter(event=event, revoked_at=None).order_by("pk"):
+            link = absolute_url(reverse("matching:screen", args=[screen.token]))
+            self.stdout.write(f"Venue screen “{screen.name}”: {link}")

@@ -11,7 +11,7 @@ from accounts.models import Organisation
 from core import times
 
 from .enums import PHASES_PUBLIC, REGISTRATION_ACTIVE, RegistrationStatus, SessionKind
-from .models import Event, Feedback, Registration, Session, Slot
+from .models import Event, Feedback, Registration, Room, Session, Slot, Table, table_order
 
 
 def events_for_home(user) -> QuerySet[Event]:
@@ -193,3 +193,16 @@ def badges(event: Event) -> QuerySet[Registration]:
         .select_related("user", "organisation")
         .order_by("organisation__name", "user__last_name", "user__first_name", "pk")
     )
+
+
+def venue(event: Event) -> dict:
+    """The venue as a participant needs it on the day: the tables by zone (in the organisers'
+    order) and the rooms. Part of the agenda page, so it is kept offline with it."""
+    tables = Table.objects.filter(event=event).order_by(*table_order())
+    zones: dict[str, list[Table]] = {}
+    for table in tables:
+        zones.setdefault(table.zone, []).append(table)
+    return {
+        "zones": list(zones.items()),
+        "rooms": list(Room.objects.filter(event=event).order_by("name")),
+    }

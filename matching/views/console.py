@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.forms import BoundedNumbersMixin
+from events import queries as event_queries
 from events.enums import RegistrationStatus
 from events.models import Event, Registration, Slot, Table, table_order
 from events.views import event_for, event_or_404
@@ -300,4 +301,5 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
         context["changed"] = request.GET.get("changed") == "1"
         return render(request, "matching/console/agenda.html#meetings", context)
     context["rendered_at"] = timezone.now()  # "offline — last updated at" (static/js/sw.js)
+    context["venue"] = event_queries.venue(event)  # kept offline with the page
     return render(request, "matching/console/agenda.html", context)

@@ -157,3 +157,29 @@ def test_the_agenda_fetches_itself_again_when_the_clock_changes_it(event):
     )
     assert next_change_in(event, [line], start + dt.timedelta(minutes=20)) is None
     assert next_change_in(event, [], start) is None
+
+
+def test_the_agenda_page_lists_the_venue_s_tables_by_zone_and_rooms(client, event):
+    """Kept offline with the page (static/js/sw.js): where every table and room is."""
+    from django.urls import reverse
+
+    from tests.factories import RegistrationFactory, RoomFactory, TableFactory
+
+    registration = RegistrationFactory(event=event)
+    TableFactory(event=event, name="T01", zone="Atrium")
+    TableFactory(event=event, name="T02", zone="Atrium", accessible=False)
+    TableFactory(event=event, name="T09", zone="Mezzanine")
+    RoomFactory(event=event, name="Salle Jean Jaurès")
+    client.force_login(registration.user)
+
+    page = client.get(reverse("matching:agenda", args=[event.slug])).content.decode()
+
+    venue = page[page.index('class="card agenda-venue"') :]
+    assert (
+        venue.index("Atrium")
+        < venue.index("T01")
+        < venue.index("T02")
+        < venue.index("Mezzanine")
+        < venue.index("T09")
+    )
+    assert "Salle Jean Jaurès" in venue

@@ -176,6 +176,28 @@ class LiveConsumer(AsyncWebsocketConsumer):
         return database_sync_to_async(function)
 
 
+class HintConsumer(LiveConsumer):
+    """A page whose every live part differs per person: it holds one fetch frame (`self.frame`,
+    set by `_authorise`, which runs in a thread) and sends it on (re)connect and on every hint;
+    subclasses name the messages they answer: `board_changed = HintConsumer.hint`."""
+
+    frame: str = ""
+
+    async def authorise(self) -> list[str] | None:
+        return await self.in_thread(self._authorise)()
+
+    def _authorise(self) -> list[str] | None:
+        """The groups to join, with `self.frame` set, or None to refuse."""
+        raise NotImplementedError
+
+    async def render_on_connect(self) -> str:
+        return self.frame
+
+    @without_database
+    async def hint(self, message: dict) -> None:
+        await self.send(text_data=self.frame)
+
+
 def fetch_frame(
     *, slot: str, url: str, target: str, swap: str = "outerHTML", delay: str = "", include: str = ""
 ) -> str:

@@ -4,7 +4,7 @@ search it has typed (core/consumers.py). Group names come from events/groups.py.
 
 from django.urls import reverse
 
-from core.consumers import LiveConsumer, fetch_frame, without_database
+from core.consumers import HintConsumer, fetch_frame
 
 from . import groups
 from .models import Event
@@ -13,10 +13,7 @@ from .models import Event
 DESK_DELAY = "300ms"
 
 
-class CheckinDeskConsumer(LiveConsumer):
-    async def authorise(self) -> list[str] | None:
-        return await self.in_thread(self._authorise)()
-
+class CheckinDeskConsumer(HintConsumer):
     def _authorise(self) -> list[str] | None:
         user = self.scope.get("user")
         event = Event.objects.filter(slug=self.scope["url_route"]["kwargs"]["slug"]).first()
@@ -32,9 +29,4 @@ class CheckinDeskConsumer(LiveConsumer):
         )
         return [groups.checkins(event.pk)]
 
-    async def render_on_connect(self) -> str:
-        return self.frame
-
-    @without_database
-    async def checkin_changed(self, message: dict) -> None:
-        await self.send(text_data=self.frame)
+    checkin_changed = HintConsumer.hint

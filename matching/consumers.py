@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from core.consumers import LiveConsumer, fetch_frame, without_database
+from core.consumers import HintConsumer, LiveConsumer, fetch_frame, without_database
 from events import groups as checkin_groups
 from events.enums import RegistrationStatus
 from events.models import Event, Registration
@@ -157,7 +157,7 @@ class MyRequestsConsumer(_MatchingConsumer):
             return render_to_string("matching/requests/mine.html#live", context)
 
 
-class ScreenConsumer(LiveConsumer):
+class ScreenConsumer(HintConsumer):
     """A venue screen (a secret link, no login): on a hint, and on every (re)connect, it is told
     to fetch its board again over HTTP, so a change costs one small frame per screen and no
     render here. A revoked link closes the socket (`revoke_screen` asks the screens to check
@@ -165,48 +165,44 @@ class ScreenConsumer(LiveConsumer):
 
     login_required = False
 
-    async def authorise(self) -> list[str] | None:
-        return await self.in_thread(self._authorise)()
-
     def _authorise(self) -> list[str] | None:
-        self.token = self.scope["url_route"]["kwargs"]["token"]
+        token = self.scope["url_route"]["kwargs"]["token"]
         event_id = (
-            VenueScreen.objects.filter(token=self.token, revoked_at__isnull=True)
+            VenueScreen.objects.filter(token=token, revoked_at__isnull=True)
             .values_list("event_id", flat=True)
             .first()
         )
+        url = reverse("matching:screen_board", args=[token])
+        self.frame = fetch_frame(
+            slot="screen-hint", url=url, target="screen-board", swap="innerHTML"
+        )
         return None if event_id is None else [groups.screen(event_id)]
 
-    def _frame(self) -> str:
-        url = reverse("matching:screen_board", args=[self.token])
-        return fetch_frame(slot="screen-hint", url=url, target="screen-board", swap="innerHTML")
-
-    async def render_on_connect(self) -> str:
-        return self._frame()
-
-    @without_database
-    async def screen_changed(self, message: dict) -> None:
-        await self.send(text_data=self._frame())
+    screen_changed = HintConsumer.hint
 
     async def rights_changed(self, message: dict) -> None:
         """A link was revoked: the revoked screen fetches its board once more (the answer, 404,
         makes the page say it was revoked), then its socket closes."""
         if await self.authorise() is None:
-            await self.send(text_data=self._frame())
+            await self.send(text_data=self.frame)
         await super().rights_changed(message)
 
 
-class LiveDashboardConsumer(_MatchingConsumer):
+class LiveDashboardConsumer(HintConsumer):
     """The organisers' live dashboard: on a check-in, a change of the meetings or of the day (a
     meeting started, a partner absent, a re-pairing, an outcome), of the workshops' seats and
-    waiting lists or of an idea board, and on every (re)connect, it is told to fetch its panel again over HTTP (one
-    small frame per organiser's page, no render here)."""
+    waiting lists or of an idea board, and on every (re)connect, it is told to fetch its panel
+    again over HTTP (one small frame per organiser's page, no render here)."""
 
     def _authorise(self) -> list[str] | None:
-        user, event = self._user(), self._event()
+        user = self.scope.get("user")
+        event = Event.objects.filter(slug=self.scope["url_route"]["kwargs"]["slug"]).first()
         if user is None or event is None or not user.has_perm("matching.view_schedule", event):
             return None
-        self.event = event
+        url = reverse("matching:live_panel", args=[event.slug])
+        self.frame = fetch_frame(
+            slot="live-hint", url=url, target="live-panel", swap="innerHTML", delay=PANEL_DELAY
+        )
         return [
             checkin_groups.checkins(event.pk),
             groups.screen(event.pk),
@@ -215,17 +211,5 @@ class LiveDashboardConsumer(_MatchingConsumer):
             workshop_groups.boards(event.pk),
         ]
 
-    def _frame(self) -> str:
-        url = reverse("matching:live_panel", args=[self.event.slug])
-        return fetch_frame(
-            slot="live-hint", url=url, target="live-panel", swap="innerHTML", delay=PANEL_DELAY
-        )
-
-    async def render_on_connect(self) -> str:
-        return self._frame()
-
-    @without_database
-    async def hint(self, message: dict) -> None:
-        await self.send(text_data=self._frame())
-
-    checkin_changed = screen_changed = day_changed = seats_changed = board_changed = hint
+    checkin_changed = screen_changed = day_changed = HintConsumer.hint
+    seats_changed = board_changed = HintConsumer.hint

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from core.consumers import LiveConsumer, fetch_frame, without_database
+from core.consumers import HintConsumer, LiveConsumer, fetch_frame, without_database
 
 from . import groups, queries
 
@@ -37,23 +37,20 @@ class NotificationsConsumer(LiveConsumer):
             )
 
 
-class CentreConsumer(LiveConsumer):
-    async def authorise(self) -> list[str] | None:
+class CentreConsumer(HintConsumer):
+    def _authorise(self) -> list[str] | None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             return None
-        return [groups.person(user.pk)]
-
-    def _frame(self) -> str:
         url = reverse("notifications:centre")
-        return fetch_frame(slot="notification-centre-hint", url=url, target="notification-list")
-
-    async def render_on_connect(self) -> str:
-        return self._frame()
+        self.frame = fetch_frame(
+            slot="notification-centre-hint", url=url, target="notification-list"
+        )
+        return [groups.person(user.pk)]
 
     @without_database
     async def notified(self, message: dict) -> None:
         """A message sent; not one marked read (the list's own fetch marks what it shows read:
         fetching again would take the "new" marks away at once)."""
         if not message.get("read"):
-            await self.send(text_data=self._frame())
+            await self.hint(message)

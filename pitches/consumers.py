@@ -9,40 +9,23 @@ the view checks the permission again (core/consumers.py). Group names come from 
 from django.urls import reverse
 
 from accounts.enums import OrganisationKind
-from core.consumers import LiveConsumer, fetch_frame, without_database
+from core.consumers import HintConsumer, fetch_frame
 from events.models import Event
 
 from . import groups
 from .models import Pitch
 
 
-class _PitchesConsumer(LiveConsumer):
-    frame: str = ""
-
-    async def authorise(self) -> list[str] | None:
-        return await self.in_thread(self._authorise)()
-
-    def _authorise(self) -> list[str] | None:
-        """The groups to join, with `self.frame` set, or None to refuse (runs in a thread)."""
-        raise NotImplementedError
-
-    def _user(self):
-        user = self.scope.get("user")
-        return user if user is not None and user.is_authenticated else None
-
-    async def render_on_connect(self) -> str:
-        return self.frame
-
-    @without_database
-    async def pitches_changed(self, message: dict) -> None:
-        await self.send(text_data=self.frame)
+def _user(consumer):
+    user = consumer.scope.get("user")
+    return user if user is not None and user.is_authenticated else None
 
 
-class BuyerPitchesConsumer(_PitchesConsumer):
+class BuyerPitchesConsumer(HintConsumer):
     """ "My pitches" of an event: the pitches of the buyer organisations the person belongs to."""
 
     def _authorise(self) -> list[str] | None:
-        user = self._user()
+        user = _user(self)
         event = Event.objects.filter(slug=self.scope["url_route"]["kwargs"]["slug"]).first()
         if user is None or event is None or not user.has_perm("events.view_event", event):
             return None
@@ -57,15 +40,19 @@ class BuyerPitchesConsumer(_PitchesConsumer):
         self.frame = fetch_frame(slot="my-pitches-hint", url=url, target="my-pitches")
         return [groups.buyer(organisation_id) for organisation_id in buyers]
 
+    pitches_changed = HintConsumer.hint
 
-class PitchPanelConsumer(_PitchesConsumer):
+
+class PitchPanelConsumer(HintConsumer):
     """A pitch's "Manage this pitch" panel, for those who manage it."""
 
     def _authorise(self) -> list[str] | None:
-        user = self._user()
+        user = _user(self)
         pitch = Pitch.objects.filter(pk=self.scope["url_route"]["kwargs"]["pk"]).first()
         if user is None or pitch is None or not user.has_perm("pitches.manage_pitch", pitch):
             return None
         url = reverse("pitches:detail", args=[pitch.pk])
         self.frame = fetch_frame(slot="pitch-panel-hint", url=url, target="buyer-panel")
         return [groups.pitch(pitch.pk)]
+
+    pitches_changed = HintConsumer.hint

@@ -16,7 +16,7 @@ re-reads the database. Group names come from workshops/groups.py.
 
 from django.urls import reverse
 
-from core.consumers import LiveConsumer, fetch_frame, without_database
+from core.consumers import HintConsumer, fetch_frame
 from events.models import Event
 
 from . import groups
@@ -26,29 +26,11 @@ from .models import Workshop
 FETCH_DELAY = "250ms"
 
 
-class _HintConsumer(LiveConsumer):
-    frame: str = ""
-
-    async def authorise(self) -> list[str] | None:
-        return await self.in_thread(self._authorise)()
-
-    def _authorise(self) -> list[str] | None:
-        """The groups to join, with `self.frame` set, or None to refuse (runs in a thread)."""
-        raise NotImplementedError
-
-    def _event(self) -> Event | None:
-        slug = self.scope["url_route"]["kwargs"]["slug"]
-        return Event.objects.filter(slug=slug).first()
-
-    async def render_on_connect(self) -> str:
-        return self.frame
-
-    @without_database
-    async def hint(self, message: dict) -> None:
-        await self.send(text_data=self.frame)
+def _event(consumer) -> Event | None:
+    return Event.objects.filter(slug=consumer.scope["url_route"]["kwargs"]["slug"]).first()
 
 
-class SeatsConsumer(_HintConsumer):
+class SeatsConsumer(HintConsumer):
     """The event's workshops page: seats left, waiting lists, the person's own position. Open to
     whoever may see the event, signed in or not."""
 
@@ -56,7 +38,7 @@ class SeatsConsumer(_HintConsumer):
 
     def _authorise(self) -> list[str] | None:
         user = self.scope.get("user")
-        event = self._event()
+        event = _event(self)
         if user is None or event is None or not user.has_perm("workshops.view_workshops", event):
             return None
         url = reverse("workshops:list", kwargs={"slug": event.slug})
@@ -65,16 +47,16 @@ class SeatsConsumer(_HintConsumer):
         )
         return [groups.seats(event.pk)]
 
-    seats_changed = _HintConsumer.hint
+    seats_changed = HintConsumer.hint
 
 
-class BoardConsumer(_HintConsumer):
+class BoardConsumer(HintConsumer):
     """A workshop's idea board, for the people who may see it (seat holders, facilitators,
     organisers); a person who loses their seat is closed out (`rights.changed`)."""
 
     def _authorise(self) -> list[str] | None:
         user = self.scope.get("user")
-        event = self._event()
+        event = _event(self)
         if user is None or not user.is_authenticated or event is None:
             return None
         workshop = (
@@ -88,4 +70,4 @@ class BoardConsumer(_HintConsumer):
         self.frame = fetch_frame(slot="board-hint", url=url, target="idea-board", delay=FETCH_DELAY)
         return [groups.board(workshop.pk)]
 
-    board_changed = _HintConsumer.hint
+    board_changed = HintConsumer.hint

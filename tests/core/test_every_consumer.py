@@ -4,12 +4,10 @@ a foreign one; a stranger (signed in, another event's organiser and participant)
 page is public, an anonymous visitor are refused; logging out closes the socket. A new route
 without its row here fails `test_every_route_is_covered`."""
 
-import contextlib
 from types import SimpleNamespace
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -27,6 +25,7 @@ from tests.factories import (
     SeatFactory,
     UserFactory,
 )
+from tests.sockets import connected
 from tests.workshops.conftest import make_workshop
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
@@ -99,17 +98,6 @@ def world(event):
         workshop=workshop,
         screen=create_screen(event=event, name="Hall", by=organiser),
     )
-
-
-@contextlib.asynccontextmanager
-async def connected(path: str, user):
-    communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), path)
-    communicator.scope["user"] = user
-    try:
-        accepted, _ = await communicator.connect()
-        yield communicator, accepted
-    finally:
-        await communicator.disconnect()
 
 
 def person(world, who):

@@ -1,34 +1,18 @@
-import contextlib
-import html
-import re
-
 import pytest
 from asgiref.sync import sync_to_async
-from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db import connections, transaction
+from django.db import transaction
 from django.test import Client
 
-from config.routing import websocket_urlpatterns
 from matching.services import requests as services_requests
 from matching.services import schedule as services
 from matching.services.requests import book_meeting
 from tests.matching.schedule_world import eager_tasks, make_world  # noqa: F401
+from tests.sockets import connected, fetch_frame_as
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
-
-
-@contextlib.asynccontextmanager
-async def connected(path: str, user):
-    communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), path)
-    communicator.scope["user"] = user
-    try:
-        accepted, _ = await communicator.connect()
-        yield communicator, accepted
-    finally:
-        await communicator.disconnect()
 
 
 async def frames_until(communicator, marker: str, limit: int = 20) -> list[str]:
@@ -38,18 +22,6 @@ async def frames_until(communicator, marker: str, limit: int = 20) -> list[str]:
         if marker in frames[-1]:
             return frames
     raise AssertionError(f"no frame with {marker!r} in {len(frames)} frames")
-
-
-def fetch_as(user, hint: str) -> str:
-    """What the browser does with a hint frame: GET its hx-get URL as htmx (HX-Request)."""
-    url = html.unescape(re.search(r'hx-get="([^"]+)"', hint).group(1))
-    client = Client()
-    client.force_login(user)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"  # as the consumer's first frame
-    response = client.get(url, headers={"HX-Request": "true"})
-    connections.close_all()  # this thread's connection would outlive the test database
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 @pytest.fixture
@@ -111,7 +83,7 @@ async def test_agenda_consumer_updates_on_publication(world):
         first = await communicator.receive_from(timeout=10)
         await sync_to_async(publish)()
         hint = await communicator.receive_from(timeout=10)
-    fetched = await sync_to_async(fetch_as)(person, hint)
+    fetched = await sync_to_async(fetch_frame_as)(person, hint)
 
     assert accepted is True
     assert 'id="agenda-meetings"' in first and 'role="status"' not in first
@@ -189,7 +161,7 @@ async def test_requests_consumer_pushes_new_request_to_recipient_only(
         )
         hint = await recipient.receive_from(timeout=10)
         nothing = await other.receive_nothing(timeout=0.5)
-    update = await sync_to_async(fetch_as)(ess_member, hint)
+    update = await sync_to_async(fetch_frame_as)(ess_member, hint)
 
     assert (recipient_accepted, other_accepted, nothing) == (True, True, True)
     assert f'id="request-{request.pk}"' in update and buyer_reg.organisation.name in update
@@ -208,7 +180,7 @@ async def test_requests_consumer_pushes_answer_to_sender(
             request=request, accept=True, by=ess_member
         )
         hint = await communicator.receive_from(timeout=10)
-    update = await sync_to_async(fetch_as)(buyer, hint)
+    update = await sync_to_async(fetch_frame_as)(buyer, hint)
 
     assert accepted is True
     assert first.count(f'id="request-{request.pk}"') == 1
@@ -234,7 +206,7 @@ async def test_requests_consumer_pushes_lapse_once_to_each_side(
         await sync_to_async(services_requests.lapse_pending_requests)(event=requests_phase)
         hint = await communicator.receive_from(timeout=10)
         more = await communicator.receive_nothing(timeout=0.5)
-    update = await sync_to_async(fetch_as)(buyer, hint)
+    update = await sync_to_async(fetch_frame_as)(buyer, hint)
 
     assert (accepted, more) == (True, True)
     assert update.count(">Expirée<") == 2

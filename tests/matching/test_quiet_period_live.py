@@ -1,34 +1,18 @@
 """The start of a pitch's quiet period reaches both sides' open "My meetings" pages live."""
 
-import contextlib
-
 import pytest
 from asgiref.sync import sync_to_async
-from channels.routing import URLRouter
-from channels.testing import WebsocketCommunicator
 
-from config.routing import websocket_urlpatterns
 from core import times
 from matching.services import requests as services_requests
 from pitches import services as pitch_services
 from tests.factories import PitchFactory
 from tests.matching.schedule_world import eager_tasks  # noqa: F401
-from tests.matching.test_consumers import fetch_as
+from tests.sockets import connected, fetch_frame_as
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
 URL = "https://marches.example.org/avis-42"
-
-
-@contextlib.asynccontextmanager
-async def connected(path: str, user):
-    communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), path)
-    communicator.scope["user"] = user
-    try:
-        accepted, _ = await communicator.connect()
-        yield communicator, accepted
-    finally:
-        await communicator.disconnect()
 
 
 async def test_quiet_period_start_pushes_the_lapse_and_why_to_both_sides(
@@ -52,7 +36,7 @@ async def test_quiet_period_start_pushes_the_lapse_and_why_to_both_sides(
             (ess_member, await structure.receive_from(timeout=10)),
             (buyer, await buyer_page.receive_from(timeout=10)),
         ]
-    updates = [await sync_to_async(fetch_as)(user, hint) for user, hint in hints]
+    updates = [await sync_to_async(fetch_frame_as)(user, hint) for user, hint in hints]
 
     for update in updates:
         assert f'id="request-{request.pk}"' in update

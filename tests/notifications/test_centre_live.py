@@ -2,16 +2,12 @@
 reaching the person makes the open centre fetch its list, which marks it read (the badge follows:
 mark_read tells the person's pages, but not the centre again)."""
 
-import html
-import re
-
 import pytest
 from asgiref.sync import sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
 from django.db import connections
-from django.test import Client
 from django.urls import reverse
 
 from config.routing import websocket_urlpatterns
@@ -19,6 +15,7 @@ from notifications.models import OutboxMessage
 from notifications.tasks import send
 from pitches import services as pitch_services
 from pitches.emails import QUESTION_ANSWERED
+from tests.sockets import fetch_frame_as
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
@@ -41,17 +38,6 @@ def answered(question, buyer):
     )
 
 
-def fetch(user, frame: str) -> str:
-    """What htmx does with the frame: GET its URL with HX-Request."""
-    url = html.unescape(re.search(r'hx-get="([^"]+)"', frame).group(1))
-    client = Client()
-    client.force_login(user)
-    response = client.get(url, headers={"HX-Request": "true"})
-    connections.close_all()
-    assert response.status_code == 200
-    return response.content.decode()
-
-
 async def test_a_message_sent_makes_the_open_centre_fetch_its_list(ess_member, answered):
     communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), PATH)
     communicator.scope["user"] = ess_member
@@ -64,7 +50,7 @@ async def test_a_message_sent_makes_the_open_centre_fetch_its_list(ess_member, a
         await sync_to_async(send)(answered.pk)  # the outbox sends it: "notified"
         frame = await communicator.receive_from(timeout=10)
         assert 'hx-target="#notification-list"' in frame
-        fragment = await sync_to_async(fetch)(ess_member, frame)
+        fragment = await sync_to_async(fetch_frame_as)(ess_member, frame)
         # The fetch marked it read, which tells the badge but not the centre again.
         no_refetch = await communicator.receive_nothing(timeout=1)
     finally:

@@ -2,37 +2,18 @@
 every change of the sourcing log sends, the fragment it fetches, and a member removed from the
 buyer organisation closed out."""
 
-import contextlib
-import html
-import re
-
 import pytest
 from asgiref.sync import sync_to_async
-from channels.routing import URLRouter
-from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
-from django.db import connections
-from django.test import Client
 from django.urls import reverse
 
 from accounts import services as account_services
 from accounts.enums import MembershipRole
-from config.routing import websocket_urlpatterns
 from pitches import services
 from tests.factories import MembershipFactory, PitchFactory
+from tests.sockets import connected, fetch_frame_as
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
-
-
-@contextlib.asynccontextmanager
-async def connected(path: str, user):
-    communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), path)
-    communicator.scope["user"] = user
-    try:
-        accepted, _ = await communicator.connect()
-        yield communicator, accepted
-    finally:
-        await communicator.disconnect()
 
 
 def mine_path(event) -> str:
@@ -41,17 +22,6 @@ def mine_path(event) -> str:
 
 def panel_path(pitch) -> str:
     return f"/ws{reverse('pitches:detail', args=[pitch.pk])}"
-
-
-def fetch_as(user, frame: str) -> str:
-    """What htmx does with the frame: GET its URL with HX-Request."""
-    url = html.unescape(re.search(r'hx-get="([^"]+)"', frame).group(1))
-    client = Client()
-    client.force_login(user)
-    response = client.get(url, headers={"HX-Request": "true"})
-    connections.close_all()  # this thread's connection would outlive the test database
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 @pytest.fixture
@@ -77,10 +47,10 @@ async def test_an_interest_reaches_my_pitches_and_the_panel_and_they_fetch_the_n
         mine_frame = await mine.receive_from(timeout=10)
         panel_frame = await panel.receive_from(timeout=10)
 
-    table = await sync_to_async(fetch_as)(buyer, mine_frame)
+    table = await sync_to_async(fetch_frame_as)(buyer, mine_frame)
     assert table.startswith('<div id="my-pitches">')
     assert f'href="{reverse("pitches:interests", args=[pitch.pk])}">1</a>' in table
-    panel_html = await sync_to_async(fetch_as)(buyer, panel_frame)
+    panel_html = await sync_to_async(fetch_frame_as)(buyer, panel_frame)
     assert 'id="buyer-panel"' in panel_html
     assert "1 structure intéressée" in panel_html
     assert "<html" not in panel_html
@@ -95,7 +65,7 @@ async def test_a_question_reaches_the_panel(event, pitch, buyer, ess_org, ess_me
         )
         frame = await panel.receive_from(timeout=10)
 
-    assert "Quel volume ?" in await sync_to_async(fetch_as)(buyer, frame)
+    assert "Quel volume ?" in await sync_to_async(fetch_frame_as)(buyer, frame)
 
 
 @pytest.mark.parametrize("who", ["anonymous", "ess_member", "other_buyer", "other_organiser"])

@@ -1,30 +1,16 @@
 """The workshops' live pages: who may connect, and the hint frame that makes each page fetch its
 own part (workshops/consumers.py) after a vote, an idea, a seat taken or freed."""
 
-import contextlib
 import re
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.routing import URLRouter
-from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
 
-from config.routing import websocket_urlpatterns
+from tests.sockets import connected
 from workshops import services
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
-
-
-@contextlib.asynccontextmanager
-async def connected(path: str, user):
-    communicator = WebsocketCommunicator(URLRouter(websocket_urlpatterns), path)
-    communicator.scope["user"] = user
-    try:
-        accepted, _ = await communicator.connect()
-        yield communicator, accepted
-    finally:
-        await communicator.disconnect()
 
 
 def same_frame(one: str, other: str) -> bool:

@@ -6,9 +6,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# gettext for compilemessages; nothing else is needed at run time (psycopg ships its libpq).
+# gettext for compilemessages; Pango for WeasyPrint's PDFs (core/pdf.py; the fonts are in
+# static/fonts); nothing else is needed at run time (psycopg ships its libpq).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends gettext \
+    && apt-get install -y --no-install-recommends gettext libpango-1.0-0 libpangoft2-1.0-0 \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

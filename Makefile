@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 VENV := .venv
 PY := $(VENV)/bin/python
-APT_PACKAGES := postgresql redis-server gettext chromium chromium-driver
+APT_PACKAGES := postgresql redis-server gettext chromium chromium-driver libpango-1.0-0 libpangoft2-1.0-0
 # `make run PORT=8001` serves there; links in emails follow (config/settings.py derives SITE_URL).
 PORT ?= 8000
 

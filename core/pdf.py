@@ -8,10 +8,12 @@ the app's static folders (`static:` URLs: `href="static:css/print.css"`) and `da
 file outside the static folders (a name typed by a person cannot point the renderer anywhere).
 """
 
+import io
 import mimetypes
 
 import weasyprint
 import weasyprint.urls
+from pypdf import PdfWriter
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -50,6 +52,19 @@ def render_pdf(template: str, context: dict, request=None) -> bytes:
     """The PDF of `template` rendered with `context` (in the active language)."""
     html = render_to_string(template, context, request=request)
     return weasyprint.HTML(string=html, url_fetcher=_Fetcher(), base_url=STATIC).write_pdf()
+
+
+def merge_pdfs(parts: list[bytes]) -> bytes:
+    """One PDF of `parts`, in order (a long document is rendered in chunks: WeasyPrint's time and
+    memory grow faster than its page count, see bench/print_agendas.py)."""
+    if len(parts) == 1:
+        return parts[0]
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(io.BytesIO(part))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def pdf_response(pdf: bytes, filename: str, *, inline: bool = False) -> HttpResponse:

@@ -20,6 +20,7 @@ urlpatterns = [
     path("e/<slug:slug>/feedback/", views.feedback, name="feedback"),
     path("e/<slug:slug>/register/cancel/", views.cancel_registration, name="cancel_registration"),
     path("e/<slug:slug>/badge/", views.my_badge, name="my_badge"),
+    path("e/<slug:slug>/badge.pdf", views.my_badge_pdf, name="my_badge_pdf"),
     path(console, views.console, name="console"),
     path(console + "edit/", views.edit, name="edit"),
     path(console + "phase/", views.move_phase, name="move_phase"),

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts import services as accounts_services
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation, User
+from core import pdf as pdf_module
 from core import times
 from core.views import refuse, require
 from notifications.queries import counts_by_kind
@@ -880,37 +881,39 @@ def checkin_undo(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return _desk_answer(request, event, registration, message, "info")
 
 
-def _badge(registration: Registration) -> dict:
-    code = registration.checkin_code
-    return {
-        "registration": registration,
-        "qr": badges.qr_svg(registration, title=_("Check-in code")),
-        "code": " ".join(code[i : i + 4] for i in range(0, len(code), 4)),
-    }
-
-
-BADGES_PER_SHEET = 4  # A6 badges on an A4 sheet, two by two
-
-
 @login_required
 def badges_sheet(request: HttpRequest, slug: str) -> HttpResponse:
     """Every validated person's badge, four to an A4 sheet, for the organisers to print."""
     event = _desk_event(request, slug)
-    people = [_badge(registration) for registration in queries.badges(event)]
-    sheets = [people[i : i + BADGES_PER_SHEET] for i in range(0, len(people), BADGES_PER_SHEET)]
+    sheets = badges.sheets(queries.badges(event))
     context = {"event": event, "sheets": sheets, "layout": "sheet", "section": "checkin"}
     return render(request, "events/badges.html", context)
+
+
+def _my_registration(request: HttpRequest, event: Event) -> Registration:
+    """The user's own validated registration for the event, or a 404."""
+    return get_object_or_404(
+        Registration.objects.select_related("event", "user", "organisation"),
+        event=event,
+        user=request.user,
+        status=RegistrationStatus.VALIDATED,
+    )
 
 
 @login_required
 def my_badge(request: HttpRequest, slug: str) -> HttpResponse:
     """A validated participant's own badge, one A6 page, to print or show on a phone."""
     event = event_or_404(request, slug)
-    registration = get_object_or_404(
-        Registration.objects.select_related("event", "user", "organisation"),
-        event=event,
-        user=request.user,
-        status=RegistrationStatus.VALIDATED,
-    )
-    context = {"event": event, "sheets": [[_badge(registration)]], "layout": "single"}
+    registration = _my_registration(request, event)
+    context = {"event": event, "sheets": [[badges.badge(registration)]], "layout": "single"}
     return render(request, "events/badges.html", context)
+
+
+@login_required
+def my_badge_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    """The same badge as a PDF (A6), from the same data (core/pdf.py)."""
+    event = event_or_404(request, slug)
+    registration = _my_registration(request, event)
+    context = {"event": event, "sheets": [[badges.badge(registration)]], "layout": "single"}
+    pdf = pdf_module.render_pdf("print/badges.html", context)
+    return pdf_module.pdf_response(pdf, _("badge %(event)s") % {"event": event.slug})

@@ -40,7 +40,8 @@ WEIGHT_MUTUAL = 10
 
 
 class RunStatus(models.TextChoices):
-    """The life of an engine run started from the organisers' scheduling console."""
+    """The life of a background job the organisers start: an engine run (scheduling console), the
+    printed documents (PrintJob)."""
 
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")

@@ -385,3 +385,53 @@ class MeetingOutcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request}: {self.outcome}"
+
+
+def _print_path(job: "PrintJob", filename: str) -> str:
+    """Where a print job's files go in MEDIA: a random folder per run, so that a file's name
+    cannot be guessed and a new run never overwrites a file someone is downloading."""
+    return f"print/{job.event_id}/{uuid.uuid4().hex}/{filename}"
+
+
+class PrintJob(models.Model):
+    """The organisers' printed documents of an event: every participant's agenda, the badges and
+    the table signs, made by the Celery task `matching.print_documents` (services/printing.py).
+
+    One row per event: a new run resets it and, once done, replaces the files of the previous one.
+    `done` / `total` count pages made, for the progress bar (the task writes them as it goes)."""
+
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="print_job")
+    status = models.CharField(
+        _("status"), max_length=20, choices=RunStatus.choices, default=RunStatus.QUEUED
+    )
+    done = models.PositiveIntegerField(_("done"), default=0)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    # The organiser's language when they started it: the table signs and the badges use it; each
+    # agenda is in its participant's language.
+    language = models.CharField(_("language"), max_length=10, default="fr")
+    agendas = models.FileField(_("agendas"), upload_to=_print_path, blank=True)
+    badges = models.FileField(_("badges"), upload_to=_print_path, blank=True)
+    table_signs = models.FileField(_("table signs"), upload_to=_print_path, blank=True)
+    counts = models.JSONField(default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("print job")
+        verbose_name_plural = _("print jobs")
+
+    def __str__(self) -> str:
+        return f"{self.event} · {self.get_status_display()}"
+
+    @property
+    def active(self) -> bool:
+        return self.status in ACTIVE_RUN_STATUSES
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.done / self.total)) if self.total else 0

@@ -21,6 +21,8 @@ from .models import DEFAULT_NO_SHOW_MINUTES, MatchingSettings, Meeting, MeetingR
 
 # See the console (any phase: organisers prepare before scheduling opens).
 rules.add_perm("matching.view_schedule", can_manage)
+# The organisers' printed documents (agendas, badges, table signs: matching/services/printing.py).
+rules.add_perm("matching.print_documents", can_manage)
 # Run the engine, lock, move, unschedule, place, publish, unpublish.
 rules.add_perm("matching.change_schedule", can_manage & scheduling_open)
 

@@ -3,7 +3,7 @@ each re-reads its row under lock and acts only once (see the services they call)
 
 from celery import shared_task
 
-from matching.services import schedule
+from matching.services import printing, schedule
 
 
 @shared_task(name="matching.run_schedule")
@@ -11,3 +11,10 @@ def run_schedule(run_id: int) -> str | None:
     """Solve a queued scheduling run and save its draft; does nothing unless the run is queued."""
     run = schedule.execute_run(run_id=run_id)
     return run.status if run is not None else None
+
+
+@shared_task(name="matching.print_documents")
+def print_documents(job_id: int) -> str | None:
+    """Make an event's printed documents (agendas, badges, table signs); only a queued job."""
+    job = printing.execute_print(job_id=job_id)
+    return job.status if job is not None else None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import console, day, live, recommendations, screen
+from .views import console, day, live, printing, recommendations, screen
 from .views import requests as meeting_requests
 
 app_name = "matching"
@@ -83,6 +83,16 @@ urlpatterns = [
         name="version_unpublish",
     ),
     path("e/<slug:slug>/agenda/", console.agenda, name="agenda"),
+    # --- printed documents (matching/views/printing.py)
+    path("e/<slug:slug>/agenda/agenda.pdf", printing.agenda_pdf, name="agenda_pdf"),
+    path("e/<slug:slug>/console/print/", printing.print_page, name="print"),
+    path("e/<slug:slug>/console/print/start/", printing.print_start, name="print_start"),
+    path("e/<slug:slug>/console/print/status/", printing.print_status, name="print_status"),
+    path(
+        "e/<slug:slug>/console/print/<str:part>.pdf",
+        printing.print_download,
+        name="print_download",
+    ),
     # The organisers' live dashboard of the day
     path("e/<slug:slug>/console/live/", live.live, name="live"),
     path("e/<slug:slug>/console/live/panel/", live.live_panel, name="live_panel"),

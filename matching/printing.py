@@ -1,0 +1,217 @@
+"""Printed documents of an event (core/pdf.py renders them): each participant's agenda on one A4
+page, the badges and one sign per table. Venue Wi-Fi and phone batteries fail; paper does not.
+
+Nothing here is a second way of reading a person's day: an agenda page is `events.day.day_items`
+grouped by `events.day.by_day`, exactly what "My agenda" shows (matching/schedule_queries.py
+`agenda_context`), without what only a live page needs (now, outcomes); a table's sign is where
+the participants know their meetings are (`schedule_queries.promised_places`: booked, or in the
+published version). Times are in the event's zone (core/times.py); each agenda is written in its
+participant's language; the rest in the organiser's.
+
+Long documents are rendered `CHUNK` pages at a time and merged (core/pdf.py `merge_pdfs`):
+WeasyPrint lays a whole document out in memory, so one chunk at a time keeps the worker's peak
+memory flat whatever the number of participants (bench/print_agendas.py).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from core import pdf, times
+from core.sites import absolute_url
+from events import badges, day
+from events import queries as event_queries
+from events.enums import DayKind
+from events.models import Registration, Table, table_order
+from matching import schedule_queries
+from matching.enums import RequestStatus
+from matching.models import MeetingRequest, PrintJob
+
+CHUNK = 100  # pages per WeasyPrint document before merging (see bench/README.md)
+
+Progress = Callable[[int], None]  # told how many more pages are made
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a printed agenda: when, what kind, who or what, where."""
+
+    kind: str
+    when: str
+    what: str
+    title: str
+    detail: str
+    where: str
+
+
+def _row(item: day.Stretch, event) -> Row:
+    when = times.time_range(item.start, item.end, event)
+    if item.kind == DayKind.MEETING:
+        line = item.obj
+        other = line.other
+        detail = str(other.user) if other.organisation else ""
+        if line.request.pitch is not None:
+            about = _("About “%(title)s”") % {"title": line.request.pitch.title}
+            detail = f"{detail} · {about}" if detail else about
+        title = str(other.organisation or other.user)
+        return Row(item.kind, when, _("Meeting"), title, detail, item.location)
+    if item.kind == DayKind.SESSION and item.obj is not None:
+        what = item.obj.get_kind_display()
+    else:
+        what = DayKind(item.kind).label
+    return Row(item.kind, when, str(what), item.label, "", item.location)
+
+
+def agenda_page_context(event, registration: Registration, agenda_qr: str = "") -> dict:
+    """What one participant's printed agenda shows: their day (the agenda's own reads), their
+    check-in code and, when given, the QR code of their live agenda."""
+    items = [item for item in day.day_items(event, registration) if not item.cancelled]
+    days = [
+        (date, times.long_day(date), [_row(item, event) for item in day_items])
+        for date, day_items in day.by_day(items, event)
+    ]
+    code = registration.checkin_code
+    return {
+        "event": event,
+        "registration": registration,
+        "days": days,
+        "meetings": sum(1 for item in items if item.kind == DayKind.MEETING),
+        "checkin_qr": badges.qr_svg(registration, title=_("Check-in code")),
+        "checkin_code": " ".join(code[i : i + 4] for i in range(0, len(code), 4)),
+        "agenda_qr": agenda_qr,
+        "agenda_url": agenda_url(event),
+        "dates": _dates(event),
+    }
+
+
+def _dates(event) -> str:
+    if event.start_date == event.end_date:
+        return times.long_day(event.start_date)
+    return f"{times.long_day(event.start_date)} – {times.long_day(event.end_date)}"
+
+
+def agenda_url(event) -> str:
+    """The address of "My agenda" for the event (each person sees their own once logged in)."""
+    return absolute_url(reverse("matching:agenda", args=[event.slug]))
+
+
+def agenda_qr(event) -> str:
+    return badges.qr_of(agenda_url(event), title=_("My agenda, live"))
+
+
+def _agenda_html(event, registration: Registration, qr: str) -> str:
+    """One agenda page, in its participant's language."""
+    with translation.override(registration.user.language or None):
+        context = agenda_page_context(event, registration, qr)
+        context["language"] = translation.get_language()
+        return render_to_string("print/agenda_page.html", context)
+
+
+def agendas_pdf(
+    event, registrations: Iterable[Registration], *, progress: Progress | None = None
+) -> bytes:
+    """One page per registration (a very full day continues on a second), in the given order."""
+    people = list(registrations)
+    qr = agenda_qr(event)
+    parts = []
+    for start in range(0, max(len(people), 1), CHUNK):
+        chunk = people[start : start + CHUNK]
+        pages = [mark_safe(_agenda_html(event, r, qr)) for r in chunk]  # noqa: S308 (our template)
+        parts.append(pdf.render_pdf("print/agendas.html", {"event": event, "pages": pages}))
+        if progress:
+            progress(len(chunk))
+    return pdf.merge_pdfs(parts)
+
+
+def agenda_pdf(event, registration: Registration) -> bytes:
+    """A participant's own agenda (their download from "My agenda")."""
+    return agendas_pdf(event, [registration])
+
+
+def badges_pdf(event, registrations: Iterable[Registration], *, progress=None) -> bytes:
+    """Four badges to an A4 sheet (events/badges.py, as the badges page shows them)."""
+    sheets = badges.sheets(registrations)
+    parts = []
+    per_chunk = CHUNK // badges.BADGES_PER_SHEET
+    for start in range(0, max(len(sheets), 1), per_chunk):
+        chunk = sheets[start : start + per_chunk]
+        context = {"event": event, "sheets": chunk, "layout": "sheet"}
+        parts.append(pdf.render_pdf("print/badges.html", context))
+        if progress:
+            progress(len(chunk))
+    return pdf.merge_pdfs(parts)
+
+
+# --- Table signs ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SignRow:
+    when: str
+    a: str
+    a_person: str
+    b: str
+    b_person: str
+
+
+def _side(registration: Registration) -> tuple[str, str]:
+    if registration.organisation is None:
+        return str(registration.user), ""
+    return str(registration.organisation), str(registration.user)
+
+
+def table_signs(event) -> list[dict]:
+    """Every table of the event, in the organisers' order, with its meetings by day and time,
+    where the participants know them to be. A fixed number of queries."""
+    requests = list(
+        MeetingRequest.objects.filter(event=event, status=RequestStatus.ACCEPTED).with_sides()
+    )
+    places = schedule_queries.promised_places(event, requests)
+    at_table: dict[int, list] = defaultdict(list)
+    for request in requests:
+        place = places.get(request.pk)
+        if place is not None:
+            at_table[place.table.pk].append((place.slot, request))
+    signs = []
+    for table in Table.objects.filter(event=event).order_by(*table_order()):
+        by_date: dict = defaultdict(list)
+        for slot, request in sorted(at_table[table.pk], key=lambda p: (p[0].starts_at, p[1].pk)):
+            by_date[times.local(slot.starts_at, event).date()].append(
+                SignRow(
+                    times.time_range(slot.starts_at, slot.ends_at, event),
+                    *_side(request.sender),
+                    *_side(request.recipient),
+                )
+            )
+        days = [(times.long_day(date), rows) for date, rows in sorted(by_date.items())]
+        signs.append({"table": table, "days": days})
+    return signs
+
+
+def table_signs_pdf(event, *, progress: Progress | None = None) -> bytes:
+    signs = table_signs(event)
+    parts = []
+    for start in range(0, max(len(signs), 1), CHUNK):
+        chunk = signs[start : start + CHUNK]
+        parts.append(pdf.render_pdf("print/table_signs.html", {"event": event, "signs": chunk}))
+        if progress:
+            progress(len(chunk))
+    return pdf.merge_pdfs(parts)
+
+
+def participants(event):
+    """Who gets an agenda and a badge: the validated registrations, by organisation and name."""
+    return event_queries.badges(event)
+
+
+def current_job(event):
+    """The event's print job (matching.models.PrintJob), if the organisers ever started one."""
+    return PrintJob.objects.filter(event=event).first()

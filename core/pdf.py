@@ -13,11 +13,11 @@ import mimetypes
 
 import weasyprint
 import weasyprint.urls
-from pypdf import PdfWriter
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.text import slugify
+from pypdf import PdfWriter
 
 STATIC = "static:"
 

@@ -56,6 +56,8 @@ def matrix_test(cases: list[Case]):
             client.force_login(world.users[role])
         url = reverse(case.name, kwargs=case.kwargs(world))
         response = getattr(client, case.method)(url, case.data(world))
+        if response.streaming:  # a file download: read it, so that the file is closed
+            b"".join(response.streaming_content)
         assert response.status_code == case.expected[role], f"{case.method.upper()} {url} as {role}"
 
     return test_access

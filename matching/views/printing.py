@@ -69,7 +69,9 @@ def print_download(request: HttpRequest, slug: str, part: str) -> FileResponse:
         raise Http404
     name = f"{slugify(event.slug)}-{part.replace('_', '-')}.pdf"
     return FileResponse(
-        getattr(job, part).open("rb"), as_attachment=True, filename=name,
+        getattr(job, part).open("rb"),
+        as_attachment=True,
+        filename=name,
         content_type="application/pdf",
     )
 

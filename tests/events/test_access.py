@@ -44,6 +44,7 @@ CASES = [
     ),
     # One's own badge needs a validated registration of one's own: the organisers have none.
     Case("events:my_badge", expect(302, 200, 200, 200, 404, 404), slug),
+    Case("events:my_badge_pdf", expect(302, 200, 200, 200, 404, 404), slug),
     Case("events:console", ORGANISER_PAGE, slug),
     Case("events:checkin_desk", ORGANISER_PAGE, slug),
     Case("events:badges", ORGANISER_PAGE, slug),

@@ -237,6 +237,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 300.0,
     },
 }
+# Processes that render a long printed document at once (matching/printing.py); 0: one per CPU.
+PRINT_PROCESSES = int(os.environ.get("PRINT_PROCESSES", "0"))
 CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get(
     "CELERY_BEAT_SCHEDULE_FILENAME", "celerybeat-schedule"
 )

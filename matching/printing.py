@@ -9,16 +9,24 @@ published version). Times are in the event's zone (core/times.py); each agenda i
 participant's language; the rest in the organiser's.
 
 Long documents are rendered `CHUNK` pages at a time and merged (core/pdf.py `merge_pdfs`):
-WeasyPrint lays a whole document out in memory, so one chunk at a time keeps the worker's peak
-memory flat whatever the number of participants (bench/print_agendas.py).
+WeasyPrint lays a whole document out in memory, so one chunk at a time keeps the memory of the
+process that renders flat whatever the number of participants; the chunks are rendered in
+`processes()` forked children at once (WeasyPrint takes about 50 ms of CPU a page, so a thousand
+agendas need the machine's cores). Measured in bench/print_agendas.py (bench/README.md).
 """
 
 from __future__ import annotations
 
+import math
+import multiprocessing
+import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.db import connection, connections
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -29,7 +37,7 @@ from core.sites import absolute_url
 from events import badges, day
 from events import queries as event_queries
 from events.enums import DayKind
-from events.models import Registration, Table, table_order
+from events.models import Event, Registration, Table, table_order
 from matching import schedule_queries
 from matching.enums import RequestStatus
 from matching.models import MeetingRequest, PrintJob
@@ -118,16 +126,16 @@ def agendas_pdf(
     event, registrations: Iterable[Registration], *, progress: Progress | None = None
 ) -> bytes:
     """One page per registration (a very full day continues on a second), in the given order."""
-    people = list(registrations)
+    ids = [r.pk for r in registrations]
+    return _chunked(_agenda_chunk, event, ids, CHUNK, progress)
+
+
+def _agenda_chunk(event_id: int, ids: list[int]) -> bytes:
+    event = Event.objects.get(pk=event_id)
+    people = _in_order(Registration.objects.select_related("user", "organisation"), ids)
     qr = agenda_qr(event)
-    parts = []
-    for start in range(0, max(len(people), 1), CHUNK):
-        chunk = people[start : start + CHUNK]
-        pages = [_agenda_html(event, r, qr) for r in chunk]  # rendered templates: safe strings
-        parts.append(pdf.render_pdf("print/agendas.html", {"event": event, "pages": pages}))
-        if progress:
-            progress(len(chunk))
-    return pdf.merge_pdfs(parts)
+    pages = [_agenda_html(event, r, qr) for r in people]  # rendered templates: safe strings
+    return pdf.render_pdf("print/agendas.html", {"event": event, "pages": pages})
 
 
 def agenda_pdf(event, registration: Registration) -> bytes:
@@ -137,16 +145,72 @@ def agenda_pdf(event, registration: Registration) -> bytes:
 
 def badges_pdf(event, registrations: Iterable[Registration], *, progress=None) -> bytes:
     """Four badges to an A4 sheet (events/badges.py, as the badges page shows them)."""
-    sheets = badges.sheets(registrations)
-    parts = []
-    per_chunk = CHUNK // badges.BADGES_PER_SHEET
-    for start in range(0, max(len(sheets), 1), per_chunk):
-        chunk = sheets[start : start + per_chunk]
-        context = {"event": event, "sheets": chunk, "layout": "sheet"}
-        parts.append(pdf.render_pdf("print/badges.html", context))
-        if progress:
-            progress(len(chunk))
+    ids = [r.pk for r in registrations]
+    per_chunk = CHUNK // badges.BADGES_PER_SHEET * badges.BADGES_PER_SHEET
+    return _chunked(_badge_chunk, event, ids, per_chunk, progress, per_page=BADGES_PER_PAGE)
+
+
+BADGES_PER_PAGE = 4
+
+
+def _badge_chunk(event_id: int, ids: list[int]) -> bytes:
+    event = Event.objects.get(pk=event_id)
+    people = _in_order(Registration.objects.select_related("user", "organisation"), ids)
+    context = {"event": event, "sheets": badges.sheets(people), "layout": "sheet"}
+    return pdf.render_pdf("print/badges.html", context)
+
+
+def _in_order(queryset, ids: list[int]) -> list:
+    rows = queryset.in_bulk(ids)
+    return [rows[pk] for pk in ids if pk in rows]
+
+
+# --- Rendering many pages: in chunks, in parallel when it may -----------------------------------
+
+
+def processes() -> int:
+    """How many processes render a long document: the setting PRINT_PROCESSES (default: one per
+    CPU). One inside a transaction: a child process would not see what it has not committed."""
+    wanted = getattr(settings, "PRINT_PROCESSES", None) or os.cpu_count() or 1
+    return 1 if connection.in_atomic_block else max(1, wanted)
+
+
+def _chunked(render, event, ids: list, size: int, progress, *, per_page: int = 1) -> bytes:
+    """`render(event_id, ids)` for each chunk of `ids`, the PDFs merged in order. With several
+    processes, the chunks are rendered in forked children (their own database connections;
+    WeasyPrint and the fonts already loaded), the results kept in order."""
+    chunks = [ids[i : i + size] for i in range(0, len(ids), size)] or [[]]
+    language = translation.get_language()
+    workers = min(processes(), len(chunks))
+    if workers == 1:
+        parts = []
+        for chunk in chunks:
+            parts.append(render(event.pk, chunk))
+            if progress:
+                progress(math.ceil(len(chunk) / per_page))
+        return pdf.merge_pdfs(parts)
+    connections.close_all()  # the children must not share the parent's connections
+    parts: list[bytes | None] = [None] * len(chunks)
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        futures = {
+            pool.submit(_in_child, render, event.pk, chunk, language): index
+            for index, chunk in enumerate(chunks)
+        }
+        for future in as_completed(futures):
+            index = futures[future]
+            parts[index] = future.result()
+            if progress:
+                progress(math.ceil(len(chunks[index]) / per_page))
     return pdf.merge_pdfs(parts)
+
+
+def _in_child(render, event_id: int, ids: list, language: str) -> bytes:
+    try:
+        with translation.override(language):
+            return render(event_id, ids)
+    finally:
+        connections.close_all()
 
 
 # --- Table signs ---------------------------------------------------------------------------------
@@ -167,9 +231,10 @@ def _side(registration: Registration) -> tuple[str, str]:
     return str(registration.organisation), str(registration.user)
 
 
-def table_signs(event) -> list[dict]:
-    """Every table of the event, in the organisers' order, with its meetings by day and time,
-    where the participants know them to be. A fixed number of queries."""
+def table_signs(event, table_ids: list[int] | None = None) -> list[dict]:
+    """Every table of the event (or those of `table_ids`), in the organisers' order, with its
+    meetings by day and time, where the participants know them to be. A fixed number of
+    queries."""
     requests = list(
         MeetingRequest.objects.filter(event=event, status=RequestStatus.ACCEPTED).with_sides()
     )
@@ -180,7 +245,10 @@ def table_signs(event) -> list[dict]:
         if place is not None:
             at_table[place.table.pk].append((place.slot, request))
     signs = []
-    for table in Table.objects.filter(event=event).order_by(*table_order()):
+    tables = Table.objects.filter(event=event).order_by(*table_order())
+    if table_ids is not None:
+        tables = tables.filter(pk__in=table_ids)
+    for table in tables:
         by_date: dict = defaultdict(list)
         for slot, request in sorted(at_table[table.pk], key=lambda p: (p[0].starts_at, p[1].pk)):
             by_date[times.local(slot.starts_at, event).date()].append(
@@ -196,14 +264,16 @@ def table_signs(event) -> list[dict]:
 
 
 def table_signs_pdf(event, *, progress: Progress | None = None) -> bytes:
-    signs = table_signs(event)
-    parts = []
-    for start in range(0, max(len(signs), 1), CHUNK):
-        chunk = signs[start : start + CHUNK]
-        parts.append(pdf.render_pdf("print/table_signs.html", {"event": event, "signs": chunk}))
-        if progress:
-            progress(len(chunk))
-    return pdf.merge_pdfs(parts)
+    ids = list(
+        Table.objects.filter(event=event).order_by(*table_order()).values_list("pk", flat=True)
+    )
+    return _chunked(_signs_chunk, event, ids, CHUNK, progress)
+
+
+def _signs_chunk(event_id: int, ids: list[int]) -> bytes:
+    event = Event.objects.get(pk=event_id)
+    signs = table_signs(event, ids)
+    return pdf.render_pdf("print/table_signs.html", {"event": event, "signs": signs})
 
 
 def participants(event):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
+import time
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -98,18 +99,24 @@ def execute_print(*, job_id: int) -> PrintJob | None:
     def progress(pages: int) -> None:
         _advance(job_id, pages)
 
+    makers = {
+        "agendas": lambda: printing.agendas_pdf(event, people, progress=progress),
+        "badges": lambda: printing.badges_pdf(event, people, progress=progress),
+        "table_signs": lambda: printing.table_signs_pdf(event, progress=progress),
+    }
+    made, seconds = {}, {}
     try:
         with translation.override(job.language):
-            made = {
-                "agendas": printing.agendas_pdf(event, people, progress=progress),
-                "badges": printing.badges_pdf(event, people, progress=progress),
-                "table_signs": printing.table_signs_pdf(event, progress=progress),
-            }
+            for name, make in makers.items():
+                started = time.monotonic()
+                made[name] = make()
+                seconds[name] = round(time.monotonic() - started, 1)
     except Exception:
         logger.exception("print job %s failed", job_id)
         _fail(job_id, _("The documents could not be made. Try again; if it fails again, tell us."))
         return PrintJob.objects.get(pk=job_id)
-    return _finish(job_id, made, {"participants": len(people), "tables": tables})
+    counts = {"participants": len(people), "tables": tables, "seconds": seconds}
+    return _finish(job_id, made, counts)
 
 
 def _finish(job_id: int, made: dict[str, bytes], counts: dict) -> PrintJob:

@@ -222,3 +222,23 @@ def test_a_workshop_seat_is_on_the_agenda(world):
     page = pages(printing.agenda_pdf(world.event, person))[0]
 
     assert "Atelier clauses sociales" in page and "16:00–17:00" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_long_documents_are_rendered_by_parallel_processes_and_kept_in_order(
+    event, settings, monkeypatch
+):
+    """Outside a transaction (as in the Celery task), chunks are rendered by forked children."""
+    settings.PRINT_PROCESSES = 2
+    monkeypatch.setattr(printing, "CHUNK", 2)
+    make_world(event, slots=3, tables=3, pairs=3)
+    people = list(printing.participants(event))
+    made = []
+
+    assert printing.processes() == 2
+    text = pages(printing.agendas_pdf(event, people, progress=made.append))
+
+    assert sorted(made) == [2, 2, 2]
+    assert len(text) == 6
+    for person, page in zip(people, text, strict=True):
+        assert person.user.get_full_name() in page

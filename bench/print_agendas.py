@@ -1,8 +1,8 @@
 """Benchmark of the organisers' printed documents: every agenda (and the badges and table signs)
 of an event with 1,000 participants, as the Celery task makes them.
 
-    python -m bench.print_agendas                      # 1,000 people, chunks of 100 (the app's)
-    python -m bench.print_agendas --chunks 100,1000    # compare: 1000 = one WeasyPrint document
+    python -m bench.print_agendas                      # 1,000 people, chunks of 50 (the app's)
+    python -m bench.print_agendas --chunks 50,1000     # compare: 1000 = one WeasyPrint document
 
 It starts its own PostgreSQL (tests/stack.py), migrates and builds, in bulk, straight to the
 tables, an event in the live phase with `people` validated participants (half buyers, half ESS
@@ -261,7 +261,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--people", type=int, default=1000)
     parser.add_argument(
-        "--chunks", default="100", help="pages per WeasyPrint document, comma-separated"
+        "--chunks", default="50", help="pages per WeasyPrint document, comma-separated"
     )
     parser.add_argument(
         "--processes", default="0", help="rendering processes, comma-separated (0: one per CPU)"

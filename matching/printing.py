@@ -42,7 +42,7 @@ from matching import schedule_queries
 from matching.enums import RequestStatus
 from matching.models import MeetingRequest, PrintJob
 
-CHUNK = 100  # pages per WeasyPrint document before merging (see bench/README.md)
+CHUNK = 50  # pages per WeasyPrint document before merging (see bench/README.md)
 
 Progress = Callable[[int], None]  # told how many more pages are made
 

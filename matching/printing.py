@@ -17,6 +17,7 @@ agendas need the machine's cores). Measured in bench/print_agendas.py (bench/REA
 
 from __future__ import annotations
 
+import contextlib
 import math
 import multiprocessing
 import os
@@ -192,7 +193,7 @@ def _chunked(render, event, ids: list, size: int, progress, *, per_page: int = 1
     connections.close_all()  # the children must not share the parent's connections
     parts: list[bytes | None] = [None] * len(chunks)
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with _children_allowed(), ProcessPoolExecutor(workers, mp_context=context) as pool:
         futures = {
             pool.submit(_in_child, render, event.pk, chunk, language): index
             for index, chunk in enumerate(chunks)
@@ -203,6 +204,20 @@ def _chunked(render, event, ids: list, size: int, progress, *, per_page: int = 1
             if progress:
                 progress(math.ceil(len(chunks[index]) / per_page))
     return pdf.merge_pdfs(parts)
+
+
+@contextlib.contextmanager
+def _children_allowed():
+    """A Celery prefork worker runs tasks in daemonic processes, which multiprocessing forbids to
+    have children (it could not clean them up). The pool below is joined before this exits, so
+    the flag is lifted while it lives (multiprocessing keeps it in the private `_config`)."""
+    process = multiprocessing.current_process()
+    daemon = process._config.get("daemon")
+    process._config["daemon"] = False
+    try:
+        yield
+    finally:
+        process._config["daemon"] = daemon
 
 
 def _in_child(render, event_id: int, ids: list, language: str) -> bytes:

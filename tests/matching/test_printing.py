@@ -242,3 +242,32 @@ def test_long_documents_are_rendered_by_parallel_processes_and_kept_in_order(
     assert len(text) == 6
     for person, page in zip(people, text, strict=True):
         assert person.user.get_full_name() in page
+
+
+def _numbers_pdf(event_id, ids):
+    """A stand-in chunk renderer: one page listing the ids (no database)."""
+    from core import pdf
+
+    return pdf.render_pdf("print/agendas.html", {"event": {}, "pages": [f"n{i}" for i in ids]})
+
+
+def _chunked_in_a_daemon(ids):
+    from types import SimpleNamespace
+
+    return printing._chunked(_numbers_pdf, SimpleNamespace(pk=0), ids, 2, None)
+
+
+def test_a_celery_worker_process_may_render_in_parallel(settings):
+    """Celery's prefork workers are daemonic processes; multiprocessing refuses them children
+    unless the flag is lifted while the pool lives (printing._children_allowed)."""
+    import billiard
+
+    settings.PRINT_PROCESSES = 2
+    pool = billiard.Pool(1)
+    try:
+        document = pool.apply(_chunked_in_a_daemon, ([1, 2, 3, 4, 5],))
+    finally:
+        pool.close()
+        pool.join()
+
+    assert pages(document) == ["n1n2", "n3n4", "n5"]  # three chunks, in order

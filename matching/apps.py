@@ -18,6 +18,7 @@ class MatchingConfig(AppConfig):
         from events.enums import Phase
         from events.releases import register_releaser
         from notifications import kinds
+        from pitches import trace
         from pitches.hooks import on_quiet_period_start
 
         from . import emails, rules
@@ -35,6 +36,7 @@ class MatchingConfig(AppConfig):
         day.register(MatchingDay())
         exports.register(matching_exports.MEETINGS)
         exports.register(matching_exports.OUTCOMES)
+        trace.register(matching_exports.pitch_meetings)
         checkins.on_change(check_in_changed)
         on_quiet_period_start(lapse_requests_about_pitch)
         for kind in emails.KINDS:

@@ -94,3 +94,54 @@ OUTCOMES = Dataset(
     rows=_outcomes,
     order=70,
 )
+
+
+def pitch_meetings(pitch) -> list:
+    """The meetings about `pitch` for its sourcing trace (pitches/trace.py): who met whom, when
+    and where, and whether it took place as far as Osez knows."""
+    from pitches.trace import Section
+
+    requests = list(
+        MeetingRequest.objects.filter(pitch=pitch).with_sides().order_by("created_at", "pk")
+    )
+    places = schedule_queries.promised_places(pitch.event, requests) if requests else {}
+    presences = {
+        (presence.request_id, presence.slot_id): presence
+        for presence in MeetingPresence.objects.filter(request__in=requests)
+    }
+    rows = []
+    for request in requests:
+        place = places.get(request.pk)
+        presence = presences.get((request.pk, place.slot.pk)) if place else None
+        if presence and presence.started_at:
+            held = _("took place")
+        elif presence and presence.absent_at:
+            held = _("a partner was absent")
+        else:
+            held = ""
+        rows.append(
+            [
+                request.created_at,
+                " · ".join(filter(None, _side(request.sender))),
+                " · ".join(filter(None, _side(request.recipient))),
+                request.get_status_display(),
+                place.slot.starts_at if place else None,
+                place.table.name if place else "",
+                held,
+            ]
+        )
+    return [
+        Section(
+            _("Meetings"),
+            [
+                _("Requested at"),
+                _("Requested by"),
+                _("With"),
+                _("Status"),
+                _("Starts at"),
+                _("Table"),
+                _("On the day"),
+            ],
+            rows,
+        )
+    ]

@@ -31,7 +31,7 @@ def surveyed_meetings(registration, now=None) -> list[tuple[MeetingRequest, obje
     places = promised_places(registration.event, requests)
     presences = {
         (p.request_id, p.slot_id): p
-        for p in MeetingPresence.objects.filter(request__in=[r.pk for r in places])
+        for p in MeetingPresence.objects.filter(request__in=list(places))
     }
     rows = [
         (request, places[request.pk])

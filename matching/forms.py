@@ -7,6 +7,7 @@ from accounts.models import Theme
 from core import times
 from core.forms import BoundedNumbersMixin
 from events.enums import RegistrationRole
+from pitches.enums import RESERVED_ROUTES, Route
 
 from .enums import BookingMode
 from .models import MatchingSettings
@@ -205,4 +206,18 @@ class FollowUpForm(forms.Form):
 
         initial = {name: getattr(follow_up, name) for name in FIELDS}
         initial["awarded"] = {True: "yes", False: "no"}.get(follow_up.awarded, "")
+        pitch = follow_up.request.pitch
+        # The buyer recorded the launch of the pitch's consultation (pitches.services): the
+        # follow-up starts from it, with the clauses its route names.
+        if (
+            follow_up.consultation_launched_on is None
+            and pitch is not None
+            and pitch.consultation_launched_on is not None
+        ):
+            initial.update(
+                consultation_launched_on=pitch.consultation_launched_on,
+                consultation_url=pitch.consultation_url,
+                social_clause=pitch.route == Route.SOCIAL_CLAUSE,
+                reserved_lot=pitch.route in RESERVED_ROUTES,
+            )
         return initial

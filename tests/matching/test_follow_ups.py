@@ -351,3 +351,36 @@ def test_event_follow_ups_queries_do_not_grow(assert_queries_constant, client, d
 
 def test_queries_list_only_the_event(day, follow_up, event):
     assert list(queries.event_follow_ups(day.event)) == [follow_up]
+
+
+def test_the_form_starts_from_the_pitch_consultation(event, client):
+    from pitches.enums import Route
+
+    event.start_date = event.end_date = timezone.localdate()
+    event.save(update_fields=["start_date", "end_date"])
+    world = live_day(event)
+    a, b = buyer(event), ess(event)
+    pitch = PitchFactory(
+        event=event,
+        buyer=a.organisation,
+        route=Route.RESERVED_SIAE,
+        consultation_launched_on=dt.date(2027, 2, 1),
+        consultation_url="https://marches.example.org/c/7",
+    )
+    request = meet(a, b, world.past, world.tables[0])
+    request.pitch = pitch
+    request.save(update_fields=["pitch"])
+    record_outcome(request=request, by=b.user, outcome=Outcome.RESERVED_LOT)
+    client.force_login(b.user)
+
+    response = client.get(
+        reverse("matching:follow_up", args=[event.slug, FollowUp.objects.get().pk])
+    )
+
+    initial = response.context["form"].initial
+    assert (
+        initial["consultation_launched_on"],
+        initial["consultation_url"],
+        initial["reserved_lot"],
+        initial["social_clause"],
+    ) == (dt.date(2027, 2, 1), "https://marches.example.org/c/7", True, False)

@@ -39,7 +39,9 @@ class MatchingConfig(AppConfig):
         surveys.register(MeetingSurveys())
         exports.register(matching_exports.MEETINGS)
         exports.register(matching_exports.OUTCOMES)
+        exports.register(matching_exports.FOLLOW_UPS)
         trace.register(matching_exports.pitch_meetings)
+        trace.register(matching_exports.pitch_follow_ups)
         checkins.on_change(check_in_changed)
         on_quiet_period_start(lapse_requests_about_pitch)
         for kind in emails.KINDS:

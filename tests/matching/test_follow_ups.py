@@ -384,3 +384,58 @@ def test_the_form_starts_from_the_pitch_consultation(event, client):
         initial["reserved_lot"],
         initial["social_clause"],
     ) == (dt.date(2027, 2, 1), "https://marches.example.org/c/7", True, False)
+
+
+# --- exports and the pitch's trace -------------------------------------------------------------
+
+
+def test_the_organisers_export_lists_each_follow_up(day, follow_up):
+    from events import exports
+
+    update_follow_up(
+        follow_up=follow_up,
+        by=day.ess.user,
+        data={**FACTS, "awarded": True, "amount": decimal.Decimal("2500")},
+    )
+
+    rows = list(exports.DATASETS["follow_ups"].rows(day.event))
+
+    assert len(exports.DATASETS["follow_ups"].header) == len(rows[0])
+    assert [(r[0], r[2], r[-3], r[-2]) for r in rows] == [
+        (day.buyer.organisation.name, day.ess.organisation.name, "yes", decimal.Decimal("2500"))
+    ]
+
+
+def test_the_export_costs_the_same_queries_for_one_or_three_follow_ups(
+    assert_queries_constant, day
+):
+    from events import exports
+
+    assert_queries_constant(
+        items=growing(_add_pair(day)),
+        run=lambda _: list(exports.DATASETS["follow_ups"].rows(day.event)),
+    )
+
+
+def test_the_pitch_trace_shows_its_follow_ups(event):
+    from pitches import trace
+
+    event.start_date = event.end_date = timezone.localdate()
+    event.save(update_fields=["start_date", "end_date"])
+    world = live_day(event)
+    a, b = buyer(event), ess(event)
+    pitch = PitchFactory(event=event, buyer=a.organisation)
+    request = meet(a, b, world.past, world.tables[0])
+    request.pitch = pitch
+    request.save(update_fields=["pitch"])
+    record_outcome(request=request, by=b.user, outcome=Outcome.QUOTE_ASKED)
+    update_follow_up(
+        follow_up=FollowUp.objects.get(),
+        by=a.user,
+        data={**FACTS, "quote_sent_on": dt.date(2027, 1, 5)},
+    )
+
+    [section] = [s for s in trace.sections(pitch) if str(s.title) == "Follow-ups"]
+
+    assert [row[2] for row in section.rows] == [dt.date(2027, 1, 5)]
+    assert len(section.header) == len(section.rows[0])

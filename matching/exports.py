@@ -96,6 +96,98 @@ OUTCOMES = Dataset(
 )
 
 
+def _awarded(follow_up):
+    return {True: _("yes"), False: _("no")}.get(follow_up.awarded, "")
+
+
+def _follow_ups(event):
+    """Every follow-up of the event (the organisers see them all: matching.queries): the pair,
+    the pitch, the facts both organisations recorded. One query."""
+    from .queries import event_follow_ups
+
+    for follow_up in event_follow_ups(event):
+        request = follow_up.request
+        yield [
+            *_side(request.sender),
+            *_side(request.recipient),
+            request.pitch.title if request.pitch else "",
+            follow_up.quote_sent_on,
+            follow_up.consultation_launched_on,
+            follow_up.consultation_url,
+            follow_up.social_clause,
+            follow_up.reserved_lot,
+            follow_up.small_lots,
+            follow_up.answered_on,
+            str(_awarded(follow_up)),
+            follow_up.amount,
+            follow_up.updated_at,
+        ]
+
+
+FOLLOW_UP_HEADER = [
+    _("Quote sent on"),
+    _("Consultation launched on"),
+    _("Link of the consultation"),
+    _("Social clause"),
+    _("Reserved lot"),
+    _("Lots open to small structures"),
+    _("The structure answered on"),
+    _("Awarded"),
+    _("Amount (€ excl. VAT)"),
+]
+
+FOLLOW_UPS = Dataset(
+    name="follow_ups",
+    title=_("Follow-ups"),
+    header=[
+        _("Requested by"),
+        _("Person"),
+        _("With"),
+        _("Person"),
+        _("Pitch"),
+        *FOLLOW_UP_HEADER,
+        _("Updated at"),
+    ],
+    rows=_follow_ups,
+    order=80,
+)
+
+
+def pitch_follow_ups(pitch) -> list:
+    """The follow-ups of the meetings about `pitch` for its sourcing trace (pitches/trace.py):
+    the pair and the facts both organisations recorded, up to the award."""
+    from pitches.trace import Section
+
+    from .models import FollowUp
+
+    rows = [
+        [
+            " · ".join(filter(None, _side(f.request.sender))),
+            " · ".join(filter(None, _side(f.request.recipient))),
+            f.quote_sent_on,
+            f.consultation_launched_on,
+            f.consultation_url,
+            str(_("yes") if f.social_clause else ""),
+            str(_("yes") if f.reserved_lot else ""),
+            str(_("yes") if f.small_lots else ""),
+            f.answered_on,
+            str(_awarded(f)),
+            f.amount,
+        ]
+        for f in FollowUp.objects.filter(request__pitch=pitch)
+        .select_related(
+            "request__sender__organisation",
+            "request__sender__user",
+            "request__recipient__organisation",
+            "request__recipient__user",
+        )
+        .order_by("created_at", "pk")
+    ]
+    if not rows:
+        return []
+    return [Section(_("Follow-ups"), [_("Requested by"), _("With"), *FOLLOW_UP_HEADER], rows)]
+
+
 def pitch_meetings(pitch) -> list:
     """The meetings about `pitch` for its sourcing trace (pitches/trace.py): who met whom, when
     and where, and whether it took place as far as Osez knows."""

@@ -58,6 +58,8 @@ NOT_WALKED = {
     "templates/notifications/unsubscribe.html",
     "matching:meeting_replace": "on the day only, during a slot whose partner is absent; the demo "
     "day is not live (tests/e2e/test_day_meetings.py walks it at 390 px)",
+    "matching:follow_up": "exists once a meeting's outcome plans a follow-up; the demo day is not "
+    "live (tests/e2e/test_after_the_day_phone.py walks it at 390 px)",
     "matching:meeting_outcome": "once a meeting of a live or closed event has ended; the demo "
     "day is not live (tests/e2e/test_day_meetings.py links to it)",
 }
@@ -159,6 +161,8 @@ def seeds(role: str) -> list[str]:
             reverse("pitches:detail", args=[own.filter(questions__answer="").first().pk]),
             reverse("pitches:mine", args=[slug]),
             reverse("pitches:create", args=[slug]),
+            # linked from the event page once the day has come
+            reverse("matching:follow_ups", args=[slug]),
             reverse("events:register", args=[slug]),
         ]
         pending = MeetingRequest.objects.filter(

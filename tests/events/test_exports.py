@@ -17,6 +17,7 @@ from matching.enums import Outcome, RequestStatus
 from matching.models import MeetingOutcome
 from tests.factories import (
     BuyerOrganisationFactory,
+    FollowUpFactory,
     InterestFactory,
     MeetingRequestFactory,
     OrganisationFactory,
@@ -71,6 +72,7 @@ def day(event, organiser):
         note="Secret note",
         written_by=ess.user,
     )
+    FollowUpFactory(request=request)
     SeatFactory(workshop=make_workshop(event, "Atelier Mobilité"), registration=ess)
     return event
 
@@ -178,6 +180,7 @@ def test_each_list_costs_the_same_queries_for_one_or_three_rows(event, dataset):
             outcome=Outcome.INFORMATIVE,
             written_by=ess.user,
         )
+        FollowUpFactory(request=request)
         SeatFactory(workshop=make_workshop(event, f"Atelier {n}"), registration=ess)
 
     assert_queries_constant(

@@ -464,3 +464,68 @@ class FeedbackForm(forms.Form):
             "would_come_again": "yes" if feedback.would_come_again else "no",
             "comment": feedback.comment,
         }
+
+
+USEFULNESS_CHOICES = [
+    (5, _("5 – Very useful")),
+    (4, _("4 – Useful")),
+    (3, _("3 – Somewhat useful")),
+    (2, _("2 – Not very useful")),
+    (1, _("1 – Not useful")),
+]
+
+
+class SurveyForm(FeedbackForm):
+    """The feedback on the event, then one usefulness (optional) and comment per item of the
+    person's survey (events/surveys.py): fields `<key>-usefulness` and `<key>-comment`."""
+
+    def __init__(self, *args, items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        for item in self.items:
+            self.fields[f"{item.key}-usefulness"] = forms.TypedChoiceField(
+                label=_("How useful was it?"),
+                choices=USEFULNESS_CHOICES,
+                coerce=int,
+                required=False,
+                empty_value=None,
+                widget=forms.RadioSelect,
+                initial=item.usefulness,
+            )
+            self.fields[f"{item.key}-comment"] = forms.CharField(
+                label=_("Comment (optional)"),
+                max_length=1000,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=item.comment,
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        for item in self.items:
+            if cleaned.get(f"{item.key}-comment") and cleaned.get(f"{item.key}-usefulness") is None:
+                self.add_error(
+                    f"{item.key}-usefulness",
+                    _("Choose how useful it was, or leave the comment empty."),
+                )
+        return cleaned
+
+    def item_groups(self):
+        """(item, usefulness field, comment field) for the template."""
+        return [
+            (item, self[f"{item.key}-usefulness"], self[f"{item.key}-comment"])
+            for item in self.items
+        ]
+
+    def feedback_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ("rating", "would_come_again", "comment")}
+
+    def answers(self) -> dict:
+        return {
+            item.key: (
+                self.cleaned_data[f"{item.key}-usefulness"],
+                self.cleaned_data.get(f"{item.key}-comment", ""),
+            )
+            for item in self.items
+            if self.cleaned_data.get(f"{item.key}-usefulness") is not None
+        }

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -872,6 +872,41 @@ def save_feedback(
         "feedback %s on registration %s", "given" if created else "changed", registration.pk
     )
     return feedback
+
+
+def save_survey(
+    *,
+    registration: Registration,
+    by: User,
+    feedback: dict,
+    answers: dict[str, tuple[int, str]],
+) -> Feedback:
+    """The participant's survey after the day, in one go: their feedback on the event
+    (`feedback`: rating, would_come_again, comment) and their answers about the other items of
+    their survey (`answers`: item key -> (usefulness, comment); events/surveys.py).
+
+    Side effects, in order, in one transaction: save_feedback (which checks the feedback
+    window); for each answer, the item found among the person's (survey_items) and saved by its
+    app's service through the provider (which checks it again); log."""
+    from . import surveys
+
+    items = {item.key: item for item in surveys.survey_items(registration)}
+    unknown = sorted(set(answers) - set(items))
+    if unknown:
+        raise ValidationError(_("This survey does not ask about that."))
+    with transaction.atomic():
+        saved = save_feedback(registration=registration, by=by, **feedback)
+        for key, (usefulness, comment) in sorted(answers.items()):
+            item = items[key]
+            surveys.provider(item.provider).save(
+                registration=registration,
+                by=by,
+                object_id=item.object_id,
+                usefulness=usefulness,
+                comment=comment,
+            )
+    logger.info("survey of registration %s: %s answers", registration.pk, len(answers))
+    return saved
 
 
 # --- Check-in on the day -------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from core import spreadsheets, times
 from core.views import refuse, require
 from notifications.queries import counts_by_kind
 
-from . import badges, day, ical, queries, services
+from . import badges, day, ical, queries, services, surveys
 from . import exports as export_registry
 from .enums import PHASE_TRANSITIONS, Phase, RegistrationRole, RegistrationStatus
 from .forms import (
@@ -39,6 +39,7 @@ from .forms import (
     RegistrationForm,
     RoomForm,
     SessionForm,
+    SurveyForm,
     TableForm,
     unavailability_formset,
 )
@@ -189,14 +190,18 @@ def feedback(request: HttpRequest, slug: str) -> HttpResponse:
     )
     given = Feedback.objects.filter(registration=registration).first()
     is_open = request.user.has_perm("events.give_feedback", event)
-    form = FeedbackForm(request.POST or None, initial=FeedbackForm.initial_from(given))
+    items = surveys.survey_items(registration)
+    form = SurveyForm(request.POST or None, initial=FeedbackForm.initial_from(given), items=items)
     if request.method == "POST":
         if not is_open:
             return refuse(request, _("Feedback on this event is closed."), status=403)
         if form.is_valid():
             try:
-                services.save_feedback(
-                    registration=registration, by=request.user, **form.cleaned_data
+                services.save_survey(
+                    registration=registration,
+                    by=request.user,
+                    feedback=form.feedback_data(),
+                    answers=form.answers(),
                 )
             except ValidationError as error:
                 _apply_errors(form, error)
@@ -208,6 +213,7 @@ def feedback(request: HttpRequest, slug: str) -> HttpResponse:
         "event": event,
         "form": form,
         "given": given,
+        "items": items,
         "is_open": is_open,
         "first": first,
         "last": last,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import console, day, live, recommendations, screen, statistics
+from .views import console, day, follow_ups, live, recommendations, screen, statistics
 from .views import requests as meeting_requests
 
 app_name = "matching"
@@ -113,4 +113,8 @@ urlpatterns = [
         day.meeting_outcome,
         name="meeting_outcome",
     ),
+    # --- after the day: follow-ups (matching/views/follow_ups.py)
+    path("e/<slug:slug>/follow-ups/", follow_ups.my_follow_ups, name="follow_ups"),
+    path("e/<slug:slug>/follow-ups/<int:pk>/", follow_ups.follow_up, name="follow_up"),
+    path("e/<slug:slug>/console/follow-ups/", follow_ups.event_follow_ups, name="event_follow_ups"),
 ]

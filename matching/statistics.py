@@ -34,7 +34,7 @@ from accounts.enums import (
 )
 from events.enums import RegistrationRole, RegistrationStatus
 from events.models import Registration
-from matching import day_queries, rules, schedule_queries
+from matching import day_queries, queries, rules, schedule_queries
 from matching.enums import FOLLOW_UP_OUTCOMES, Outcome, RequestStatus
 from matching.models import MeetingOutcome, MeetingPresence, MeetingRequest
 from pitches.enums import INTEREST_ACTIVE, PitchStatus, Route
@@ -288,6 +288,7 @@ class Meetings:
     attendances: int = 0  # their places in scheduled meetings (two per meeting)
     without_meeting: int = 0
     pairs: list[Pair] = field(default_factory=list)
+    figures: dict = field(default_factory=dict)  # the follow-ups (queries.follow_up_figures)
 
 
 def _placed(request: MeetingRequest, places):
@@ -314,7 +315,7 @@ def meetings(event, now: dt.datetime | None = None) -> Meetings:
     - held: scheduled, its slot begun, neither a no-show (`day_queries.no_shows`) nor recorded
       as "did not take place" by a side, unless one side confirmed it started;
     - follow-up planned: held, and a side recorded a follow-up outcome (`FOLLOW_UP_OUTCOMES`);
-    - consultation launched, awarded: from the pairs' follow-ups (`followup_stages`)."""
+    - consultation launched, awarded: from the pairs' follow-up records (`followup_stages`)."""
     now = now or timezone.now()
     requests = list(
         MeetingRequest.objects.filter(event=event)
@@ -365,9 +366,8 @@ def meetings(event, now: dt.datetime | None = None) -> Meetings:
     found.due = sum(1 for pair in found.pairs if pair.due)
     found.held = sum(1 for pair in found.pairs if pair.held)
     found.follow_up = sum(1 for pair in found.pairs if pair.follow_up)
-    found.consultation_launched, found.awarded = followup_stages(
-        event, [pair.request for pair in found.pairs if pair.follow_up]
-    )
+    found.figures = queries.follow_up_figures(event)
+    found.consultation_launched, found.awarded = followup_stages(found.figures)
 
     participants = set(
         Registration.objects.filter(
@@ -385,21 +385,32 @@ def meetings(event, now: dt.datetime | None = None) -> Meetings:
     return found
 
 
-def followup_stages(event, pairs: list[MeetingRequest]) -> tuple[int, int]:
-    """(consultation launched, awarded) among the pairs that planned a follow-up.
+def followup_stages(figures: dict) -> tuple[int, int]:
+    """(consultation launched, awarded) from the pairs' follow-up records, as
+    `queries.follow_up_figures` counts them: a consultation launch recorded, awarded "yes"."""
+    return figures["consultation_launched"], figures["awarded_yes"]
 
-    Until the follow-ups of a pair are recorded (the follow-up records are being built on
-    another branch), "consultation launched" counts the pairs about a pitch whose consultation
-    the buyer launched on or after the day (Pitch.consultation_launched_on), and "awarded" is
-    zero: nothing records an award yet. No query: the pitch comes with the request."""
-    launched = sum(
-        1
-        for request in pairs
-        if request.pitch is not None
-        and request.pitch.consultation_launched_on is not None
-        and request.pitch.consultation_launched_on >= event.start_date
+
+def follow_ups(figures: dict) -> Breakdown:
+    """The follow-ups of the pairs after the day, counted (`queries.follow_up_figures`)."""
+    stages = [
+        (_("Follow-ups planned"), figures["planned"]),
+        (_("Quote sent"), figures["quote_sent"]),
+        (_("Consultation launched"), figures["consultation_launched"]),
+        (_("… with a social clause"), figures["with_social_clause"]),
+        (_("… with a reserved lot"), figures["with_reserved_lot"]),
+        (_("… with lots open to small structures"), figures["with_small_lots"]),
+        (_("The structure answered"), figures["answered"]),
+        (_("Awarded to the structure"), figures["awarded_yes"]),
+        (_("Not awarded"), figures["awarded_no"]),
+    ]
+    return _breakdown(
+        "follow-ups",
+        _("After the day: follow-ups traced to the consultation"),
+        _("Stage"),
+        (_("Pairs"),),
+        [(label, (count,)) for label, count in stages],
     )
-    return launched, 0
 
 
 def funnel(found: Meetings) -> Breakdown:
@@ -550,6 +561,8 @@ def statistics_context(event, now: dt.datetime | None = None) -> dict:
         "workshops": workshop_fill(event),
         "reach": reach_per_buyer(found),
         "outcomes": outcomes_per_buyer(event),
+        "follow_ups": follow_ups(found.figures),
+        "amount_awarded": found.figures["amount"],
     }
 
 
@@ -560,6 +573,8 @@ def chart_breakdown(event, name: str) -> Breakdown | None:
     if name in {"funnel", "reach"}:
         found = meetings(event)
         return funnel(found) if name == "funnel" else reach_per_buyer(found)
+    if name == "follow-ups":
+        return follow_ups(queries.follow_up_figures(event))
     if name == "workshops":
         return workshop_fill(event)
     if name == "outcomes":

@@ -43,6 +43,13 @@ ROW_HEIGHT = 34
 WIDTH = 640
 
 
+LABEL_LENGTH = 28  # longer labels are cut (the table beside the chart gives them whole)
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= LABEL_LENGTH else label[: LABEL_LENGTH - 1].rstrip() + "…"
+
+
 def render(breakdown: Breakdown) -> str:
     """The breakdown as a horizontal bar chart (stacked when its series add up), an SVG document."""
     chart_class = pygal.HorizontalStackedBar if breakdown.stacked else pygal.HorizontalBar
@@ -59,8 +66,7 @@ def render(breakdown: Breakdown) -> str:
         show_legend=several,
         legend_at_bottom=True,
         legend_at_bottom_columns=min(len(breakdown.series), 3) or 1,
-        truncate_label=34,
-        truncate_legend=40,
+        truncate_legend=24,
         print_values=not several or breakdown.stacked is False,
         print_zeroes=False,
         print_values_position="top",
@@ -71,7 +77,7 @@ def render(breakdown: Breakdown) -> str:
         no_data_text="—",
         margin=12,
     )
-    chart.x_labels = [row.label for row in rows]
+    chart.x_labels = [_short(row.label) for row in rows]
     for index, name in enumerate(breakdown.series):
         chart.add(name, [row.values[index] for row in rows])
     return chart.render(is_unicode=True)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from accounts.enums import (
     SIAE_TYPES,
@@ -101,15 +101,20 @@ def registrations_by_role(event) -> Breakdown:
         )
     }
     rows = [
-        (role.label, (counts.get(role.value, {}).get("validated", 0),
-                      counts.get(role.value, {}).get("pending", 0)))
+        (
+            role.label,
+            (
+                counts.get(role.value, {}).get("validated", 0),
+                counts.get(role.value, {}).get("pending", 0),
+            ),
+        )
         for role in RegistrationRole
     ]
     return _breakdown(
         "roles",
         _("Registrations by role"),
         _("Role"),
-        (_("Validated"), _("Awaiting validation")),
+        (pgettext("registrations", "Validated"), _("Awaiting validation")),
         rows,
         stacked=True,
     )
@@ -326,9 +331,9 @@ def meetings(event, now: dt.datetime | None = None) -> Meetings:
     standing = [r for r in requests if r.status == RequestStatus.ACCEPTED]
     places = schedule_queries.promised_places(event, standing)
     started = set(
-        MeetingPresence.objects.filter(
-            request__event=event, started_at__isnull=False
-        ).values_list("request_id", flat=True)
+        MeetingPresence.objects.filter(request__event=event, started_at__isnull=False).values_list(
+            "request_id", flat=True
+        )
     )
     said: dict[int, set[str]] = {}
     for request_id, outcome in MeetingOutcome.objects.filter(request__event=event).values_list(
@@ -347,8 +352,7 @@ def meetings(event, now: dt.datetime | None = None) -> Meetings:
         outcomes = said.get(request.pk, set())
         due = slot.starts_at <= now
         held = due and (
-            request.pk in started
-            or (request.pk not in absent and Outcome.NOT_HELD not in outcomes)
+            request.pk in started or (request.pk not in absent and Outcome.NOT_HELD not in outcomes)
         )
         found.pairs.append(
             Pair(
@@ -416,7 +420,7 @@ def follow_ups(figures: dict) -> Breakdown:
 def funnel(found: Meetings) -> Breakdown:
     stages = [
         (_("Requested"), found.requested),
-        (_("Accepted"), found.accepted),
+        (pgettext("meetings", "Accepted"), found.accepted),
         (_("Scheduled"), found.scheduled),
         (_("Both sides checked in"), found.checked_in),
         (_("Held"), found.held),

@@ -166,7 +166,10 @@ def test_registrations_by_role_and_organisation_type(world):
     types = {b.name: _values(b) for b in statistics.organisation_types(world.event)}
 
     assert (roles["Buyer"], roles["ESS structure"], roles["Visitor"]) == ((2, 0), (5, 1), (0, 0))
-    assert (types["legal-forms"]["Association"], types["legal-forms"]["SCOP (worker cooperative)"]) == (
+    assert (
+        types["legal-forms"]["Association"],
+        types["legal-forms"]["SCOP (worker cooperative)"],
+    ) == (
         (3,),
         (1,),
     )
@@ -217,7 +220,7 @@ def test_an_empty_event_shows_dashes_not_errors(client, event, organiser):
     page = client.get(reverse("matching:statistics", args=[event.slug]))
 
     assert page.status_code == 200
-    assert page.content.decode().count("<strong class=\"big-number\">—</strong>") == 5
+    assert page.content.decode().count('<strong class="big-number">—</strong>') == 5
 
 
 def test_each_chart_is_an_svg_image_without_script_fetched(client, world, organiser):
@@ -255,9 +258,7 @@ def test_the_page_and_a_chart_cost_the_same_queries_whatever_the_size(
     )
     assert_queries_constant(
         items=items,
-        run=lambda _: client.get(
-            reverse("matching:statistics_chart", args=[event.slug, "reach"])
-        ),
+        run=lambda _: client.get(reverse("matching:statistics_chart", args=[event.slug, "reach"])),
     )
 
 

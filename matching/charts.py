@@ -65,8 +65,9 @@ def render(breakdown: Breakdown) -> str:
         ),
         show_legend=several,
         legend_at_bottom=True,
-        legend_at_bottom_columns=min(len(breakdown.series), 3) or 1,
-        truncate_legend=24,
+        # one legend entry per line when there are many: pygal splits the plot's width evenly
+        legend_at_bottom_columns=len(breakdown.series) if len(breakdown.series) <= 2 else 1,
+        truncate_legend=48,
         print_values=not several or breakdown.stacked is False,
         print_zeroes=False,
         print_values_position="top",

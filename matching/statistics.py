@@ -350,7 +350,10 @@ def meetings(event, now: dt.datetime | None = None) -> Meetings:
         if slot is None:
             continue
         outcomes = said.get(request.pk, set())
-        due = slot.starts_at <= now
+        # A meeting cancelled before its time was not missed; one cancelled after a no-show
+        # (the person left alone re-paired) was.
+        cancelled = request.status == RequestStatus.CANCELLED
+        due = slot.starts_at <= now and (not cancelled or request.pk in absent)
         held = due and (
             request.pk in started or (request.pk not in absent and Outcome.NOT_HELD not in outcomes)
         )

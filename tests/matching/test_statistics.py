@@ -278,3 +278,29 @@ async def test_a_check_in_makes_the_statistics_fetch_their_panel(event, organise
         panel = await sync_to_async(fetch_frame_as)(organiser, hint, language="en")
     assert "Both sides checked in" in panel
     assert "<html" not in panel
+
+
+def test_a_meeting_cancelled_before_its_time_is_not_a_no_show_but_one_re_paired_is(world):
+    b2, s4 = world.people[1], world.people[5]
+    cancelled = MeetingRequestFactory(
+        event=world.event,
+        sender=b2,
+        recipient=s4,
+        status=RequestStatus.CANCELLED,
+        cancelled_slot=world.past,
+        cancelled_table=world.tables[2],
+    )
+
+    before = statistics.meetings(world.event)
+    MeetingPresence.objects.create(
+        request=cancelled,
+        slot=world.past,
+        table=world.tables[2],
+        absent_at=timezone.now(),
+        absent=s4,
+        absent_reported_by=b2,
+    )
+    after = statistics.meetings(world.event)
+
+    assert (before.scheduled, before.due, before.held) == (4, 2, 1)
+    assert (after.scheduled, after.due, after.held) == (4, 3, 1)

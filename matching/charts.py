@@ -79,6 +79,12 @@ def render(breakdown: Breakdown) -> str:
         margin=12,
     )
     chart.x_labels = [_short(row.label) for row in rows]
+    top = max(
+        (sum(row.values) if breakdown.stacked else max(row.values, default=0) for row in rows),
+        default=0,
+    )
+    if top <= 10:  # counts: whole numbers on the axis, not 0.2, 0.4...
+        chart.y_labels = list(range(top + 1))
     for index, name in enumerate(breakdown.series):
         chart.add(name, [row.values[index] for row in rows])
     return chart.render(is_unicode=True)

@@ -2,16 +2,13 @@
 where and when their meetings are, and the meetings' outcomes counted per buyer — without the
 structures' names nor the notes, which stay private to each organisation (as on the dashboard)."""
 
-from collections import Counter
-
 from django.utils.translation import gettext_lazy as _
 
-from events.enums import RegistrationRole
 from events.exports import Dataset
 
-from . import schedule_queries
+from . import day_queries, schedule_queries
 from .enums import Outcome
-from .models import MeetingOutcome, MeetingPresence, MeetingRequest
+from .models import MeetingPresence, MeetingRequest
 
 
 def _side(registration):
@@ -47,16 +44,8 @@ def _meetings(event):
 
 
 def _outcomes(event):
-    """(buyer, outcome, how many sides recorded it): one query."""
-    counts = Counter()
-    outcomes = MeetingOutcome.objects.filter(request__event=event).select_related(
-        "request__sender__organisation", "request__recipient__organisation"
-    )
-    for outcome in outcomes:
-        sides = (outcome.request.sender, outcome.request.recipient)
-        buyers = [side for side in sides if side.role == RegistrationRole.BUYER]
-        buyer = buyers[0].organisation.name if buyers and buyers[0].organisation else ""
-        counts[(buyer, outcome.outcome)] += 1
+    """(buyer, outcome, how many sides recorded it): one query (day_queries)."""
+    counts = day_queries.outcome_counts_by_buyer(event)
     labels = {choice.value: choice.label for choice in Outcome}
     order = list(labels)
     for (buyer, outcome), count in sorted(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import console, day, follow_ups, live, recommendations, screen
+from .views import console, day, follow_ups, live, recommendations, screen, statistics
 from .views import requests as meeting_requests
 
 app_name = "matching"
@@ -40,6 +40,13 @@ urlpatterns = [
         name="request_book",
     ),
     path("e/<slug:slug>/console/meetings/", meeting_requests.settings_view, name="settings"),
+    # --- the organisers' statistics (matching/views/statistics.py)
+    path("e/<slug:slug>/console/statistics/", statistics.statistics_page, name="statistics"),
+    path(
+        "e/<slug:slug>/console/statistics/charts/<slug:name>.svg",
+        statistics.statistics_chart,
+        name="statistics_chart",
+    ),
     # --- recommendations (matching/views/recommendations.py)
     path(
         "e/<slug:slug>/pitches-for-me/",

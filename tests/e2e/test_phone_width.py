@@ -53,6 +53,8 @@ NOT_WALKED = {
     "tests/matching/test_screen.py renders it",
     "service_worker": "the offline agenda's service worker (JavaScript, /sw.js)",
     "matching:live_panel": "the live dashboard's panel, fetched by the dashboard page itself",
+    "matching:statistics_chart": "an SVG image of the statistics page (not shown at 390 px: the "
+    "table beside it gives the same figures); tests/matching/test_statistics.py fetches each",
     "matching:screen_board": "the venue screen's board, fetched by the screen itself",
     "notifications:unsubscribe": "needs an emailed signed token; the page is the small form of "
     "templates/notifications/unsubscribe.html",

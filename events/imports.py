@@ -457,6 +457,16 @@ def _yes_no(row: ImportRow, key: str, value: str) -> bool:
     return False
 
 
+def _zeros(siret: str) -> str:
+    """A hint for a SIRET that lost its leading zeros in a spreadsheet's number column."""
+    if siret.isdigit() and 9 <= len(siret) < 14:
+        return " " + _(
+            "It has %(count)s digits: a spreadsheet drops the zeros a number starts with unless "
+            "its column is formatted as text (as in the template)."
+        ) % {"count": len(siret)}
+    return ""
+
+
 def _split(value: str) -> list[str]:
     return [part for part in _LIST_SEPARATORS.split(value) if part]
 
@@ -614,7 +624,7 @@ class _Reader:
                 row.siret = clean_siret(values["siret"])
             except ValidationError as error:
                 for message in error.messages:
-                    _say(row, "siret", f"“{values['siret']}”: {message}")
+                    _say(row, "siret", f"“{values['siret']}”: {message}{_zeros(values['siret'])}")
         elif values["organisation"]:
             _say(
                 row,
@@ -759,7 +769,7 @@ def _new_organisation(
             "organisation",
             _("missing: no organisation of Osez has this SIRET, so the file must give its name."),
         )
-    if not kind:
+    if not kind and not values["kind"]:
         _say(
             row,
             "kind",

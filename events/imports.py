@@ -624,7 +624,11 @@ class _Reader:
                 row.siret = clean_siret(values["siret"])
             except ValidationError as error:
                 for message in error.messages:
-                    _say(row, "siret", f"“{values['siret']}”: {message}{_zeros(values['siret'])}")
+                    problem = _("“%(value)s”: %(problem)s") % {
+                        "value": values["siret"],
+                        "problem": message + _zeros(values["siret"]),
+                    }
+                    _say(row, "siret", problem)
         elif values["organisation"]:
             _say(
                 row,

@@ -621,7 +621,7 @@ def test_a_file_too_long_is_refused_with_the_limit(organiser_client, event):
 
     assert response.context["form"].errors == {
         "file": [
-            "The file has more than 1000 rows. Split it into several files of 1000 rows at most "
+            "The file has more than 500 rows. Split it into several files of 500 rows at most "
             "and import them one after the other."
         ]
     }

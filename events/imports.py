@@ -30,7 +30,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone, translation
 from django.utils.functional import Promise
-from django.utils.text import get_text_list
+from django.utils.text import capfirst, get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -407,7 +407,7 @@ def describe(error: ValidationError) -> list[str]:
         for message in (m for e in errors for m in e.messages):
             if name in fields:
                 message = _("%(column)s: %(problem)s") % {
-                    "column": fields[name],
+                    "column": capfirst(fields[name]),
                     "problem": message,
                 }
             sentences.append(message)
@@ -783,7 +783,8 @@ def _new_organisation(
             )
             % {"role": _label("role")},
         )
-    data = {"name": values["organisation"], "siret": row.siret}
+    name = _clean(row, "organisation", _text_field(Organisation, "name"), values["organisation"])
+    data = {"name": name or "", "siret": row.siret}
     for key in ("buyer_kind", "legal_form", "insertion_type", "disability_type", "size"):
         data[key] = _choice(row, key, values[key], choices[key])
     data["esus_agreed"] = _yes_no(row, "esus", values["esus"])

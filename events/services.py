@@ -865,6 +865,7 @@ class PersonToImport(Protocol):
     siret: str
     organisation: Organisation | None
     new_organisation: NewOrganisation | None
+    organisation_line: int | None  # the line that creates the row's new organisation
 
     def service_arguments(self) -> dict: ...
 
@@ -904,6 +905,12 @@ def import_people(
             created: dict[str, Organisation] = {}
             for row in rows:
                 organisation = row.organisation or created.get(row.siret)
+                if organisation is None and row.organisation_line is not None:
+                    outcome.refusals[row.line] = ValidationError(
+                        _("Its organisation, on line %(line)s, could not be created.")
+                        % {"line": row.organisation_line}
+                    )
+                    continue
                 try:
                     registration, new_person = register_on_behalf(
                         event=event,

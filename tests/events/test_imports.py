@@ -22,6 +22,7 @@ from notifications.models import OutboxMessage
 from tests.factories import (
     BuyerOrganisationFactory,
     MembershipFactory,
+    OrganisationFactory,
     UserFactory,
     valid_siret,
 )
@@ -506,6 +507,10 @@ def test_preview_of_a_header_alone_says_there_is_nobody(organiser_client, event)
             "Accessible table: “maybe”: write yes or no (or leave it empty for no).",
         ),
         (
+            {"email": "a@example.org", "siret": SIRET_A, "kind": "ESS", "organisation": "V" * 201},
+            "Organisation name: Ensure this value has at most 200 characters (it has 201).",
+        ),
+        (
             {"email": "a@example.org", "first_name": "A" * 151},
             "First name: Ensure this value has at most 150 characters (it has 151).",
         ),
@@ -835,3 +840,26 @@ def test_new_organisation_through_register_on_behalf_makes_the_person_its_admin(
     assert list(registration.organisation.memberships.values_list("user__email", "role")) == [
         ("r@example.org", MembershipRole.ADMIN)
     ]
+
+
+def test_import_service_refuses_the_lines_of_an_organisation_not_created(event, organiser):
+    plan = imports.read_rows(
+        [
+            (1, ["Email", "Organisation", "SIRET", "Type"]),
+            (2, ["a@example.org", "Vélo", SIRET_A, "ESS"]),
+            (3, ["b@example.org", "", SIRET_A, ""]),
+        ]
+    )
+    OrganisationFactory(siret=SIRET_A)  # created meanwhile, by someone else
+
+    outcome = services.import_people(event=event, by=organiser, rows=plan.rows, commit=True)
+
+    refusals = {line: imports.describe(error) for line, error in outcome.refusals.items()}
+    assert (outcome.imported, refusals) == (
+        False,
+        {
+            2: ["SIRET: Organisation with this SIRET already exists."],
+            3: ["Its organisation, on line 2, could not be created."],
+        },
+    )
+    assert not User.objects.filter(email__in=["a@example.org", "b@example.org"]).exists()

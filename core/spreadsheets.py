@@ -1,11 +1,12 @@
-"""Spreadsheets: one CSV writer and one XLSX writer for every export, one reader for every import.
+"""Spreadsheets: one writer for each format (CSV, XLSX), used by every export, and one reader for
+every import.
 
-Writing. A cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is run as a formula by
+A cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is run as a formula by
 spreadsheet programs, so text typed by a person (a name like `=HYPERLINK(...)`, a summary) could
 act in the reader's spreadsheet. Following OWASP's "CSV injection" guidance, such cells are
 prefixed with a single quote, which makes the spreadsheet show them as plain text. Numbers,
-dates and other values that are not strings are written unchanged. XLSX cells are neutralised the
-same way (openpyxl stores a string that starts with `=` as a formula).
+dates and other values that are not strings are written unchanged. In XLSX (openpyxl) a cell
+is typed: text is written as text, never as a formula, so it needs no quote.
 
 Reading (`read_table`). A file a person uploads, CSV or XLSX, becomes its non-empty rows of text
 cells with their line numbers in the spreadsheet, or a `SpreadsheetError` whose message says, in
@@ -20,17 +21,18 @@ import csv
 import datetime as dt
 import io
 import logging
+import re
 import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 log = logging.getLogger(__name__)
 
@@ -70,51 +72,49 @@ def csv_response(filename: str) -> tuple[HttpResponse, SafeWriter]:
     return response, SafeWriter(response, delimiter=";")
 
 
-# --- XLSX -------------------------------------------------------------------------------------
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@dataclass(frozen=True)
-class Sheet:
-    """One sheet of a workbook: a bold, frozen header row, then the rows. `text_columns` (indexes)
-    are formatted as text, so that a spreadsheet keeps the leading zeros of what is typed there
-    (a SIRET, a phone number)."""
-
-    title: str
-    header: Sequence[str]
-    rows: Iterable[Sequence] = ()
-    text_columns: Sequence[int] = field(default=())
+def xlsx_cell(value, zone=None):
+    """`value` as an XLSX cell holds it: aware datetimes in `zone` (the event's), without their
+    zone (the format has none); other values unchanged."""
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        value = value.astimezone(zone) if zone is not None else value
+        return value.replace(tzinfo=None)
+    return value
 
 
-def workbook_bytes(sheets: Iterable[Sheet]) -> bytes:
-    """An XLSX workbook of `sheets`, every cell neutralised."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for sheet in sheets:
-        worksheet = workbook.create_sheet(title=sheet.title[:31])
-        worksheet.append(neutralise_row(sheet.header))
-        for cell in worksheet[1]:
-            cell.font = Font(bold=True)
-        widths = [len(str(title)) for title in sheet.header]
-        for row in sheet.rows:
-            row = neutralise_row(row)
-            worksheet.append(row)
-            for i, value in enumerate(row[: len(widths)]):
-                widths[i] = max(widths[i], min(len(str(value or "")), 60))
-        for i, width in enumerate(widths, start=1):
-            worksheet.column_dimensions[get_column_letter(i)].width = max(width, 8) + 2
-        for i in sheet.text_columns:
-            worksheet.column_dimensions[get_column_letter(i + 1)].number_format = "@"
-        worksheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def xlsx_bytes(sheets: Iterable[tuple[str, Sequence[str], Iterable[Iterable]]], zone=None) -> bytes:
+    """An XLSX workbook with one sheet per (title, header, rows). Text is always written as text,
+    never as a formula (openpyxl would take a string starting with `=` for one)."""
+    workbook = Workbook(write_only=True)
+    for title, header, rows in sheets:
+        sheet = workbook.create_sheet(title=_sheet_title(title))
+        sheet.append([_text_cell(sheet, str(name)) for name in header])
+        for row in rows:
+            sheet.append(
+                [
+                    _text_cell(sheet, value) if isinstance(value, str) else xlsx_cell(value, zone)
+                    for value in row
+                ]
+            )
+    stream = io.BytesIO()
+    workbook.save(stream)
+    return stream.getvalue()
 
 
-def xlsx_response(filename: str, sheets: Iterable[Sheet]) -> HttpResponse:
-    """An XLSX download of `sheets`."""
-    response = HttpResponse(workbook_bytes(sheets), content_type=XLSX_CONTENT_TYPE)
+def _text_cell(sheet, value: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+    cell.data_type = "s"
+    return cell
+
+
+def _sheet_title(title: str) -> str:
+    """A sheet title Excel accepts: 31 characters at most, none of []:*?/\\ ."""
+    return re.sub(r"[\[\]:*?/\\]", " ", str(title))[:31] or "Sheet"
+
+
+def xlsx_response(filename: str, content: bytes) -> HttpResponse:
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -45,7 +45,7 @@ from accounts.enums import (
 )
 from accounts.forms import clean_siret
 from accounts.models import Organisation, Territory, Theme, User
-from core.spreadsheets import Row, Sheet
+from core.spreadsheets import Row
 
 from . import services
 from .enums import RegistrationRole
@@ -86,8 +86,6 @@ class Column:
     label: Promise
     aliases: tuple[str, ...] = ()
     required: bool = False
-    # Formatted as text in the XLSX template (leading zeros kept).
-    text: bool = False
 
     def names(self) -> set[str]:
         """Every header that means this column: its label in each language, its aliases."""
@@ -114,7 +112,6 @@ COLUMNS = (
         "phone",
         gettext_lazy("Phone"),
         ("téléphone", "tél", "tel", "phone number", "mobile", "portable", "numéro de téléphone"),
-        text=True,
     ),
     Column("job_title", gettext_lazy("Job title"), ("fonction", "poste", "position")),
     Column("language", gettext_lazy("Language"), ("langue", "lang")),
@@ -135,7 +132,7 @@ COLUMNS = (
             "company",
         ),
     ),
-    Column("siret", gettext_lazy("SIRET"), ("n° SIRET", "numéro SIRET", "SIRET number"), text=True),
+    Column("siret", gettext_lazy("SIRET"), ("n° SIRET", "numéro SIRET", "SIRET number")),
     Column(
         "kind",
         gettext_lazy("Organisation type"),
@@ -462,7 +459,7 @@ def _zeros(siret: str) -> str:
     if siret.isdigit() and 9 <= len(siret) < 14:
         return " " + _(
             "It has %(count)s digits: a spreadsheet drops the zeros a number starts with unless "
-            "its column is formatted as text (as in the template)."
+            "its column is formatted as text."
         ) % {"count": len(siret)}
     return ""
 
@@ -874,16 +871,16 @@ def column_help() -> list[tuple[str, bool, str]]:
     return [(str(column.label), column.required, helps[column.key]) for column in COLUMNS]
 
 
-def template_sheets() -> list[Sheet]:
-    """The import template (its header in the current language) and a sheet of help."""
+def template_sheets() -> list[tuple[str, list[str], list]]:
+    """The import template (its header in the current language) and a sheet of help, as
+    `core.spreadsheets.xlsx_bytes` takes them."""
     header = [str(column.label) for column in COLUMNS]
-    text_columns = [i for i, column in enumerate(COLUMNS) if column.text]
     help_rows = [
         (label, _("yes") if required else "", text) for label, required, text in column_help()
     ]
     return [
-        Sheet(_("Participants"), header, (), text_columns),
-        Sheet(_("Help"), [_("Column"), _("Required"), _("What to write")], help_rows),
+        (_("Participants"), header, []),
+        (_("Help"), [_("Column"), _("Required"), _("What to write")], help_rows),
     ]
 
 

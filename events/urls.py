@@ -65,6 +65,8 @@ urlpatterns = [
     ),
     path(console + "check-in/<int:pk>/undo/", views.checkin_undo, name="checkin_undo"),
     path(console + "badges/", views.badges_sheet, name="badges"),
+    path(console + "exports/", views.exports, name="exports"),
+    path(console + "exports/<slug:name>.<str:fmt>", views.export, name="export"),
     path(
         console + "registrations/<int:pk>/validate/",
         views.registration_validate,

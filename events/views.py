@@ -2,6 +2,8 @@
 
 Views are thin: permission check, form, service call, redirect or render."""
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,6 +25,7 @@ from core.views import refuse, require
 from notifications.queries import counts_by_kind
 
 from . import badges, day, ical, imports, queries, services
+from . import exports as export_registry
 from .enums import PHASE_TRANSITIONS, Phase, RegistrationRole, RegistrationStatus
 from .forms import (
     BulkTablesForm,
@@ -42,6 +45,8 @@ from .forms import (
 )
 from .models import Event, Feedback, Registration, Room, Session, Table, table_order
 from .rules import feedback_window, registration_open
+
+logger = logging.getLogger(__name__)
 
 REGISTRATIONS_PER_PAGE = 50
 
@@ -733,12 +738,14 @@ def import_template(request: HttpRequest, slug: str, file_format: str) -> HttpRe
     sheet of help)."""
     _managed_event(request, slug)
     name = _("participants-import-template")
+    sheets = imports.template_sheets()
     if file_format == "xlsx":
-        return spreadsheets.xlsx_response(f"{name}.xlsx", imports.template_sheets())
+        return spreadsheets.xlsx_response(f"{name}.xlsx", spreadsheets.xlsx_bytes(sheets))
     if file_format != "csv":
         raise Http404
     response, writer = spreadsheets.csv_response(f"{name}.csv")
-    writer.writerow(imports.template_sheets()[0].header)
+    _title, header, _rows = sheets[0]
+    writer.writerow(header)
     return response
 
 
@@ -996,3 +1003,54 @@ def my_badge(request: HttpRequest, slug: str) -> HttpResponse:
     )
     context = {"event": event, "sheets": [[_badge(registration)]], "layout": "single"}
     return render(request, "events/badges.html", context)
+
+
+# --- Exports ---------------------------------------------------------------------------------
+
+
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
+@login_required
+def exports(request: HttpRequest, slug: str) -> HttpResponse:
+    """The organisers' exports: every dataset the apps register (events/exports.py)."""
+    event = _managed_event(request, slug)
+    context = {"event": event, "datasets": export_registry.datasets(), "section": "exports"}
+    return render(request, "events/exports.html", context)
+
+
+@login_required
+def export(request: HttpRequest, slug: str, name: str, fmt: str) -> HttpResponse:
+    """One dataset as CSV or XLSX, or every dataset as one workbook (`name` "all", XLSX)."""
+    event = _managed_event(request, slug)
+    zone = times.zone_of(event)
+    stem = f"{event.slug}-{name}"
+    if name == "all" and fmt == "xlsx":
+        chosen = export_registry.datasets()
+    elif name in export_registry.DATASETS and fmt in EXPORT_FORMATS:
+        chosen = [export_registry.DATASETS[name]]
+    else:
+        raise Http404
+    logger.info("export %s.%s of event %s by user %s", name, fmt, event.pk, request.user.pk)
+    if fmt == "csv":
+        (dataset,) = chosen
+        response, writer = spreadsheets.csv_response(f"{stem}.csv")
+        writer.writerow([str(column) for column in dataset.header])
+        for row in dataset.rows(event):
+            writer.writerow([export_registry.csv_value(value, zone) for value in row])
+        return response
+    content = spreadsheets.xlsx_bytes(
+        (
+            (
+                str(dataset.title),
+                dataset.header,
+                (
+                    [export_registry.xlsx_value(value) for value in row]
+                    for row in dataset.rows(event)
+                ),
+            )
+            for dataset in chosen
+        ),
+        zone=zone,
+    )
+    return spreadsheets.xlsx_response(f"{stem}.xlsx", content)

@@ -14,13 +14,15 @@ class MatchingConfig(AppConfig):
         (notifications)."""
         from accounts import personal_data
         from accounts.rules import RELATIONSHIP_CHECKS, register_check
-        from events import checkins, day, phases
+        from events import checkins, day, exports, phases
         from events.enums import Phase
         from events.releases import register_releaser
         from notifications import kinds
+        from pitches import trace
         from pitches.hooks import on_quiet_period_start
 
         from . import emails, rules
+        from . import exports as matching_exports
         from . import personal_data as matching_data
         from .day import MatchingDay
         from .services.presence import check_in_changed
@@ -32,6 +34,9 @@ class MatchingConfig(AppConfig):
         phases.on_leaving(Phase.REQUESTS, lapse_pending_requests)
         register_releaser("matching", release_registration)
         day.register(MatchingDay())
+        exports.register(matching_exports.MEETINGS)
+        exports.register(matching_exports.OUTCOMES)
+        trace.register(matching_exports.pitch_meetings)
         checkins.on_change(check_in_changed)
         on_quiet_period_start(lapse_requests_about_pitch)
         for kind in emails.KINDS:

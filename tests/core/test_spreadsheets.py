@@ -8,16 +8,14 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from core.spreadsheets import (
     EMPTY_ROWS_AT_END,
     Limits,
-    Sheet,
     SpreadsheetError,
     neutralise,
     read_table,
-    workbook_bytes,
 )
 
 
@@ -200,20 +198,3 @@ def test_read_table_messages_say_what_to_do_in_french(settings):
         "C'est un ancien fichier Excel (.xls). Depuis Excel, enregistrez-le comme classeur Excel "
         "(.xlsx) ou en CSV, puis réessayez."
     ]
-
-
-# --- Writing XLSX -------------------------------------------------------------------------------
-
-
-def test_workbook_bytes_neutralises_formulas_and_formats_text_columns():
-    content = workbook_bytes(
-        [Sheet("Personnes", ["Nom", "SIRET"], [['=HYPERLINK("x")', "01234"]], text_columns=[1])]
-    )
-
-    sheet = load_workbook(io.BytesIO(content)).active
-    assert (sheet.title, [[c.value for c in row] for row in sheet.iter_rows()]) == (
-        "Personnes",
-        [["Nom", "SIRET"], ['\'=HYPERLINK("x")', "01234"]],
-    )
-    assert sheet["A2"].data_type == "s"
-    assert sheet.column_dimensions["B"].number_format == "@"

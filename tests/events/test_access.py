@@ -47,6 +47,12 @@ CASES = [
     Case("events:console", ORGANISER_PAGE, slug),
     Case("events:checkin_desk", ORGANISER_PAGE, slug),
     Case("events:badges", ORGANISER_PAGE, slug),
+    Case("events:exports", ORGANISER_PAGE, slug),
+    Case(
+        "events:export",
+        ORGANISER_PAGE,
+        lambda world: {"slug": world.event.slug, "name": "registrations", "fmt": "xlsx"},
+    ),
     Case(
         "events:checkin_scan",
         ORGANISER_ACTION,

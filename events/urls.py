@@ -49,6 +49,13 @@ urlpatterns = [
         name="verification_verify",
     ),
     path(console + "registrations/new/", views.register_on_behalf, name="register_on_behalf"),
+    path(console + "registrations/import/", views.import_people, name="import_people"),
+    path(console + "registrations/import/confirm/", views.import_confirm, name="import_confirm"),
+    path(
+        console + "registrations/import/template.<str:file_format>",
+        views.import_template,
+        name="import_template",
+    ),
     path(console + "check-in/", views.checkin_desk, name="checkin_desk"),
     path(console + "check-in/scan/", views.checkin_scan, name="checkin_scan"),
     path(

@@ -24,13 +24,14 @@ from core import spreadsheets, times
 from core.views import refuse, require
 from notifications.queries import counts_by_kind
 
-from . import badges, day, ical, queries, services, surveys
+from . import badges, day, ical, imports, queries, services, surveys
 from . import exports as export_registry
 from .enums import PHASE_TRANSITIONS, Phase, RegistrationRole, RegistrationStatus
 from .forms import (
     BulkTablesForm,
     EventForm,
     FeedbackForm,
+    ImportForm,
     OnBehalfForm,
     OrganiserForm,
     PhaseForm,
@@ -669,6 +670,89 @@ def register_on_behalf(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request, "events/on_behalf.html", {"event": event, "form": form, "section": "registrations"}
     )
+
+
+# --- Console: importing participants from a spreadsheet ----------------------------------------
+
+
+def _import_page(request: HttpRequest, event: Event, form: ImportForm, **context) -> HttpResponse:
+    context = {
+        "event": event,
+        "form": form,
+        "section": "registrations",
+        "columns": imports.column_help(),
+        "max_rows": imports.LIMITS.rows,
+        **context,
+    }
+    return render(request, "events/import.html", context)
+
+
+@login_required
+def import_people(request: HttpRequest, slug: str) -> HttpResponse:
+    """Upload a file, see every line's problems or what the import will do; nothing is written
+    (events/imports.py runs the services and rolls them back). A file without problems waits in
+    the session for the confirmation."""
+    event = _managed_event(request, slug)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method != "POST" or not form.is_valid():
+        return _import_page(request, event, form)
+    filename = form.cleaned_data["file"].name
+    plan, _imported = imports.run(event=event, by=request.user, table=form.table, commit=False)
+    token = ""
+    if plan.ready:
+        token = imports.keep(request.session, event, form.table, filename)
+    else:
+        imports.forget(request.session)
+    return _import_page(request, event, ImportForm(), plan=plan, filename=filename, token=token)
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
+    """Import the file previewed: every line checked again, all or nothing, in one transaction."""
+    event = _managed_event(request, slug)
+    pending = imports.kept(request.session, event, request.POST.get("token", ""))
+    if pending is None:
+        messages.error(
+            request,
+            _("This preview has expired or was replaced by another: choose the file again."),
+        )
+        return redirect("events:import_people", slug=event.slug)
+    table, filename = pending
+    plan, imported = imports.run(event=event, by=request.user, table=table, commit=True)
+    imports.forget(request.session)
+    if not imported:
+        # Something changed since the preview (someone registered meanwhile...): say what.
+        return _import_page(request, event, ImportForm(), plan=plan, filename=filename)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s person registered from “%(file)s”. A new person was sent an invitation to "
+            "choose a password; a known one, the confirmation of their registration.",
+            "%(count)s people registered from “%(file)s”. The new ones were sent an invitation to "
+            "choose a password; the others, the confirmation of their registration.",
+            len(plan.rows),
+        )
+        % {"count": len(plan.rows), "file": filename},
+    )
+    return redirect("events:registrations", slug=event.slug)
+
+
+@login_required
+def import_template(request: HttpRequest, slug: str, file_format: str) -> HttpResponse:
+    """The empty template, its column names in the organiser's language (CSV, or XLSX with a
+    sheet of help)."""
+    _managed_event(request, slug)
+    name = _("participants-import-template")
+    sheets = imports.template_sheets()
+    if file_format == "xlsx":
+        return spreadsheets.xlsx_response(f"{name}.xlsx", spreadsheets.xlsx_bytes(sheets))
+    if file_format != "csv":
+        raise Http404
+    response, writer = spreadsheets.csv_response(f"{name}.csv")
+    _title, header, _rows = sheets[0]
+    writer.writerow(header)
+    return response
 
 
 # --- Console: structures awaiting verification ----------------------------------------------

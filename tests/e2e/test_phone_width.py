@@ -46,6 +46,8 @@ NOT_WALKED = {
     "events:programme_feed": "a calendar file (text/calendar)",
     "matching:meeting_ics": "a calendar file (text/calendar) download",
     "workshops:board_csv": "a CSV download",
+    "events:import_template": "the import template, a CSV or XLSX download "
+    "(tests/e2e/test_import.py walks the import at 390 px)",
     "workshops:board_markdown": "a Markdown download",
     "events:feedback": "open from the event's first day to 30 days after its last; the demo "
     "event (2019) is long past (tests/events/test_emails.py posts the form)",

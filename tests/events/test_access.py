@@ -100,6 +100,21 @@ CASES = [
         method="post",
     ),
     Case("events:register_on_behalf", ORGANISER_PAGE, slug),
+    Case("events:import_people", ORGANISER_PAGE, slug),
+    # No file: the page again, with the form's error.
+    Case("events:import_people", ORGANISER_PAGE, slug, method="post"),
+    # No preview kept: back to the import page (302) with the message.
+    Case("events:import_confirm", ORGANISER_ACTION, slug, method="post"),
+    Case(
+        "events:import_template",
+        ORGANISER_PAGE,
+        lambda world: {"slug": world.event.slug, "file_format": "csv"},
+    ),
+    Case(
+        "events:import_template",
+        ORGANISER_PAGE,
+        lambda world: {"slug": world.event.slug, "file_format": "xlsx"},
+    ),
     Case("events:registration_validate", ORGANISER_ACTION, with_pk("registration"), method="post"),
     Case(
         "events:registration_refuse",

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from .views import console, day, follow_ups, live, recommendations, screen, statistics
+from .views import (
+    console,
+    day,
+    follow_ups,
+    indicators,
+    live,
+    recommendations,
+    screen,
+    statistics,
+)
 from .views import requests as meeting_requests
 
 app_name = "matching"
@@ -40,6 +49,17 @@ urlpatterns = [
         name="request_book",
     ),
     path("e/<slug:slug>/console/meetings/", meeting_requests.settings_view, name="settings"),
+    # --- a buyer's responsible-purchasing indicators (matching/views/indicators.py)
+    path(
+        "organisations/<slug:slug>/indicators/",
+        indicators.buyer_indicators,
+        name="buyer_indicators",
+    ),
+    path(
+        "organisations/<slug:slug>/indicators.<str:fmt>",
+        indicators.buyer_indicators_file,
+        name="buyer_indicators_file",
+    ),
     # --- the organisers' statistics (matching/views/statistics.py)
     path("e/<slug:slug>/console/statistics/", statistics.statistics_page, name="statistics"),
     path(

@@ -42,6 +42,7 @@ NOT_WALKED = {
     "pitches:trace_csv": "a CSV download",
     "pitches:trace_pdf": "a PDF download",
     "events:export": "a CSV or XLSX download",
+    "matching:buyer_indicators_file": "a CSV or XLSX download",
     "events:calendar_feed": "a calendar file (text/calendar), opened by calendar apps via webcal://",
     "events:programme_feed": "a calendar file (text/calendar)",
     "matching:meeting_ics": "a calendar file (text/calendar) download",

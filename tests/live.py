@@ -55,8 +55,9 @@ def daphne_server(
     """Yield the base URL of daphne serving the app on the test database; stop it afterwards.
 
     `disable_locks` sets the test-only OSEZ_TEST_DISABLE_LOCKS (races' negative controls);
-    `backlog` raises the listen backlog for hundreds of simultaneous connections, each served by
-    its own thread and database connection (DB_CONN_MAX_AGE=0). Output goes to test-artifacts/.
+    `backlog` raises the listen backlog for hundreds of simultaneous connections, served
+    `WEB_THREADS` at a time (config/asgi.py), each request on its thread's database connection
+    (DB_CONN_MAX_AGE=0: a new one per request). Output goes to test-artifacts/.
     """
     from django.db import connection
 

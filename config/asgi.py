@@ -1,15 +1,79 @@
-import os
+"""The ASGI application: HTTP through Django, websockets through Channels (config/routing.py).
 
-from django.core.asgi import get_asgi_application
+HTTP requests run their sync code (middleware, views, the request signals) on a few threads kept
+for the life of the process (`PooledThreadsASGIHandler`, `settings.WEB_THREADS`), not on a new
+thread per request as Django's own handler does. See the handler's docstring for why.
+"""
+
+import asyncio
+import os
+import weakref
+from concurrent.futures import ThreadPoolExecutor
+
+import django
+from asgiref.sync import ThreadSensitiveContext
+from django.core.handlers.asgi import ASGIHandler
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-django_asgi_app = get_asgi_application()
+django.setup(set_prefix=False)  # what django.core.asgi.get_asgi_application does first
+
+
+class PooledThreadsASGIHandler(ASGIHandler):
+    """Django's ASGI handler, with the sync part of each request run on one of `threads` reused
+    threads, at most `threads` requests at a time (the others wait on the event loop).
+
+    Django's handler enters a new `ThreadSensitiveContext` per request: asgiref starts a thread for
+    the request, and another at the end to join it. The event loop thread starts both and waits in
+    `Thread.start` until each new thread has run, which under load means waiting for the GIL
+    behind every busy view; with 50 requests at once there were ~50 view threads, and the loop
+    spent 35-57 % of its time in `Thread.start` and had the GIL back only after the others. Every
+    websocket of the process waits on that loop: reading the process's inbox in Redis takes
+    channels_redis four round trips per message, one loop turn each, so the inbox grew by ~3
+    messages a second and hints arrived 15-30 s late (bench/README.md, "live agendas"). With
+    threads reused and bounded, the loop starts none and competes with `threads` threads at most.
+
+    A thread is a thread-sensitive executor of one worker (asgiref's `executor=`), so a request's
+    sync code all runs on one thread, as Django requires; with `DB_CONN_MAX_AGE` > 0 each thread
+    keeps its database connection between requests, as a threaded WSGI server does."""
+
+    def __init__(self, threads: int):
+        super().__init__()
+        self.threads = threads
+        self._idle: list[ThreadPoolExecutor] = []
+        # One semaphore per event loop (an asyncio primitive belongs to one loop; tests run
+        # several loops, a server one).
+        self._turns: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
+        loop = asyncio.get_running_loop()
+        turn = self._turns.get(loop)
+        if turn is None:
+            turn = self._turns[loop] = asyncio.Semaphore(self.threads)
+        async with turn:
+            executor = self._idle.pop() if self._idle else self._new_executor()
+            try:
+                async with ThreadSensitiveContext(executor=executor):
+                    await self.handle(scope, receive, send)
+            finally:
+                # A request given up (client gone) may leave its view running: the next request
+                # on this executor waits for it, since the executor has one worker.
+                self._idle.append(executor)
+
+    @staticmethod
+    def _new_executor() -> ThreadPoolExecutor:
+        return ThreadPoolExecutor(max_workers=1, thread_name_prefix="web")
+
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.conf import settings  # noqa: E402
 
 from config.routing import websocket_urlpatterns  # noqa: E402
+
+django_asgi_app = PooledThreadsASGIHandler(settings.WEB_THREADS)
 
 application = ProtocolTypeRouter(
     {

@@ -9,6 +9,7 @@ from matching.consumers import (
     MyRequestsConsumer,
     ScheduleConsoleConsumer,
     ScreenConsumer,
+    StatisticsConsumer,
 )
 from notifications.consumers import CentreConsumer, NotificationsConsumer
 from pitches.consumers import BuyerPitchesConsumer, PitchPanelConsumer
@@ -23,6 +24,7 @@ websocket_urlpatterns: list = [
     path("ws/e/<slug:slug>/my-meetings/", MyRequestsConsumer.as_asgi()),
     path("ws/screen/<str:token>/", ScreenConsumer.as_asgi()),
     path("ws/e/<slug:slug>/console/live/", LiveDashboardConsumer.as_asgi()),
+    path("ws/e/<slug:slug>/console/statistics/", StatisticsConsumer.as_asgi()),
     # pitches: the buyer's pitches and a pitch's management panel (interests, questions)
     path("ws/e/<slug:slug>/pitches/mine/", BuyerPitchesConsumer.as_asgi()),
     path("ws/pitches/<int:pk>/", PitchPanelConsumer.as_asgi()),

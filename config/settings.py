@@ -89,6 +89,10 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 FORM_RENDERER = "config.forms.FormRenderer"
 ASGI_APPLICATION = "config.asgi.application"
+# Threads of a server process that run the requests' sync code (middleware, views), kept for the
+# life of the process: at most this many requests at once per process, the others wait their turn
+# on the event loop (config/asgi.py, bench/README.md "live agendas").
+WEB_THREADS = int(os.environ.get("WEB_THREADS", "8"))
 WSGI_APPLICATION = None
 
 TEMPLATES = [

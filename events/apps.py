@@ -13,7 +13,7 @@ class EventsConfig(AppConfig):
         from accounts.rules import CONTACT_CHECKS, ORGANISATION_OVERSEERS, register_check
         from notifications import kinds
 
-        from . import day, emails, rules
+        from . import day, emails, exports, rules
         from . import personal_data as events_data
 
         register_check(CONTACT_CHECKS, rules.registrants_of_organised_events)
@@ -21,5 +21,7 @@ class EventsConfig(AppConfig):
         register_check(ORGANISATION_OVERSEERS, rules.organises_event_with)
         personal_data.register(events_data.PROVIDER)
         day.register(day.EventsDay())
+        exports.register(exports.REGISTRATIONS)
+        exports.register(exports.ORGANISATIONS)
         for kind in emails.KINDS:
             kinds.register(kind)

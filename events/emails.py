@@ -6,7 +6,9 @@ Timed messages are rows with a due time, sent by the minute sweep (never countdo
 - the day-before agenda, due at AGENDA_AT (event time) the day before the first day;
 - the feedback request, due at FEEDBACK_AT the day after the last day (chosen over "when the
   organisers close the event": closing is often late or forgotten, and a request the day after,
-  while the day is fresh, gets answers).
+  while the day is fresh, gets answers). It is the one after-the-day survey email: it lists the
+  person's surveys not yet answered (their meetings and workshops, events/surveys.py) and is
+  withheld once the feedback is given and every survey answered.
 Both are written when the schedule becomes visible (the event moves to the published phase), for
 a registration validated after that, and again when the event's dates change. Their version is
 the date they are about (as an ordinal), so a move of the dates writes new rows and the old ones
@@ -26,7 +28,7 @@ from core import sites, times
 from notifications import services as outbox
 from notifications.kinds import Kind, render_email
 
-from . import day
+from . import day, surveys
 from .enums import PHASES_SCHEDULE_VISIBLE, REGISTRATION_ACTIVE, RegistrationStatus
 from .models import Event, Feedback, Registration
 from .rules import feedback_window
@@ -255,7 +257,9 @@ def _feedback_withhold_reason(message) -> str:
     reason = _day_message_reason(message, registration, event.end_date if event else None)
     if reason:
         return reason
-    if Feedback.objects.filter(registration=registration).exists():
+    if Feedback.objects.filter(registration=registration).exists() and all(
+        item.answered for item in surveys.survey_items(registration)
+    ):
         return "feedback already given"
     if times.today(event) > feedback_window(event)[1]:
         return "feedback closed"
@@ -268,6 +272,7 @@ def _render_feedback_request(message):
     context = {
         "event": event.title,
         "until": times.long_day(feedback_window(event)[1]),
+        "items": [item.heading for item in surveys.survey_items(registration) if not item.answered],
         "url": _url("events:feedback", event),
     }
     subject = sites.email_subject(_("How was %(event)s?") % {"event": event.title})

@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, Theme, User
-from core import times
+from core import spreadsheets, times
 from core.forms import BoundedNumbersMixin
 
 from .enums import Phase, RegistrationRole, RegistrationStatus, SessionKind
@@ -411,6 +411,33 @@ class OnBehalfForm(BoundedNumbersMixin, forms.Form):
     accessibility_needs = RegistrationForm.base_fields["accessibility_needs"]
 
 
+# Imports of participants (events/imports.py): the file's size and rows are bounded. The preview
+# and the import each run register_on_behalf for every row (about 20 queries a row), inside one
+# request: 500 rows took 17 s to preview and 20 s to import on the shared 2-core development
+# machine under load (20 to 40 ms a row). Larger files would need a background task.
+IMPORT_LIMITS = spreadsheets.Limits(size=2 * 1024 * 1024, rows=500)
+
+
+class ImportForm(forms.Form):
+    """A CSV or XLSX file of participants; once valid, `table` holds its rows
+    (`core.spreadsheets.read_table`)."""
+
+    file = forms.FileField(
+        label=_("File (CSV or XLSX)"),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".csv,.xlsx,text/csv,"
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        self.table = spreadsheets.read_table(upload, IMPORT_LIMITS)
+        return upload
+
+
 class RefuseForm(forms.Form):
     reason = forms.CharField(label=_("Reason for refusal"), max_length=300)
 
@@ -463,4 +490,69 @@ class FeedbackForm(forms.Form):
             "rating": feedback.rating,
             "would_come_again": "yes" if feedback.would_come_again else "no",
             "comment": feedback.comment,
+        }
+
+
+USEFULNESS_CHOICES = [
+    (5, _("5 – Very useful")),
+    (4, _("4 – Useful")),
+    (3, _("3 – Somewhat useful")),
+    (2, _("2 – Not very useful")),
+    (1, _("1 – Not useful")),
+]
+
+
+class SurveyForm(FeedbackForm):
+    """The feedback on the event, then one usefulness (optional) and comment per item of the
+    person's survey (events/surveys.py): fields `<key>-usefulness` and `<key>-comment`."""
+
+    def __init__(self, *args, items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = list(items)
+        for item in self.items:
+            self.fields[f"{item.key}-usefulness"] = forms.TypedChoiceField(
+                label=_("How useful was it?"),
+                choices=USEFULNESS_CHOICES,
+                coerce=int,
+                required=False,
+                empty_value=None,
+                widget=forms.RadioSelect,
+                initial=item.usefulness,
+            )
+            self.fields[f"{item.key}-comment"] = forms.CharField(
+                label=_("Comment (optional)"),
+                max_length=1000,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=item.comment,
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        for item in self.items:
+            if cleaned.get(f"{item.key}-comment") and cleaned.get(f"{item.key}-usefulness") is None:
+                self.add_error(
+                    f"{item.key}-usefulness",
+                    _("Choose how useful it was, or leave the comment empty."),
+                )
+        return cleaned
+
+    def item_groups(self):
+        """(item, usefulness field, comment field) for the template."""
+        return [
+            (item, self[f"{item.key}-usefulness"], self[f"{item.key}-comment"])
+            for item in self.items
+        ]
+
+    def feedback_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ("rating", "would_come_again", "comment")}
+
+    def answers(self) -> dict:
+        return {
+            item.key: (
+                self.cleaned_data[f"{item.key}-usefulness"],
+                self.cleaned_data.get(f"{item.key}-comment", ""),
+            )
+            for item in self.items
+            if self.cleaned_data.get(f"{item.key}-usefulness") is not None
         }

@@ -9,18 +9,20 @@ import logging
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from accounts import services as accounts_services
 from accounts.enums import MembershipRole, OrganisationKind
-from accounts.models import Membership, Organisation, Theme, User
+from accounts.models import Membership, Organisation, Territory, Theme, User
 from core import live, times
 from core.live import broadcast_on_commit
 from core.locking import lock, locked_transaction
@@ -529,6 +531,17 @@ def delete_table(*, table: Table) -> None:
 
 
 @dataclass(frozen=True)
+class NewOrganisation:
+    """An organisation to create while registering its first person (`register_on_behalf`), as
+    `accounts.services.create_organisation` takes it."""
+
+    kind: str
+    data: dict
+    themes: list[Theme] = field(default_factory=list)
+    territories: list[Territory] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class Absence:
     """A stretch of the day a person is not available: aware datetimes and a reason."""
 
@@ -779,16 +792,23 @@ def register_on_behalf(
     max_meetings: int | None = None,
     needs_accessible_table: bool = False,
     accessibility_needs: str = "",
+    phone: str = "",
+    job_title: str = "",
+    language: str = "",
+    new_organisation: NewOrganisation | None = None,
 ) -> tuple[Registration, bool]:
     """An organiser registers a person: an existing user (by email) for one of their organisations,
-    or a new person.
+    or a new person; with `new_organisation`, for an organisation created on the way.
 
-    Side effects, in order: finds the user by email; for a new person creates the user with an
+    Side effects, in order: finds the user by email; for a new person creates the user (name,
+    phone, job title, and the language of their emails: `language`, else the organiser's) with an
     unusable password and a verified email address (the invitation proves it), and their
-    membership of the chosen organisation; registers them, validated (register()); queues in the
-    outbox, for a new person, the email saying they are registered with a link to choose a
-    password (allauth's reset key, made at send time), for a known one the validation email (and
-    the day's messages if the schedule is visible: `_tell_validated`), sent on commit; logs.
+    membership of the chosen organisation; with `new_organisation`, creates it with the person as
+    its administrator (`accounts.services.create_organisation`); registers them, validated
+    (register()); queues in the outbox, for a new person, the email saying they are registered
+    with a link to choose a password (allauth's reset key, made at send time), for a known one the
+    validation email (and the day's messages if the schedule is visible: `_tell_validated`), sent
+    on commit; logs. An existing person's name and details are kept as they are.
     Returns (registration, whether the user was created).
     """
     email = email.strip()
@@ -800,13 +820,23 @@ def register_on_behalf(
             email=email,
             first_name=first_name,
             last_name=last_name,
-            language=translation.get_language() or settings.LANGUAGE_CODE,
+            phone=phone,
+            job_title=job_title,
+            language=language or translation.get_language() or settings.LANGUAGE_CODE,
         )
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-        if organisation is not None:
+        if organisation is not None and new_organisation is None:
             Membership.objects.create(
                 user=user, organisation=organisation, role=MembershipRole.MEMBER
             )
+    if new_organisation is not None:
+        organisation = accounts_services.create_organisation(
+            creator=user,
+            kind=new_organisation.kind,
+            data=new_organisation.data,
+            themes=new_organisation.themes,
+            territories=new_organisation.territories,
+        )
     registration = register(
         event=event,
         user=user,
@@ -826,6 +856,83 @@ def register_on_behalf(
         _tell_validated(registration)
     logger.info("user %s registered for %s by organiser %s", user.pk, event.slug, by.pk)
     return registration, created
+
+
+class PersonToImport(Protocol):
+    """A row of an import (events/imports.py `ImportRow`), as `import_people` reads it."""
+
+    line: int
+    siret: str
+    organisation: Organisation | None
+    new_organisation: NewOrganisation | None
+    organisation_line: int | None  # the line that creates the row's new organisation
+
+    def service_arguments(self) -> dict: ...
+
+
+@dataclass
+class ImportOutcome:
+    """What `import_people` did: whether it kept anything, and each line's refusals."""
+
+    imported: bool = False
+    refusals: dict[int, ValidationError] = field(default_factory=dict)
+    registered: int = 0
+    created_people: int = 0
+
+
+class _LeaveEmpty(Exception):
+    """Rolls the whole import back: a preview, or a line refused."""
+
+
+def import_people(
+    *, event: Event, by: User, rows: Iterable[PersonToImport], commit: bool
+) -> ImportOutcome:
+    """Register the people of an imported file, all or none: `register_on_behalf` row after row.
+
+    Side effects, in order: refuse unless `by` organises the event; in one transaction, for each
+    row in its own savepoint, `register_on_behalf` (a new person created and their organisation
+    joined, or a known one reused; an organisation new to Osez created with its first row's
+    person as administrator, and reused by the later rows of the same SIRET; the invitation with
+    a password link, or the validation email, queued in the outbox), a refusal kept with the
+    row's line; then roll everything back, emails included, when any row was refused or when
+    `commit` is false (the preview: every check of every service, nothing kept); logs.
+    """
+    if not acts_as_organiser(by, event):
+        raise ValidationError(_("Only the organisers of this event import participants."))
+    outcome = ImportOutcome()
+    try:
+        with locked_transaction():
+            created: dict[str, Organisation] = {}
+            for row in rows:
+                organisation = row.organisation or created.get(row.siret)
+                if organisation is None and row.organisation_line is not None:
+                    outcome.refusals[row.line] = ValidationError(
+                        _("Its organisation, on line %(line)s, could not be created.")
+                        % {"line": row.organisation_line}
+                    )
+                    continue
+                try:
+                    registration, new_person = register_on_behalf(
+                        event=event,
+                        by=by,
+                        organisation=organisation,
+                        new_organisation=row.new_organisation if organisation is None else None,
+                        **row.service_arguments(),
+                    )
+                except ValidationError as error:
+                    outcome.refusals[row.line] = error
+                    continue
+                if row.siret and organisation is None:
+                    created[row.siret] = registration.organisation
+                outcome.registered += 1
+                outcome.created_people += new_person
+            if outcome.refusals or not commit:
+                raise _LeaveEmpty
+    except _LeaveEmpty:
+        return outcome
+    outcome.imported = True
+    logger.info("%s people imported for %s by organiser %s", outcome.registered, event.slug, by.pk)
+    return outcome
 
 
 def regenerate_calendar_token(*, registration: Registration) -> Registration:
@@ -872,6 +979,41 @@ def save_feedback(
         "feedback %s on registration %s", "given" if created else "changed", registration.pk
     )
     return feedback
+
+
+def save_survey(
+    *,
+    registration: Registration,
+    by: User,
+    feedback: dict,
+    answers: dict[str, tuple[int, str]],
+) -> Feedback:
+    """The participant's survey after the day, in one go: their feedback on the event
+    (`feedback`: rating, would_come_again, comment) and their answers about the other items of
+    their survey (`answers`: item key -> (usefulness, comment); events/surveys.py).
+
+    Side effects, in order, in one transaction: save_feedback (which checks the feedback
+    window); for each answer, the item found among the person's (survey_items) and saved by its
+    app's service through the provider (which checks it again); log."""
+    from . import surveys
+
+    items = {item.key: item for item in surveys.survey_items(registration)}
+    unknown = sorted(set(answers) - set(items))
+    if unknown:
+        raise ValidationError(_("This survey does not ask about that."))
+    with transaction.atomic():
+        saved = save_feedback(registration=registration, by=by, **feedback)
+        for key, (usefulness, comment) in sorted(answers.items()):
+            item = items[key]
+            surveys.provider(item.provider).save(
+                registration=registration,
+                by=by,
+                object_id=item.object_id,
+                usefulness=usefulness,
+                comment=comment,
+            )
+    logger.info("survey of registration %s: %s answers", registration.pk, len(answers))
+    return saved
 
 
 # --- Check-in on the day -------------------------------------------------------------------------

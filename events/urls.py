@@ -50,6 +50,13 @@ urlpatterns = [
         name="verification_verify",
     ),
     path(console + "registrations/new/", views.register_on_behalf, name="register_on_behalf"),
+    path(console + "registrations/import/", views.import_people, name="import_people"),
+    path(console + "registrations/import/confirm/", views.import_confirm, name="import_confirm"),
+    path(
+        console + "registrations/import/template.<str:file_format>",
+        views.import_template,
+        name="import_template",
+    ),
     path(console + "check-in/", views.checkin_desk, name="checkin_desk"),
     path(console + "check-in/scan/", views.checkin_scan, name="checkin_scan"),
     path(
@@ -59,6 +66,8 @@ urlpatterns = [
     ),
     path(console + "check-in/<int:pk>/undo/", views.checkin_undo, name="checkin_undo"),
     path(console + "badges/", views.badges_sheet, name="badges"),
+    path(console + "exports/", views.exports, name="exports"),
+    path(console + "exports/<slug:name>.<str:fmt>", views.export, name="export"),
     path(
         console + "registrations/<int:pk>/validate/",
         views.registration_validate,

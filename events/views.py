@@ -2,6 +2,8 @@
 
 Views are thin: permission check, form, service call, redirect or render."""
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,16 +21,18 @@ from accounts import services as accounts_services
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation, User
 from core import pdf as pdf_module
-from core import times
+from core import spreadsheets, times
 from core.views import refuse, require
 from notifications.queries import counts_by_kind
 
-from . import badges, day, ical, queries, services
+from . import badges, day, ical, imports, queries, services, surveys
+from . import exports as export_registry
 from .enums import PHASE_TRANSITIONS, Phase, RegistrationRole, RegistrationStatus
 from .forms import (
     BulkTablesForm,
     EventForm,
     FeedbackForm,
+    ImportForm,
     OnBehalfForm,
     OrganiserForm,
     PhaseForm,
@@ -37,11 +41,14 @@ from .forms import (
     RegistrationForm,
     RoomForm,
     SessionForm,
+    SurveyForm,
     TableForm,
     unavailability_formset,
 )
 from .models import Event, Feedback, Registration, Room, Session, Table, table_order
 from .rules import feedback_window, registration_open
+
+logger = logging.getLogger(__name__)
 
 REGISTRATIONS_PER_PAGE = 50
 
@@ -185,14 +192,18 @@ def feedback(request: HttpRequest, slug: str) -> HttpResponse:
     )
     given = Feedback.objects.filter(registration=registration).first()
     is_open = request.user.has_perm("events.give_feedback", event)
-    form = FeedbackForm(request.POST or None, initial=FeedbackForm.initial_from(given))
+    items = surveys.survey_items(registration)
+    form = SurveyForm(request.POST or None, initial=FeedbackForm.initial_from(given), items=items)
     if request.method == "POST":
         if not is_open:
             return refuse(request, _("Feedback on this event is closed."), status=403)
         if form.is_valid():
             try:
-                services.save_feedback(
-                    registration=registration, by=request.user, **form.cleaned_data
+                services.save_survey(
+                    registration=registration,
+                    by=request.user,
+                    feedback=form.feedback_data(),
+                    answers=form.answers(),
                 )
             except ValidationError as error:
                 _apply_errors(form, error)
@@ -204,6 +215,7 @@ def feedback(request: HttpRequest, slug: str) -> HttpResponse:
         "event": event,
         "form": form,
         "given": given,
+        "items": items,
         "is_open": is_open,
         "first": first,
         "last": last,
@@ -661,6 +673,89 @@ def register_on_behalf(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+# --- Console: importing participants from a spreadsheet ----------------------------------------
+
+
+def _import_page(request: HttpRequest, event: Event, form: ImportForm, **context) -> HttpResponse:
+    context = {
+        "event": event,
+        "form": form,
+        "section": "registrations",
+        "columns": imports.column_help(),
+        "max_rows": imports.LIMITS.rows,
+        **context,
+    }
+    return render(request, "events/import.html", context)
+
+
+@login_required
+def import_people(request: HttpRequest, slug: str) -> HttpResponse:
+    """Upload a file, see every line's problems or what the import will do; nothing is written
+    (events/imports.py runs the services and rolls them back). A file without problems waits in
+    the session for the confirmation."""
+    event = _managed_event(request, slug)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method != "POST" or not form.is_valid():
+        return _import_page(request, event, form)
+    filename = form.cleaned_data["file"].name
+    plan, _imported = imports.run(event=event, by=request.user, table=form.table, commit=False)
+    token = ""
+    if plan.ready:
+        token = imports.keep(request.session, event, form.table, filename)
+    else:
+        imports.forget(request.session)
+    return _import_page(request, event, ImportForm(), plan=plan, filename=filename, token=token)
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest, slug: str) -> HttpResponse:
+    """Import the file previewed: every line checked again, all or nothing, in one transaction."""
+    event = _managed_event(request, slug)
+    pending = imports.kept(request.session, event, request.POST.get("token", ""))
+    if pending is None:
+        messages.error(
+            request,
+            _("This preview has expired or was replaced by another: choose the file again."),
+        )
+        return redirect("events:import_people", slug=event.slug)
+    table, filename = pending
+    plan, imported = imports.run(event=event, by=request.user, table=table, commit=True)
+    imports.forget(request.session)
+    if not imported:
+        # Something changed since the preview (someone registered meanwhile...): say what.
+        return _import_page(request, event, ImportForm(), plan=plan, filename=filename)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s person registered from “%(file)s”. A new person was sent an invitation to "
+            "choose a password; a known one, the confirmation of their registration.",
+            "%(count)s people registered from “%(file)s”. The new ones were sent an invitation to "
+            "choose a password; the others, the confirmation of their registration.",
+            len(plan.rows),
+        )
+        % {"count": len(plan.rows), "file": filename},
+    )
+    return redirect("events:registrations", slug=event.slug)
+
+
+@login_required
+def import_template(request: HttpRequest, slug: str, file_format: str) -> HttpResponse:
+    """The empty template, its column names in the organiser's language (CSV, or XLSX with a
+    sheet of help)."""
+    _managed_event(request, slug)
+    name = _("participants-import-template")
+    sheets = imports.template_sheets()
+    if file_format == "xlsx":
+        return spreadsheets.xlsx_response(f"{name}.xlsx", spreadsheets.xlsx_bytes(sheets))
+    if file_format != "csv":
+        raise Http404
+    response, writer = spreadsheets.csv_response(f"{name}.csv")
+    _title, header, _rows = sheets[0]
+    writer.writerow(header)
+    return response
+
+
 # --- Console: structures awaiting verification ----------------------------------------------
 
 
@@ -917,3 +1012,54 @@ def my_badge_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     context = {"event": event, "sheets": [[badges.badge(registration)]], "layout": "single"}
     pdf = pdf_module.render_pdf("print/badges.html", context)
     return pdf_module.pdf_response(pdf, _("badge %(event)s") % {"event": event.slug})
+
+
+# --- Exports ---------------------------------------------------------------------------------
+
+
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
+@login_required
+def exports(request: HttpRequest, slug: str) -> HttpResponse:
+    """The organisers' exports: every dataset the apps register (events/exports.py)."""
+    event = _managed_event(request, slug)
+    context = {"event": event, "datasets": export_registry.datasets(), "section": "exports"}
+    return render(request, "events/exports.html", context)
+
+
+@login_required
+def export(request: HttpRequest, slug: str, name: str, fmt: str) -> HttpResponse:
+    """One dataset as CSV or XLSX, or every dataset as one workbook (`name` "all", XLSX)."""
+    event = _managed_event(request, slug)
+    zone = times.zone_of(event)
+    stem = f"{event.slug}-{name}"
+    if name == "all" and fmt == "xlsx":
+        chosen = export_registry.datasets()
+    elif name in export_registry.DATASETS and fmt in EXPORT_FORMATS:
+        chosen = [export_registry.DATASETS[name]]
+    else:
+        raise Http404
+    logger.info("export %s.%s of event %s by user %s", name, fmt, event.pk, request.user.pk)
+    if fmt == "csv":
+        (dataset,) = chosen
+        response, writer = spreadsheets.csv_response(f"{stem}.csv")
+        writer.writerow([str(column) for column in dataset.header])
+        for row in dataset.rows(event):
+            writer.writerow([export_registry.csv_value(value, zone) for value in row])
+        return response
+    content = spreadsheets.xlsx_bytes(
+        (
+            (
+                str(dataset.title),
+                dataset.header,
+                (
+                    [export_registry.xlsx_value(value) for value in row]
+                    for row in dataset.rows(event)
+                ),
+            )
+            for dataset in chosen
+        ),
+        zone=zone,
+    )
+    return spreadsheets.xlsx_response(f"{stem}.xlsx", content)

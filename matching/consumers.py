@@ -20,6 +20,7 @@ from workshops import groups as workshop_groups
 
 # The dashboard folds a burst of hints (a room voting at once) into one fetch of its panel.
 PANEL_DELAY = "300ms"
+STATISTICS_DELAY = "2s"
 
 
 class _MatchingConsumer(LiveConsumer):
@@ -213,3 +214,33 @@ class LiveDashboardConsumer(HintConsumer):
 
     checkin_changed = screen_changed = day_changed = HintConsumer.hint
     seats_changed = board_changed = HintConsumer.hint
+
+
+class StatisticsConsumer(HintConsumer):
+    """The organisers' statistics: on a check-in, a change of the day (a meeting started, a
+    partner absent, a re-pairing, an outcome), a meeting booked or moved, a workshop's seats or
+    waiting list, it is told to fetch its panel again over HTTP. The panel costs a fixed number
+    of queries but more than the dashboard's, so a burst of hints (the desk at opening time) folds
+    into one fetch every STATISTICS_DELAY."""
+
+    def _authorise(self) -> list[str] | None:
+        user = self.scope.get("user")
+        event = Event.objects.filter(slug=self.scope["url_route"]["kwargs"]["slug"]).first()
+        if user is None or event is None or not user.has_perm("matching.view_schedule", event):
+            return None
+        url = reverse("matching:statistics", args=[event.slug])
+        self.frame = fetch_frame(
+            slot="statistics-hint",
+            url=url,
+            target="statistics-panel",
+            swap="innerHTML",
+            delay=STATISTICS_DELAY,
+        )
+        return [
+            checkin_groups.checkins(event.pk),
+            groups.screen(event.pk),
+            groups.day(event.pk),
+            workshop_groups.seats(event.pk),
+        ]
+
+    checkin_changed = screen_changed = day_changed = seats_changed = HintConsumer.hint

@@ -12,7 +12,7 @@ from django.db.models import Q
 
 from accounts.enums import OrganisationKind
 from events import day
-from events.enums import RegistrationStatus
+from events.enums import RegistrationRole, RegistrationStatus
 from events.models import Registration, Slot, Table
 from matching import recommendations, rules
 from matching.enums import AbsenceReason, Outcome, PresenceState, RequestStatus
@@ -259,3 +259,19 @@ def outcome_counts(event) -> list[OutcomeCount]:
         MeetingOutcome.objects.filter(request__event=event).values_list("outcome", flat=True)
     )
     return [OutcomeCount(o.value, o.label, counts.get(o.value, 0)) for o in Outcome]
+
+
+def outcome_counts_by_buyer(event) -> Counter:
+    """(buyer's name, outcome) -> how many sides recorded it in that buyer's meetings: counts
+    only, never which structure said what nor the notes (the organisers' statistics and
+    exports). A meeting with no buyer (ESS with ESS) counts under "". One query."""
+    counts: Counter = Counter()
+    outcomes = MeetingOutcome.objects.filter(request__event=event).select_related(
+        "request__sender__organisation", "request__recipient__organisation"
+    )
+    for outcome in outcomes:
+        sides = (outcome.request.sender, outcome.request.recipient)
+        buyers = [side for side in sides if side.role == RegistrationRole.BUYER]
+        buyer = buyers[0].organisation.name if buyers and buyers[0].organisation else ""
+        counts[(buyer, outcome.outcome)] += 1
+    return counts

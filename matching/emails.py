@@ -27,7 +27,7 @@ from events.models import Event, Registration, Slot, Table
 from matching import engine, schedule_queries
 from matching.day import MatchingDay, line_item
 from matching.enums import RequestStatus
-from matching.models import MeetingRequest, ScheduleVersion
+from matching.models import FollowUp, MeetingRequest, ScheduleVersion
 from notifications import services as outbox
 from notifications.enums import MessageState
 from notifications.kinds import Kind, never_withheld, render_email
@@ -43,6 +43,7 @@ SCHEDULE_CHANGED = "matching.schedule_changed"
 REMINDER = "matching.meeting_reminder"
 DIGEST = "matching.requests_digest"
 PARTNER_LEFT = "matching.partner_left"
+FOLLOW_UP_CHECK = "matching.follow_up_check"
 
 # Why a pending request lapsed (LAPSED's context): the requests phase closed, or the buyer
 # launched the consultation of the pitch it was about (its quiet period started).
@@ -660,6 +661,98 @@ def _render_partner_left(message):
     return render_email(subject, "matching/requests/email/partner_left", context)
 
 
+# --- After the day: where is the follow-up? ------------------------------------------------------
+
+# Osez asks both people of a pair with a follow-up this many months after the day, at this hour
+# of the event's wall clock (the version of the message is the number of months).
+FOLLOW_UP_MONTHS = (3, 6)
+FOLLOW_UP_HOUR = dt.time(10, 0)
+
+
+def months_after(date: dt.date, months: int) -> dt.date:
+    """`date` moved `months` later, the day kept when that month has it (else its last day)."""
+    import calendar
+
+    year, month = divmod(date.month - 1 + months, 12)
+    year, month = date.year + year, month + 1
+    return dt.date(year, month, min(date.day, calendar.monthrange(year, month)[1]))
+
+
+def follow_up_check_due(event: Event, months: int) -> dt.datetime:
+    return dt.datetime.combine(
+        months_after(event.end_date, months), FOLLOW_UP_HOUR, tzinfo=event.tzinfo
+    )
+
+
+def enqueue_follow_up_checks(follow_up: FollowUp) -> None:
+    """Both people of the pair are asked where the follow-up stands 3 and 6 months after the day
+    (rows due then; a check whose time has passed when the follow-up is created is skipped)."""
+    row = follow_up.request
+    now = timezone.now()
+    for months in FOLLOW_UP_MONTHS:
+        due = follow_up_check_due(row.event, months)
+        if due <= now:
+            continue
+        outbox.enqueue(
+            kind=FOLLOW_UP_CHECK,
+            object_key=f"follow_up:{follow_up.pk}",
+            recipients=[row.sender.user, row.recipient.user],
+            version=months,
+            context={"follow_up_id": follow_up.pk, "months": months},
+            event_id=row.event_id,
+            due_at=due,
+        )
+
+
+def _follow_up(message) -> FollowUp | None:
+    return (
+        FollowUp.objects.select_related(
+            "request__event",
+            "request__pitch",
+            "request__sender__organisation",
+            "request__sender__user",
+            "request__recipient__organisation",
+            "request__recipient__user",
+        )
+        .filter(pk=message.context["follow_up_id"])
+        .first()
+    )
+
+
+def _follow_up_withhold_reason(message) -> str:
+    from matching.rules import follow_up_open, follow_up_organisation
+
+    follow_up = _follow_up(message)
+    if follow_up is None:
+        return "follow-up removed"
+    if not follow_up_open(follow_up):
+        return "follow-up closed"
+    if message.recipient is None or follow_up_organisation(message.recipient, follow_up) is None:
+        return "no longer a side of the follow-up"
+    return ""
+
+
+def _render_follow_up_check(message):
+    follow_up = _follow_up(message)
+    row = follow_up.request
+    _me, other = _sides(row, message)
+    months = message.context["months"]
+    subject = sites.email_subject(
+        _("%(months)s months after %(event)s: where is your follow-up with %(name)s?")
+        % {"months": months, "event": row.event.title, "name": _short(other)}
+    )
+    context = {
+        "event": row.event,
+        "other": _name(other),
+        "months": months,
+        "pitch": row.pitch.title if row.pitch else "",
+        "url": sites.absolute_url(
+            reverse("matching:follow_up", args=[row.event.slug, follow_up.pk])
+        ),
+    }
+    return render_email(subject, "matching/follow_ups/email/check", context)
+
+
 KINDS = [
     Kind(
         REQUESTED,
@@ -720,5 +813,11 @@ KINDS = [
         label=gettext_lazy("A partner no longer takes part"),
         render=_render_partner_left,
         withhold_reason=never_withheld,
+    ),
+    Kind(
+        FOLLOW_UP_CHECK,
+        label=gettext_lazy("Where my follow-ups stand, 3 and 6 months after an event"),
+        render=_render_follow_up_check,
+        withhold_reason=_follow_up_withhold_reason,
     ),
 ]

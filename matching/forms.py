@@ -7,6 +7,7 @@ from accounts.models import Theme
 from core import times
 from core.forms import BoundedNumbersMixin
 from events.enums import RegistrationRole
+from pitches.enums import RESERVED_ROUTES, Route
 
 from .enums import BookingMode
 from .models import MatchingSettings
@@ -154,3 +155,69 @@ class SettingsForm(BoundedNumbersMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["booking_mode"].choices = BookingMode.choices
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self):
+        super().__init__(format="%Y-%m-%d")
+
+
+class FollowUpForm(forms.Form):
+    """The facts of a follow-up (matching.services.follow_ups.update_follow_up checks them
+    together: clean_facts)."""
+
+    quote_sent_on = forms.DateField(label=_("Quote sent on"), required=False, widget=DateInput())
+    consultation_launched_on = forms.DateField(
+        label=_("Consultation launched on"), required=False, widget=DateInput()
+    )
+    consultation_url = forms.URLField(
+        label=_("Link of the consultation"),
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+    )
+    social_clause = forms.BooleanField(label=_("It carries a social clause"), required=False)
+    reserved_lot = forms.BooleanField(label=_("It has a reserved lot"), required=False)
+    small_lots = forms.BooleanField(label=_("It has lots open to small structures"), required=False)
+    answered_on = forms.DateField(
+        label=_("The structure answered on"), required=False, widget=DateInput()
+    )
+    awarded = forms.TypedChoiceField(
+        label=_("Awarded to the structure?"),
+        choices=[("", _("Not known yet")), ("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    amount = forms.DecimalField(
+        label=_("Amount awarded (€ excl. VAT, optional)"),
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+    )
+
+    @classmethod
+    def initial_from(cls, follow_up) -> dict:
+        from matching.services.follow_ups import FIELDS
+
+        initial = {name: getattr(follow_up, name) for name in FIELDS}
+        initial["awarded"] = {True: "yes", False: "no"}.get(follow_up.awarded, "")
+        pitch = follow_up.request.pitch
+        # The buyer recorded the launch of the pitch's consultation (pitches.services): the
+        # follow-up starts from it, with the clauses its route names.
+        if (
+            follow_up.consultation_launched_on is None
+            and pitch is not None
+            and pitch.consultation_launched_on is not None
+        ):
+            initial.update(
+                consultation_launched_on=pitch.consultation_launched_on,
+                consultation_url=pitch.consultation_url,
+                social_clause=pitch.route == Route.SOCIAL_CLAUSE,
+                reserved_lot=pitch.route in RESERVED_ROUTES,
+            )
+        return initial

@@ -435,3 +435,110 @@ class PrintJob(models.Model):
     @property
     def percent(self) -> int:
         return min(100, round(100 * self.done / self.total)) if self.total else 0
+
+
+class FollowUp(models.Model):
+    """What came of a meeting after the day, traced to the consultation and the award: one record
+    per pair (meeting request) once either side's outcome planned a follow-up
+    (enums.FOLLOW_UP_OUTCOMES), written by matching/services/follow_ups.py and updated by the
+    members of both organisations. Closed once the award is known (`awarded` yes or no)."""
+
+    request = models.OneToOneField(
+        MeetingRequest, on_delete=models.CASCADE, related_name="follow_up"
+    )
+    quote_sent_on = models.DateField(_("quote sent on"), null=True, blank=True)
+    consultation_launched_on = models.DateField(
+        _("consultation launched on"), null=True, blank=True
+    )
+    consultation_url = models.URLField(_("consultation link"), blank=True)
+    social_clause = models.BooleanField(_("with a social clause"), default=False)
+    reserved_lot = models.BooleanField(_("with a reserved lot"), default=False)
+    small_lots = models.BooleanField(_("with lots open to small structures"), default=False)
+    answered_on = models.DateField(_("the structure answered on"), null=True, blank=True)
+    awarded = models.BooleanField(_("awarded to the structure"), null=True, blank=True)
+    amount = models.DecimalField(
+        _("amount awarded (€ excl. VAT)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["-updated_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0, awarded=True),
+                name="follow_up_amount_when_awarded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request}: follow-up"
+
+    @property
+    def closed(self) -> bool:
+        return self.awarded is not None
+
+
+class FollowUpUpdate(models.Model):
+    """One update of a follow-up: who (and for which organisation) changed which facts, for its
+    history (the pitch's sourcing log gets a line too when the meeting was about a pitch)."""
+
+    follow_up = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="updates")
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey("accounts.User", on_delete=models.SET_NULL, null=True, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # The facts as they stood after the update, by field name (plain JSON values).
+    changes = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("follow-up update")
+        verbose_name_plural = _("follow-up updates")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.follow_up_id} @ {self.at:%Y-%m-%d}"
+
+
+MAX_SURVEY_COMMENT_LENGTH = 1000
+
+
+class MeetingFeedback(models.Model):
+    """A participant's answer to the short survey about one meeting after the day (asked in the
+    feedback request, events/emails.py, through the survey registry events/surveys.py):
+    usefulness from 1 to 5 and a comment the organisers read without names."""
+
+    request = models.ForeignKey(MeetingRequest, on_delete=models.CASCADE, related_name="feedback")
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="meeting_feedback"
+    )
+    usefulness = models.PositiveSmallIntegerField(
+        _("usefulness"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(_("comment"), max_length=MAX_SURVEY_COMMENT_LENGTH, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("meeting survey answer")
+        verbose_name_plural = _("meeting survey answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "registration"], name="meeting_feedback_one_per_person"
+            ),
+            models.CheckConstraint(
+                condition=Q(usefulness__gte=1, usefulness__lte=5),
+                name="meeting_feedback_usefulness_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.usefulness}/5"

@@ -5,7 +5,9 @@ At deletion, each of the person's registrations lets go of its meetings and requ
 the events app's eraser: partners are told by email and live); what is left goes with the
 registrations (CASCADE), and the organisers' runs and versions lose the name (SET_NULL). Presence at
 meetings goes with the meeting requests (CASCADE); an outcome belongs to the organisation (its
-note is the organisation's record of the meeting) and only loses its author (SET_NULL).
+note is the organisation's record of the meeting) and only loses its author (SET_NULL); so do
+the updates of a follow-up (the two organisations' record). Survey answers go with the
+registration (CASCADE).
 """
 
 from django.db.models import Q
@@ -15,6 +17,8 @@ from core import times
 
 from .models import (
     Attendance,
+    FollowUpUpdate,
+    MeetingFeedback,
     MeetingOutcome,
     MeetingPresence,
     MeetingRequest,
@@ -113,6 +117,37 @@ def export(user) -> dict[str, list]:
             .select_related("request__event", "organisation")
             .order_by("updated_at", "pk")
         ],
+        "follow_up_updates": [
+            {
+                "event": u.follow_up.request.event.title,
+                "organisation": u.organisation.name if u.organisation else "",
+                "changes": u.changes,
+                "at": iso(u.at),
+            }
+            for u in FollowUpUpdate.objects.filter(by=user)
+            .select_related("follow_up__request__event", "organisation")
+            .order_by("at", "pk")
+        ],
+        "meeting_surveys": [
+            {
+                "event": f.request.event.title,
+                "with": _party(
+                    f.request.recipient
+                    if f.request.sender_id == f.registration_id
+                    else f.request.sender
+                ),
+                "usefulness": f.usefulness,
+                "comment": f.comment,
+                "updated_at": iso(f.updated_at),
+            }
+            for f in MeetingFeedback.objects.filter(registration__user=user)
+            .select_related(
+                "request__event",
+                "request__sender__organisation",
+                "request__recipient__organisation",
+            )
+            .order_by("updated_at", "pk")
+        ],
         "schedule_runs_started": [
             {"event": run.event.title, "status": run.status, "created_at": iso(run.created_at)}
             for run in ScheduleRun.objects.filter(requested_by=user).select_related("event")
@@ -136,10 +171,14 @@ PROVIDER = PersonalData(
             "matching.ScheduleVersion",
             "matching.MeetingPresence",
             "matching.MeetingOutcome",
+            "matching.FollowUpUpdate",
+            "matching.MeetingFeedback",
         }
     ),
     erased=frozenset(
         {
+            "matching.FollowUpUpdate",
+            "matching.MeetingFeedback",
             "matching.MeetingRequest",
             "matching.Meeting",
             "matching.Attendance",
@@ -149,4 +188,8 @@ PROVIDER = PersonalData(
             "matching.MeetingOutcome",
         }
     ),
+    not_personal={
+        "matching.FollowUp": "the two organisations' shared record of what a meeting led to; "
+        "who updated it is in FollowUpUpdate",
+    },
 )

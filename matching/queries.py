@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 
 from accounts.rules import visible_contact_ids
 from events import day, ical
@@ -13,9 +13,9 @@ from events.rules import requests_open
 from .bridge import published_version
 from .enums import ACTIVE_REQUEST_STATUSES, WEIGHT_MUTUAL, RequestStatus
 from .forms import DeclineForm
-from .models import Attendance, Meeting, MeetingRequest
+from .models import Attendance, FollowUp, Meeting, MeetingRequest
 from .recommendations import dashboard_recommendations
-from .rules import meeting_refusal, pitch_refusal
+from .rules import follow_ups_filter, meeting_refusal, pitch_refusal
 from .schedule_queries import promised_places
 from .services.requests import is_self_service
 
@@ -257,3 +257,58 @@ def dashboard_context(user) -> dict:
         "meeting_registrations": list(registrations),
         "recommendations": dashboard_recommendations(user),
     }
+
+
+# --- after the day: follow-ups -----------------------------------------------------------------
+
+
+def _follow_ups(event):
+    return (
+        FollowUp.objects.filter(request__event=event)
+        .select_related(
+            "request__pitch",
+            "request__sender__organisation",
+            "request__sender__user",
+            "request__recipient__organisation",
+            "request__recipient__user",
+        )
+        .order_by(
+            "request__sender__organisation__name", "request__recipient__organisation__name", "pk"
+        )
+    )
+
+
+def my_follow_ups(user, event):
+    """The follow-ups of `event` the user sees as a side (either organisation)."""
+    ids = _follow_ups(event).filter(follow_ups_filter(user)).values("pk")
+    return _follow_ups(event).filter(pk__in=ids)
+
+
+def event_follow_ups(event):
+    """Every follow-up of `event`, for its organisers."""
+    return _follow_ups(event)
+
+
+def follow_up_figures(event) -> dict:
+    """The event's follow-ups counted (statistics, the organisers' list): planned, quote_sent,
+    consultation_launched, with_social_clause, with_reserved_lot, with_small_lots, answered,
+    awarded_yes, awarded_no, and the amount awarded (None when none)."""
+    counted = {
+        "planned": Q(),
+        "quote_sent": Q(quote_sent_on__isnull=False),
+        "consultation_launched": Q(consultation_launched_on__isnull=False),
+        "with_social_clause": Q(consultation_launched_on__isnull=False, social_clause=True),
+        "with_reserved_lot": Q(consultation_launched_on__isnull=False, reserved_lot=True),
+        "with_small_lots": Q(consultation_launched_on__isnull=False, small_lots=True),
+        "answered": Q(answered_on__isnull=False),
+        "awarded_yes": Q(awarded=True),
+        "awarded_no": Q(awarded=False),
+    }
+    # Aggregates may not take a field's name: counted under other names, then renamed.
+    figures = FollowUp.objects.filter(request__event=event).aggregate(
+        **{f"n_{name}": Count("pk", filter=condition) for name, condition in counted.items()},
+        total_amount=Sum("amount", filter=Q(awarded=True)),
+    )
+    result = {name: figures[f"n_{name}"] for name in counted}
+    result["amount"] = figures["total_amount"]
+    return result

@@ -475,3 +475,75 @@ def is_outcome_side(user, request) -> bool:
 # Object: a MeetingRequest. The time checks (slot under way, slot ended) are the services'.
 rules.add_perm("matching.mark_presence", is_request_party)
 rules.add_perm("matching.record_outcome", is_outcome_side)
+
+
+# --- after the day: follow-ups traced to the consultation --------------------------------------
+# A pair (meeting request) has a follow-up once either side's outcome planned one
+# (enums.FOLLOW_UP_OUTCOMES: matching/services/follow_ups.py `sync_follow_up`, called by
+# record_outcome). The members of both organisations see and update it; the event's organisers
+# see every follow-up of the event, read only. A follow-up is closed once the award is known.
+
+
+def follow_up_planned(outcomes) -> bool:
+    """Whether a pair's outcomes (MeetingOutcome rows or outcome values) plan a follow-up."""
+    from .enums import FOLLOW_UP_OUTCOMES
+
+    return any(getattr(o, "outcome", o) in FOLLOW_UP_OUTCOMES for o in outcomes)
+
+
+def follow_up_organisation(user, follow_up):
+    """The organisation the user updates `follow_up` for (a side they took part as or belong
+    to: outcome_organisation), or None."""
+    return outcome_organisation(user, follow_up.request) if follow_up is not None else None
+
+
+def follow_up_open(follow_up) -> bool:
+    """Still asked about (3 and 6 months after the day) until the award is known."""
+    return follow_up is not None and follow_up.awarded is None
+
+
+def follow_ups_filter(user):
+    """The follow-ups `user` sees as a side: a Q over FollowUp (both organisations' members)."""
+    return (
+        Q(request__sender__organisation__memberships__user=user)
+        | Q(request__recipient__organisation__memberships__user=user)
+        | Q(request__sender__user=user)
+        | Q(request__recipient__user=user)
+    )
+
+
+@rules.predicate
+def is_follow_up_side(user, follow_up) -> bool:
+    return user.is_authenticated and follow_up_organisation(user, follow_up) is not None
+
+
+@rules.predicate
+def organises_follow_up(user, follow_up) -> bool:
+    return follow_up is not None and can_manage(user, follow_up.request.event)
+
+
+# Object: a FollowUp. The list of one's follow-ups needs a login only (it lists what one sees).
+rules.add_perm("matching.view_follow_up", is_follow_up_side | organises_follow_up)
+rules.add_perm("matching.change_follow_up", is_follow_up_side)
+# Object: an Event: every follow-up of the event, for its organisers.
+rules.add_perm("matching.view_event_follow_ups", can_manage)
+
+
+# --- after the day: the survey about each meeting ----------------------------------------------
+
+
+def meeting_survey_refusal(request, slot, outcomes, presence, now) -> str | None:
+    """Why the people of `request` (met at `slot`) are not asked about it, or None: its outcome
+    may be recorded (outcome_refusal: it has ended) and it took place (no side recorded "did not
+    take place", no partner marked absent). `outcomes`: the request's MeetingOutcome rows;
+    `presence`: its MeetingPresence at `slot`, or None."""
+    from .enums import Outcome
+
+    reason = outcome_refusal(request, slot, now)
+    if reason is not None:
+        return reason
+    if any(o.outcome == Outcome.NOT_HELD for o in outcomes) or (
+        presence is not None and presence.absent_id is not None and presence.started_at is None
+    ):
+        return _("This meeting did not take place.")
+    return None

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import console, day, live, printing, recommendations, screen
+from .views import (
+    console,
+    day,
+    follow_ups,
+    indicators,
+    live,
+    printing,
+    recommendations,
+    screen,
+    statistics,
+)
 from .views import requests as meeting_requests
 
 app_name = "matching"
@@ -40,6 +50,24 @@ urlpatterns = [
         name="request_book",
     ),
     path("e/<slug:slug>/console/meetings/", meeting_requests.settings_view, name="settings"),
+    # --- a buyer's responsible-purchasing indicators (matching/views/indicators.py)
+    path(
+        "organisations/<slug:slug>/indicators/",
+        indicators.buyer_indicators,
+        name="buyer_indicators",
+    ),
+    path(
+        "organisations/<slug:slug>/indicators.<str:fmt>",
+        indicators.buyer_indicators_file,
+        name="buyer_indicators_file",
+    ),
+    # --- the organisers' statistics (matching/views/statistics.py)
+    path("e/<slug:slug>/console/statistics/", statistics.statistics_page, name="statistics"),
+    path(
+        "e/<slug:slug>/console/statistics/charts/<slug:name>.svg",
+        statistics.statistics_chart,
+        name="statistics_chart",
+    ),
     # --- recommendations (matching/views/recommendations.py)
     path(
         "e/<slug:slug>/pitches-for-me/",
@@ -116,4 +144,8 @@ urlpatterns = [
         day.meeting_outcome,
         name="meeting_outcome",
     ),
+    # --- after the day: follow-ups (matching/views/follow_ups.py)
+    path("e/<slug:slug>/follow-ups/", follow_ups.my_follow_ups, name="follow_ups"),
+    path("e/<slug:slug>/follow-ups/<int:pk>/", follow_ups.follow_up, name="follow_up"),
+    path("e/<slug:slug>/console/follow-ups/", follow_ups.event_follow_ups, name="event_follow_ups"),
 ]

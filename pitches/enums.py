@@ -67,6 +67,7 @@ class LogKind(models.TextChoices):
     CONSULTATION = "consultation", _("Consultation launched")
     CONSULTATION_CORRECTED = "consultation_corrected", _("Consultation launch corrected")
     QUIET_PERIOD = "quiet_period", _("Quiet period started")
+    FOLLOW_UP = "follow_up", _("Follow-up after the day")
 
 
 class AttachmentKind(models.TextChoices):

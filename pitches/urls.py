@@ -28,4 +28,6 @@ urlpatterns = [
     path("pitches/questions/<int:pk>/answer/", views.question_answer, name="question_answer"),
     path("pitches/<int:pk>/log/", views.log, name="log"),
     path("pitches/<int:pk>/log.csv", views.log_csv, name="log_csv"),
+    path("pitches/<int:pk>/trace.pdf", views.trace_pdf, name="trace_pdf"),
+    path("pitches/<int:pk>/trace.csv", views.trace_csv, name="trace_csv"),
 ]

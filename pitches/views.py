@@ -1,5 +1,6 @@
 """Thin views: permission check, form, call a service, redirect or render."""
 
+import datetime as dt
 import mimetypes
 
 from django.contrib import messages
@@ -9,7 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,12 +18,12 @@ from django.views.decorators.http import require_POST
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation
 from accounts.rules import visible_contact_ids
-from core import spreadsheets, times
+from core import pdf, spreadsheets, times
 from core.views import refuse, require
 from events.enums import REGISTRATION_ACTIVE
 from events.views import event_or_404
 
-from . import queries, services
+from . import queries, services, trace
 from .enums import INTEREST_ACTIVE, RESERVED_ROUTES, GroupMode
 from .filters import PitchFilter
 from .forms import (
@@ -704,4 +705,53 @@ def log_csv(request: HttpRequest, pk: int) -> HttpResponse:
                     entry.summary,
                 ]
             )
+    return response
+
+
+def _trace_value(value, zone) -> str:
+    """A trace cell as printed: times and dates in the event's zone, nothing for None."""
+    if isinstance(value, dt.datetime):
+        return times.day_and_time(value, zone)
+    if isinstance(value, dt.date):
+        return times.day(value)
+    return "" if value is None else str(value)
+
+
+def _trace(request: HttpRequest, pk: int) -> tuple[Pitch, list]:
+    pitch = _pitch_or_404(request, pk)
+    require(request, "pitches.manage_pitch", pitch)
+    zone = pitch.event.tzinfo
+    sections = [
+        (
+            section.title,
+            [str(column) for column in section.header],
+            [[_trace_value(value, zone) for value in row] for row in section.rows],
+        )
+        for section in trace.sections(pitch)
+    ]
+    return pitch, sections
+
+
+@login_required
+def trace_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The pitch's sourcing trace as a PDF the buyer files with the procurement record."""
+    pitch, sections = _trace(request, pk)
+    document = pdf.render_pdf(
+        "print/pitch_trace.html",
+        {"pitch": pitch, "sections": sections, "made_at": timezone.now()},
+        request=request,
+    )
+    return pdf.pdf_response(document, f"sourcing-trace-{pitch.pk}-{pitch.title}")
+
+
+@login_required
+def trace_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """The same trace as CSV: one row per line of each section, the section first."""
+    pitch, sections = _trace(request, pk)
+    response, writer = spreadsheets.csv_response(f"sourcing-trace-{pitch.pk}.csv")
+    for title, header, rows in sections:
+        writer.writerow([_("Section"), *header])
+        for row in rows:
+            writer.writerow([str(title), *row])
+        writer.writerow([])
     return response

@@ -20,8 +20,11 @@ from events.models import Event, Feedback, Registration, Room, Session, Slot, Ta
 from matching.enums import Outcome, RequestStatus
 from matching.models import (
     Attendance,
+    FollowUp,
+    FollowUpUpdate,
     MatchingSettings,
     Meeting,
+    MeetingFeedback,
     MeetingOutcome,
     MeetingPresence,
     MeetingRequest,
@@ -52,6 +55,7 @@ from workshops.models import (
     WaitlistEntry,
     WishList,
     Workshop,
+    WorkshopFeedback,
     WorkshopPlan,
     WorkshopWish,
 )
@@ -343,6 +347,19 @@ class SeatFactory(DjangoModelFactory):
     )
 
 
+class WorkshopFeedbackFactory(DjangoModelFactory):
+    """A seat holder's answer to the survey about a workshop."""
+
+    class Meta:
+        model = WorkshopFeedback
+
+    workshop = factory.SubFactory(WorkshopFactory)
+    registration = factory.SubFactory(
+        RegistrationFactory, event=factory.SelfAttribute("..workshop.session.event")
+    )
+    usefulness = 5
+
+
 class WaitlistEntryFactory(SeatFactory):
     class Meta:
         model = WaitlistEntry
@@ -448,6 +465,38 @@ class MeetingOutcomeFactory(DjangoModelFactory):
     outcome = Outcome.QUOTE_ASKED
     note = "Devis à envoyer avant la fin du mois."
     written_by = factory.SelfAttribute("request.sender.user")
+
+
+class FollowUpFactory(DjangoModelFactory):
+    """A pair's follow-up with a quote sent (matching/services/follow_ups.py)."""
+
+    class Meta:
+        model = FollowUp
+
+    request = factory.SubFactory(MeetingRequestFactory, status=RequestStatus.ACCEPTED)
+    quote_sent_on = dt.date(2019, 12, 10)
+
+
+class FollowUpUpdateFactory(DjangoModelFactory):
+    class Meta:
+        model = FollowUpUpdate
+
+    follow_up = factory.SubFactory(FollowUpFactory)
+    by = factory.SelfAttribute("follow_up.request.sender.user")
+    organisation = factory.SelfAttribute("follow_up.request.sender.organisation")
+    changes = factory.LazyFunction(lambda: {"quote_sent_on": "2019-12-10"})
+
+
+class MeetingFeedbackFactory(DjangoModelFactory):
+    """The sender's answer to the survey about a meeting."""
+
+    class Meta:
+        model = MeetingFeedback
+
+    request = factory.SubFactory(MeetingRequestFactory, status=RequestStatus.ACCEPTED)
+    registration = factory.SelfAttribute("request.sender")
+    usefulness = 4
+    comment = "Un échange utile sur le cahier des charges."
 
 
 class ScheduleVersionFactory(DjangoModelFactory):

@@ -84,8 +84,9 @@ def daphne_server(
     environment (e.g. REDIS_URL of a spare Redis database and CELERY_TASK_ALWAYS_EAGER=0, for
     the production paths with a worker: `celery_worker`). `disable_locks` sets the test-only
     OSEZ_TEST_DISABLE_LOCKS (races' negative controls); `backlog` raises the listen backlog for
-    hundreds of simultaneous connections, each served by its own thread and database connection
-    (DB_CONN_MAX_AGE=0). Output goes to test-artifacts/.
+    hundreds of simultaneous connections, served `WEB_THREADS` at a time (config/asgi.py), each
+    request on its thread's database connection (DB_CONN_MAX_AGE=0: a new one per request).
+    Output goes to test-artifacts/.
     """
     port = free_port()
     env = subprocess_env(

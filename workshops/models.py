@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -125,6 +126,41 @@ class Seat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registration} @ {self.workshop}"
+
+
+MAX_SURVEY_COMMENT_LENGTH = 1000
+
+
+class WorkshopFeedback(models.Model):
+    """A seat holder's answer to the short survey about a workshop after the day (asked in the
+    feedback request, events/emails.py, through the survey registry events/surveys.py)."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="feedback")
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="workshop_feedback"
+    )
+    usefulness = models.PositiveSmallIntegerField(
+        _("usefulness"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(_("comment"), max_length=MAX_SURVEY_COMMENT_LENGTH, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("workshop survey answer")
+        verbose_name_plural = _("workshop survey answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop", "registration"], name="workshop_feedback_one_per_person"
+            ),
+            models.CheckConstraint(
+                condition=Q(usefulness__gte=1, usefulness__lte=5),
+                name="workshop_feedback_usefulness_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workshop_id} {self.usefulness}/5"
 
 
 class WaitlistEntry(models.Model):

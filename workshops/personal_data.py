@@ -19,6 +19,7 @@ from .models import (
     WaitlistEntry,
     WishList,
     Workshop,
+    WorkshopFeedback,
     WorkshopPlan,
     WorkshopWish,
 )
@@ -100,6 +101,17 @@ def export(user) -> dict[str, list]:
                 "idea__board__workshop__session"
             )
         ],
+        "workshop_surveys": [
+            {
+                "workshop": title(f.workshop),
+                "usefulness": f.usefulness,
+                "comment": f.comment,
+                "updated_at": iso(f.updated_at),
+            }
+            for f in WorkshopFeedback.objects.filter(registration__user=user).select_related(
+                "workshop__session"
+            )
+        ],
     }
 
 
@@ -114,6 +126,7 @@ MODELS = frozenset(
         "workshops.Idea",
         "workshops.Comment",
         "workshops.Vote",
+        "workshops.WorkshopFeedback",
     }
 )
 

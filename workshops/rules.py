@@ -108,3 +108,20 @@ rules.add_perm("workshops.vote", may_vote)
 rules.add_perm("workshops.moderate_board", is_board_moderator)
 rules.add_perm("workshops.moderate_open", may_moderate)
 rules.add_perm("workshops.view_leads", is_public | can_manage)
+
+
+# --- after the day: the survey about each workshop ---------------------------------------------
+
+
+def workshop_survey_refusal(workshop, registration, now) -> str | None:
+    """Why `registration` is not asked about `workshop`, or None: they held a seat in it and it
+    has ended (the feedback window itself is the events app's: events.give_feedback)."""
+    from django.utils.translation import gettext as _
+
+    from .models import Seat
+
+    if not Seat.objects.filter(workshop=workshop, registration=registration).exists():
+        return _("Only the people who had a seat are asked about a workshop.")
+    if now < workshop.session.ends_at:
+        return _("You are asked about a workshop once it has ended.")
+    return None

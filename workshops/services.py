@@ -43,6 +43,7 @@ from .enums import (
     PlanKind,
 )
 from .models import (
+    MAX_SURVEY_COMMENT_LENGTH,
     Board,
     Comment,
     Heading,
@@ -52,6 +53,7 @@ from .models import (
     WaitlistEntry,
     WishList,
     Workshop,
+    WorkshopFeedback,
     WorkshopPlan,
     WorkshopWish,
 )
@@ -63,6 +65,7 @@ from .rules import (
     seats_assigned,
     seats_phase,
     wishes_phase,
+    workshop_survey_refusal,
 )
 
 logger = logging.getLogger(__name__)
@@ -828,3 +831,50 @@ def close_board(*, workshop: Workshop, by: User, closed: bool = True) -> Board:
         "board of workshop %s %s by user %s", workshop.pk, "closed" if closed else "reopened", by.pk
     )
     return board
+
+
+# --- After the day: the survey about a workshop ----------------------------------------------
+
+
+def answer_workshop_survey(
+    *, registration: Registration, by: User, workshop_id: int, usefulness: int, comment: str = ""
+):
+    """A seat holder says how useful a workshop was (1 to 5) and may comment.
+
+    Side effects, in order: check `by` is the registration's person, the usefulness and the
+    comment's length; check the workshop is one they are asked about
+    (rules.workshop_survey_refusal: a seat, the workshop ended); write or update their one
+    answer; log."""
+    if registration.user_id != by.pk:
+        raise ValidationError(_("Only the participant answers their survey."))
+    if usefulness not in range(1, 6):
+        raise ValidationError(_("Choose a usefulness from 1 to 5."))
+    comment = comment.strip()
+    if len(comment) > MAX_SURVEY_COMMENT_LENGTH:
+        raise ValidationError(
+            _("Keep the comment under %(max)s characters.") % {"max": MAX_SURVEY_COMMENT_LENGTH}
+        )
+    workshop = (
+        Workshop.objects.select_related("session")
+        .filter(pk=workshop_id, session__event_id=registration.event_id)
+        .first()
+    )
+    reason = (
+        _("You are not asked about this workshop.")
+        if workshop is None
+        else workshop_survey_refusal(workshop, registration, timezone.now())
+    )
+    if reason is not None:
+        raise ValidationError(reason)
+    row, created = WorkshopFeedback.objects.update_or_create(
+        workshop=workshop,
+        registration=registration,
+        defaults={"usefulness": usefulness, "comment": comment},
+    )
+    logger.info(
+        "workshop %s: survey %s by registration %s",
+        workshop.pk,
+        "answered" if created else "changed",
+        registration.pk,
+    )
+    return row

@@ -14,6 +14,7 @@ from matching import schedule_queries
 from matching.enums import Outcome
 from matching.models import MAX_OUTCOME_NOTE_LENGTH, MeetingOutcome, MeetingRequest
 from matching.rules import outcome_organisation, outcome_refusal
+from matching.services.follow_ups import sync_follow_up
 from matching.services.presence import day_changed, lock_request
 
 logger = logging.getLogger(__name__)
@@ -32,8 +33,9 @@ def record_outcome(
     Side effects, in order: check the outcome and the note's length; lock the request; check the
     user belongs to a side (matching.rules.outcome_organisation) and the meeting has ended
     (matching.rules.outcome_refusal); write the side's one row (created or updated: the database
-    keeps one per side); log without the note; on commit, tell the day group (counts change) and
-    the user's side's agenda.
+    keeps one per side); make the pair's follow-up agree with the outcomes (follow_ups.
+    sync_follow_up: written when one plans a follow-up); log without the note; on commit, tell the
+    day group (counts change) and the user's side's agenda.
     """
     now = now or timezone.now()
     if outcome not in Outcome.values:
@@ -62,6 +64,7 @@ def record_outcome(
             organisation=organisation,
             defaults={"outcome": outcome, "note": note, "written_by": by},
         )
+        sync_follow_up(request=locked, by=by)
         logger.info(
             "meeting request %s: outcome %s for organisation %s by user %s",
             locked.pk,

@@ -54,6 +54,11 @@ ROUTES = {
         "organiser",
         False,
     ),
+    "ws/e/<slug:slug>/console/statistics/": (
+        lambda w: f"/ws/e/{w.event.slug}/console/statistics/",
+        "organiser",
+        False,
+    ),
     "ws/e/<slug:slug>/pitches/mine/": (
         lambda w: f"/ws/e/{w.event.slug}/pitches/mine/",
         "buyer",

@@ -4,7 +4,6 @@ fetched beyond the app's static files."""
 import io
 
 import pytest
-from django.template import engines
 from pypdf import PdfReader
 
 from core import pdf
@@ -28,8 +27,9 @@ def test_french_text_comes_out_whole_in_the_shipped_font(tmp_path, settings):
         "<h1>Agenda de Œuvre & Cœur</h1><p>Rendez-vous à 9 h 30 – « table 4 », 12 €</p>"
         "{% endblock %}"
     )
-    settings.TEMPLATES[0]["DIRS"] = [*settings.TEMPLATES[0]["DIRS"], tmp_path]
-    engines._engines = {}  # settings changed: rebuild the template engine
+    first = settings.TEMPLATES[0]
+    # A new value (not a change in place): Django's setting_changed rebuilds the engines.
+    settings.TEMPLATES = [{**first, "DIRS": [*first["DIRS"], tmp_path]}, *settings.TEMPLATES[1:]]
 
     document = pdf.render_pdf("doc.html", {})
 

@@ -39,10 +39,16 @@ NOT_WALKED = {
     "accounts:invitation_accept": "needs an emailed invitation token; the demo has none",
     "pitches:attachment": "a file download; the demo has no attachment",
     "pitches:log_csv": "a CSV download",
+    "pitches:trace_csv": "a CSV download",
+    "pitches:trace_pdf": "a PDF download",
+    "events:export": "a CSV or XLSX download",
+    "matching:buyer_indicators_file": "a CSV or XLSX download",
     "events:calendar_feed": "a calendar file (text/calendar), opened by calendar apps via webcal://",
     "events:programme_feed": "a calendar file (text/calendar)",
     "matching:meeting_ics": "a calendar file (text/calendar) download",
     "workshops:board_csv": "a CSV download",
+    "events:import_template": "the import template, a CSV or XLSX download "
+    "(tests/e2e/test_import.py walks the import at 390 px)",
     "workshops:board_markdown": "a Markdown download",
     "events:feedback": "open from the event's first day to 30 days after its last; the demo "
     "event (2019) is long past (tests/events/test_emails.py posts the form)",
@@ -50,11 +56,15 @@ NOT_WALKED = {
     "tests/matching/test_screen.py renders it",
     "service_worker": "the offline agenda's service worker (JavaScript, /sw.js)",
     "matching:live_panel": "the live dashboard's panel, fetched by the dashboard page itself",
+    "matching:statistics_chart": "an SVG image of the statistics page (not shown at 390 px: the "
+    "table beside it gives the same figures); tests/matching/test_statistics.py fetches each",
     "matching:screen_board": "the venue screen's board, fetched by the screen itself",
     "notifications:unsubscribe": "needs an emailed signed token; the page is the small form of "
     "templates/notifications/unsubscribe.html",
     "matching:meeting_replace": "on the day only, during a slot whose partner is absent; the demo "
     "day is not live (tests/e2e/test_day_meetings.py walks it at 390 px)",
+    "matching:follow_up": "exists once a meeting's outcome plans a follow-up; the demo day is not "
+    "live (tests/e2e/test_after_the_day_phone.py walks it at 390 px)",
     "matching:meeting_outcome": "once a meeting of a live or closed event has ended; the demo "
     "day is not live (tests/e2e/test_day_meetings.py links to it)",
 }
@@ -156,6 +166,8 @@ def seeds(role: str) -> list[str]:
             reverse("pitches:detail", args=[own.filter(questions__answer="").first().pk]),
             reverse("pitches:mine", args=[slug]),
             reverse("pitches:create", args=[slug]),
+            # linked from the event page once the day has come
+            reverse("matching:follow_ups", args=[slug]),
             reverse("events:register", args=[slug]),
         ]
         pending = MeetingRequest.objects.filter(

@@ -48,6 +48,12 @@ CASES = [
     Case("events:console", ORGANISER_PAGE, slug),
     Case("events:checkin_desk", ORGANISER_PAGE, slug),
     Case("events:badges", ORGANISER_PAGE, slug),
+    Case("events:exports", ORGANISER_PAGE, slug),
+    Case(
+        "events:export",
+        ORGANISER_PAGE,
+        lambda world: {"slug": world.event.slug, "name": "registrations", "fmt": "xlsx"},
+    ),
     Case(
         "events:checkin_scan",
         ORGANISER_ACTION,
@@ -95,6 +101,21 @@ CASES = [
         method="post",
     ),
     Case("events:register_on_behalf", ORGANISER_PAGE, slug),
+    Case("events:import_people", ORGANISER_PAGE, slug),
+    # No file: the page again, with the form's error.
+    Case("events:import_people", ORGANISER_PAGE, slug, method="post"),
+    # No preview kept: back to the import page (302) with the message.
+    Case("events:import_confirm", ORGANISER_ACTION, slug, method="post"),
+    Case(
+        "events:import_template",
+        ORGANISER_PAGE,
+        lambda world: {"slug": world.event.slug, "file_format": "csv"},
+    ),
+    Case(
+        "events:import_template",
+        ORGANISER_PAGE,
+        lambda world: {"slug": world.event.slug, "file_format": "xlsx"},
+    ),
     Case("events:registration_validate", ORGANISER_ACTION, with_pk("registration"), method="post"),
     Case(
         "events:registration_refuse",

@@ -152,6 +152,23 @@ def partner_left(get) -> OutboxMessage:
     return _message(emails.PARTNER_LEFT, get("ess_member"))
 
 
+def follow_up_check(get) -> OutboxMessage:
+    """The day is today: the buyer and the structure met in a slot that has ended and the buyer
+    planned a follow-up (the checks are due 3 and 6 months later)."""
+    from matching.enums import Outcome
+    from matching.services.outcomes import record_outcome
+    from tests.matching.day_world import live_day, meet
+
+    event = get("event")
+    event.start_date = event.end_date = timezone.localdate()
+    event.save(update_fields=["start_date", "end_date"])
+    day = live_day(event)
+    buyer_reg, ess_reg = _regs(get)
+    request = meet(buyer_reg, ess_reg, day.past, day.tables[0])
+    record_outcome(request=request, by=get("buyer"), outcome=Outcome.QUOTE_ASKED)
+    return _message(emails.FOLLOW_UP_CHECK, get("ess_member"))
+
+
 CASES = {
     emails.REQUESTED: requested,
     emails.DIGEST: digest,
@@ -163,4 +180,5 @@ CASES = {
     emails.LAPSED: lapsed,
     emails.SCHEDULE_CHANGED: schedule_changed,
     emails.PARTNER_LEFT: partner_left,
+    emails.FOLLOW_UP_CHECK: follow_up_check,
 }

@@ -64,6 +64,12 @@ CASES = [
         method="post",
     ),
     Case("matching:agenda", expect(302, 200, 200, 200, 403, 403), event),
+    Case("matching:statistics", ORGANISERS_ONLY, event),
+    Case(
+        "matching:statistics_chart",
+        ORGANISERS_ONLY,
+        lambda w: {"slug": w.event.slug, "name": "funnel"},
+    ),
 ]
 
 test_access = matrix_test(CASES)

@@ -11,7 +11,8 @@ from asgiref.sync import sync_to_async
 from matching.services import presence
 from tests.matching.day_world import live_day, meet
 from tests.matching.schedule_world import buyer, eager_tasks, ess  # noqa: F401
-from tests.matching.test_consumers import connected, fetch_as, frames_until
+from tests.matching.test_consumers import frames_until
+from tests.sockets import connected, fetch_frame_as
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
@@ -30,7 +31,7 @@ async def test_partners_agenda_shows_the_absence_at_once(day):
         first = await communicator.receive_from(timeout=10)
         await sync_to_async(presence.report_absent)(request=day.request, by=day.ess.user)
         frames = await frames_until(communicator, "agenda-fetch")
-        page = await sync_to_async(fetch_as)(day.buyer.user, frames[-1])
+        page = await sync_to_async(fetch_frame_as)(day.buyer.user, frames[-1])
 
     assert accepted is True
     assert "now-waiting" in first
@@ -46,7 +47,7 @@ async def test_repair_reaches_the_new_partners_agenda(day):
         first = await communicator.receive_from(timeout=10)
         await sync_to_async(presence.repair)(request=day.request, partner=other, by=day.ess.user)
         frames = await frames_until(communicator, "agenda-fetch")
-        page = await sync_to_async(fetch_as)(other.user, frames[-1])
+        page = await sync_to_async(fetch_frame_as)(other.user, frames[-1])
 
     assert accepted is True
     assert str(day.ess.organisation) not in first
@@ -87,7 +88,7 @@ async def test_late_partner_checked_in_clears_the_absence_on_the_agenda(day, org
         first = await communicator.receive_from(timeout=10)
         await sync_to_async(check_in)(registration=day.buyer, by=organiser)
         frames = await frames_until(communicator, "agenda-fetch")
-        page = await sync_to_async(fetch_as)(day.ess.user, frames[-1])
+        page = await sync_to_async(fetch_frame_as)(day.ess.user, frames[-1])
 
     assert accepted is True
     assert "now-partner_absent" in first
@@ -104,7 +105,7 @@ async def test_first_check_in_of_the_day_tells_every_agenda(day, organiser):
         first = await communicator.receive_from(timeout=10)
         await sync_to_async(check_in)(registration=day.ess, by=organiser)
         frames = await frames_until(communicator, "agenda-fetch")
-        page = await sync_to_async(fetch_as)(day.buyer.user, frames[-1])
+        page = await sync_to_async(fetch_frame_as)(day.buyer.user, frames[-1])
 
     assert accepted is True
     assert "now-waiting" in first

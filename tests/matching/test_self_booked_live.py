@@ -10,7 +10,7 @@ from matching.services import schedule as services
 from matching.services.requests import book_meeting
 from tests.factories import EventFactory
 from tests.matching.schedule_world import eager_tasks, make_world  # noqa: F401
-from tests.matching.test_consumers import connected, fetch_as
+from tests.sockets import connected, fetch_frame_as
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
@@ -35,7 +35,7 @@ async def test_moved_booked_meeting_reaches_the_open_agenda_on_publication(organ
         first = await communicator.receive_from(timeout=10)
         await sync_to_async(services.publish_schedule)(event=world.event, by=organiser)
         hint = await communicator.receive_from(timeout=10)
-    update = await sync_to_async(fetch_as)(person, hint)
+    update = await sync_to_async(fetch_frame_as)(person, hint)
 
     assert accepted is True
     assert "14:00\u201314:20" in first

@@ -72,6 +72,8 @@ CASES = [
     # Sourcing log
     Case("pitches:log", expect(302, 200, 403, 403, 200, 403), pitch),
     Case("pitches:log_csv", expect(302, 200, 403, 403, 200, 403), pitch),
+    Case("pitches:trace_csv", expect(302, 200, 403, 403, 200, 403), pitch),
+    Case("pitches:trace_pdf", expect(302, 200, 403, 403, 200, 403), pitch),
 ]
 
 test_access = matrix_test(CASES)

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('events', '0005_checkin'),
-        ('matching', '0010_venue_screens'),
+        ('matching', '0011_follow_ups_and_surveys'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -34,6 +34,7 @@ from accounts.enums import (
 )
 from events.enums import RegistrationRole, RegistrationStatus
 from events.models import Registration
+from events.surveys import survey_results
 from matching import day_queries, queries, rules, schedule_queries
 from matching.enums import FOLLOW_UP_OUTCOMES, Outcome, RequestStatus
 from matching.models import MeetingOutcome, MeetingPresence, MeetingRequest
@@ -570,6 +571,7 @@ def statistics_context(event, now: dt.datetime | None = None) -> dict:
         "outcomes": outcomes_per_buyer(event),
         "follow_ups": follow_ups(found.figures),
         "amount_awarded": found.figures["amount"],
+        "surveys": survey_results(event),
     }
 
 

@@ -280,3 +280,28 @@ def test_survey_results_sum_up_the_answers(day):
         ("Restauration responsable", 1, 2.0)
     ]
     assert workshops.comments == ["Trop court"]
+
+
+def test_the_statistics_page_shows_the_answers_without_names(client, day):
+    event_services.save_survey(
+        registration=day.ess,
+        by=day.ess.user,
+        feedback=FEEDBACK,
+        answers={
+            f"meeting-{day.done.pk}": (5, "Très concret"),
+            f"workshop-{day.workshop.pk}": (2, "Trop court"),
+        },
+    )
+    organiser = UserFactory()
+    day.event.organisers.add(organiser)
+    client.force_login(organiser)
+
+    page = client.get(
+        reverse("matching:statistics", args=[day.event.slug]), headers={"Accept-Language": "en"}
+    ).content.decode()
+
+    section = page[page.index('id="stats-surveys"') :]
+    assert "1 answer about the event" in section
+    assert "Très concret" in section and "Trop court" in section
+    assert "Restauration responsable" in section
+    assert day.ess.user.get_full_name() not in section

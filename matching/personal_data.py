@@ -3,7 +3,8 @@
 At deletion, each of the person's registrations lets go of its meetings and requests through
 `matching.services.requests.release_registration` (registered with events/releases.py and called by
 the events app's eraser: partners are told by email and live); what is left goes with the
-registrations (CASCADE), and the organisers' runs and versions lose the name (SET_NULL). Presence at
+registrations (CASCADE), and the organisers' runs, versions and print jobs lose the name
+(SET_NULL). Presence at
 meetings goes with the meeting requests (CASCADE); an outcome belongs to the organisation (its
 note is the organisation's record of the meeting) and only loses its author (SET_NULL); so do
 the updates of a follow-up (the two organisations' record). Survey answers go with the
@@ -22,6 +23,7 @@ from .models import (
     MeetingOutcome,
     MeetingPresence,
     MeetingRequest,
+    PrintJob,
     ScheduleRun,
     ScheduleVersion,
 )
@@ -152,6 +154,10 @@ def export(user) -> dict[str, list]:
             {"event": run.event.title, "status": run.status, "created_at": iso(run.created_at)}
             for run in ScheduleRun.objects.filter(requested_by=user).select_related("event")
         ],
+        "print_jobs_requested": [
+            {"event": job.event.title, "status": job.status, "requested_at": iso(job.requested_at)}
+            for job in PrintJob.objects.filter(requested_by=user).select_related("event")
+        ],
         "schedule_versions_published": [
             {"event": v.event.title, "version": v.number, "published_at": iso(v.published_at)}
             for v in ScheduleVersion.objects.filter(published_by=user).select_related("event")
@@ -173,6 +179,7 @@ PROVIDER = PersonalData(
             "matching.MeetingOutcome",
             "matching.FollowUpUpdate",
             "matching.MeetingFeedback",
+            "matching.PrintJob",
         }
     ),
     erased=frozenset(
@@ -186,6 +193,7 @@ PROVIDER = PersonalData(
             "matching.ScheduleVersion",
             "matching.MeetingPresence",
             "matching.MeetingOutcome",
+            "matching.PrintJob",
         }
     ),
     not_personal={

@@ -28,6 +28,7 @@ from matching.models import (
     MeetingOutcome,
     MeetingPresence,
     MeetingRequest,
+    PrintJob,
     ScheduleRun,
     ScheduleVersion,
     VenueScreen,
@@ -522,6 +523,14 @@ class ScheduleRunFactory(DjangoModelFactory):
         model = ScheduleRun
 
     event = factory.SubFactory(EventFactory, phase=Phase.SCHEDULING)
+
+
+class PrintJobFactory(DjangoModelFactory):
+    class Meta:
+        model = PrintJob
+
+    event = factory.SubFactory(EventFactory, phase=Phase.PUBLISHED)
+    requested_by = factory.SubFactory(UserFactory)
 
 
 class FeedbackFactory(DjangoModelFactory):

@@ -62,6 +62,11 @@ def _pitch_section(pitch: Pitch) -> Section:
 
 
 def _interests(pitch: Pitch) -> Section:
+    interests = list(
+        pitch.interests.select_related("organisation")
+        .prefetch_related("lots")
+        .order_by("created_at", "pk")
+    )
     rows = [
         [
             interest.created_at,
@@ -70,11 +75,9 @@ def _interests(pitch: Pitch) -> Section:
             interest.get_status_display(),
             ", ".join(str(lot.number) for lot in interest.lots.all()),
         ]
-        for interest in pitch.interests.select_related("organisation")
-        .prefetch_related("lots")
-        .order_by("created_at", "pk")
+        for interest in interests
     ]
-    active = sum(1 for interest in pitch.interests.all() if interest.status in INTEREST_ACTIVE)
+    active = sum(1 for interest in interests if interest.status in INTEREST_ACTIVE)
     return Section(
         _("Interests (%(count)s active)") % {"count": active},
         [_("Expressed at"), _("Structure"), _("SIRET"), _("Status"), _("Lots")],

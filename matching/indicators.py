@@ -97,11 +97,7 @@ def for_buyer(organisation: Organisation) -> tuple[list[Indicators], Indicators]
     total = Indicators(event=None)
     for indicators in per_event:
         total.add(indicators)
-    # Structures met at several events count once in the total, and so do their types.
-    total.by_legal_form, total.by_insertion, total.by_disability, total.by_theme = _types(
-        Organisation.objects.filter(pk__in=total.structures).prefetch_related("themes")
-    )
-    total.esus = Organisation.objects.filter(pk__in=total.structures, esus_agreed=True).count()
+    _describe(total)  # structures met at several events count once in the total
     return per_event, total
 
 
@@ -120,11 +116,7 @@ def _for_event(organisation: Organisation, event: Event) -> Indicators:
             for side in sides
             if side.role == RegistrationRole.ESS and side.organisation_id
         }
-    structures = Organisation.objects.filter(pk__in=found.structures).prefetch_related("themes")
-    found.by_legal_form, found.by_insertion, found.by_disability, found.by_theme = _types(
-        structures
-    )
-    found.esus = sum(1 for structure in structures if structure.esus_agreed)
+    _describe(found)
     mine = Q(
         request__sender__organisation=organisation, request__sender__role=RegistrationRole.BUYER
     ) | Q(
@@ -143,20 +135,21 @@ def _for_event(organisation: Organisation, event: Event) -> Indicators:
     return found
 
 
-def _types(structures) -> tuple[Counter, Counter, Counter, Counter]:
+def _describe(found: Indicators) -> None:
+    """Count the structures met (`found.structures`) by legal form, insertion and disability
+    type, theme and ESUS agreement. Two queries."""
     legal = dict(LegalForm.choices)
-    by_legal_form, by_insertion, by_disability, by_theme = (
-        Counter(),
-        Counter(),
-        Counter(),
-        Counter(),
-    )
-    for structure in structures:
-        by_legal_form[str(legal.get(structure.legal_form, _("Not given")))] += 1
+    found.by_legal_form, found.by_insertion = Counter(), Counter()
+    found.by_disability, found.by_theme = Counter(), Counter()
+    found.esus = 0
+    for structure in Organisation.objects.filter(pk__in=found.structures).prefetch_related(
+        "themes"
+    ):
+        found.by_legal_form[str(legal.get(structure.legal_form, _("Not given")))] += 1
         if structure.insertion_type:
-            by_insertion[structure.get_insertion_type_display()] += 1
+            found.by_insertion[structure.get_insertion_type_display()] += 1
         if structure.disability_type:
-            by_disability[structure.get_disability_type_display()] += 1
+            found.by_disability[structure.get_disability_type_display()] += 1
         for theme in structure.themes.all():
-            by_theme[str(theme)] += 1
-    return by_legal_form, by_insertion, by_disability, by_theme
+            found.by_theme[str(theme)] += 1
+        found.esus += structure.esus_agreed

@@ -17,8 +17,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def env_bool(name: str, default: bool) -> bool:
+    """A yes/no variable; unset or empty (docker-compose.yml's `${NAME:-}`) gives `default`."""
     value = os.environ.get(name)
-    if value is None:
+    if value is None or not value.strip():
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
@@ -181,6 +182,11 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# The largest body a request may have, refused with 413 before Django reads it (config/asgi.py).
+# The largest legitimate one is a pitch attachment (pitches.uploads.MAX_ATTACHMENT_BYTES, 10 MB)
+# with its form around it; a participants' import is 2 MB, a logo 2 MB
+# (tests/config/test_request_size.py keeps this above them).
+REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES") or 12 * 1024 * 1024)
 
 # Redis: channel layer, Celery broker and cache when REDIS_URL is set; in-process otherwise.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -277,7 +283,22 @@ SECURE_CSP = {
 }
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SITE_URL.startswith("https")
 CSRF_FAILURE_VIEW = "core.views.csrf_failure"  # htmx posts from a stale page get a visible refusal
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HTTPS (README, "Production: HTTPS, sizes, audits"). Served at an https SITE_URL, plain HTTP is
+# redirected to it, except the health check, which the container probes on http://127.0.0.1.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SITE_URL.startswith("https"))
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# HSTS makes browsers refuse plain HTTP to the site for SECURE_HSTS_SECONDS, with no way back
+# before it lapses: never on by default, the deployer declares it (and whether it covers the
+# subdomains and may be preloaded), once HTTPS works.
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS") or "0")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Behind a TLS reverse proxy, the proxy says in a header whether the visitor came over HTTPS.
+# Trusted only when declared: a client reaching the server directly could set it.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+PROXY_SSL_HEADER = os.environ.get("PROXY_SSL_HEADER", "X-Forwarded-Proto")
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + PROXY_SSL_HEADER.upper().replace("-", "_"), "https")
 X_FRAME_OPTIONS = "DENY"
 
 # Test-only: switches off the row locks of scarce-resource services, so the concurrency tests' negative

@@ -310,6 +310,26 @@ def _read_xlsx(data: bytes, limits: Limits) -> list[Row]:
         workbook.close()
 
 
+def check_workbook(data: bytes) -> None:
+    """Raise `SpreadsheetError` unless `data` is an XLSX workbook whose every sheet openpyxl
+    reads to the end (attachments: `core.uploads`). Nothing is kept; the caller has bounded the
+    unpacked size."""
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:
+        log.info("unreadable XLSX upload", exc_info=True)
+        raise _damaged() from None
+    try:
+        for sheet in workbook.worksheets:
+            for _row in sheet.iter_rows(values_only=True):
+                pass
+    except Exception:
+        log.info("unreadable XLSX upload", exc_info=True)
+        raise _damaged() from None
+    finally:
+        workbook.close()
+
+
 def read_table(upload, limits: Limits) -> list[Row]:
     """The non-empty rows of the uploaded CSV or XLSX file (an `UploadedFile`), each with its line
     number in the spreadsheet; the first one is the header. Raises `SpreadsheetError`."""

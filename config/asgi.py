@@ -121,26 +121,42 @@ class RequestSizeLimit:
                 await self._refuse(headers, send)
 
     async def _refuse(self, headers: dict, send) -> None:
-        body = self.refusal(headers).encode()
+        from django.utils.html import escape
+
+        from core.views import REFUSAL_TARGET
+
+        language, title, message = self.refusal(headers)
+        extra = []
+        if headers.get(b"hx-request") == b"true":
+            # Into the page's message area, as every refusal (core.views.refuse).
+            body = f'<p class="message message-error">{escape(message)}</p>'
+            extra = [(b"hx-retarget", REFUSAL_TARGET.encode()), (b"hx-reswap", b"innerHTML")]
+        else:
+            body = (
+                f'<!doctype html><html lang="{language}"><meta charset="utf-8">'
+                f"<title>{escape(title)}</title><h1>{escape(title)}</h1><p>{escape(message)}</p>"
+                "</html>"
+            )
+        content = body.encode()
         await send(
             {
                 "type": "http.response.start",
                 "status": 413,
                 "headers": [
                     (b"content-type", b"text/html; charset=utf-8"),
-                    (b"content-length", str(len(body)).encode()),
+                    (b"content-length", str(len(content)).encode()),
                     (b"connection", b"close"),
+                    *extra,
                 ],
             }
         )
-        await send({"type": "http.response.body", "body": body})
+        await send({"type": "http.response.body", "body": content})
 
-    def refusal(self, headers: dict) -> str:
-        """A short page in the visitor's language (language cookie, then Accept-Language)."""
+    def refusal(self, headers: dict) -> tuple[str, str, str]:
+        """The language (language cookie, then Accept-Language), a title and the message."""
         from django.http.cookie import parse_cookie
         from django.template.defaultfilters import filesizeformat
         from django.utils import translation
-        from django.utils.html import escape
 
         cookies = parse_cookie(headers.get(b"cookie", b"").decode("latin-1"))
         language = cookies.get(settings.LANGUAGE_COOKIE_NAME)
@@ -159,10 +175,7 @@ class RequestSizeLimit:
             message = translation.gettext(
                 "What you sent is too large: %(max)s at most. Send a smaller file."
             ) % {"max": filesizeformat(self.max_bytes)}
-        return (
-            f'<!doctype html><html lang="{language}"><meta charset="utf-8">'
-            f"<title>{escape(title)}</title><h1>{escape(title)}</h1><p>{escape(message)}</p></html>"
-        )
+        return language, title, message
 
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402

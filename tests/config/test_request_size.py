@@ -156,3 +156,21 @@ def test_server_lets_a_body_within_the_cap_reach_django(server, declared):
     # Django's own answer to a POST without a CSRF token: the body went through.
     assert status == 403
     assert b"CSRF" in body or b"csrf" in body.lower()
+
+
+def test_htmx_request_gets_the_refusal_in_the_pages_message_area():
+    app = RequestSizeLimit(ReadingApp(), CAP)
+    sent: list[dict] = []
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    headers = [(b"content-length", str(CAP + 1).encode()), (b"hx-request", b"true")]
+    asyncio.run(app({"type": "http", "headers": headers}, receive, send))
+
+    response_headers = dict(sent[0]["headers"])
+    assert (sent[0]["status"], response_headers[b"hx-retarget"]) == (413, b"#refusal")
+    assert sent[1]["body"].decode().startswith('<p class="message message-error">Ce que vous')

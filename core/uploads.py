@@ -107,7 +107,12 @@ def _read_all(upload) -> bytes:
 
 def check_file(upload, file_format: Format) -> None:
     """Raise a `ValidationError` unless the whole of `upload` is a readable `file_format` file.
-    The caller has already checked the extension and the size."""
+    The caller has already checked the extension and the size.
+
+    A file that passed is marked, so that the service after the form does not read it again
+    (a large workbook takes seconds: `core.spreadsheets.check_workbook`)."""
+    if getattr(upload, "_osez_checked_as", None) == file_format:
+        return
     data = _read_all(upload)
     if not data.startswith(file_format.magic):
         raise _mismatch(file_format)
@@ -117,6 +122,7 @@ def check_file(upload, file_format: Format) -> None:
         check_image(data, {file_format.pillow_format}, label=file_format.label)
     else:
         check_zip_document(data, file_format)
+    upload._osez_checked_as = file_format
 
 
 # --- PDF ---------------------------------------------------------------------------------------

@@ -191,3 +191,13 @@ def test_truncated_image_is_refused_after_weasyprint_allowed_them():
 
     assert refusal(broken, uploads.JPEG) == "file_damaged"
     assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # WeasyPrint's setting given back
+
+
+def test_file_checked_once_is_not_read_again():
+    upload = SimpleUploadedFile("cahier.pdf", pdf_bytes())
+    uploads.check_file(upload, uploads.PDF)
+    upload.file = io.BytesIO(b"%PDF-1.7 changed behind the check's back")
+
+    uploads.check_file(upload, uploads.PDF)  # the form checked it; the service does not re-read
+
+    assert refusal(upload.file.getvalue(), uploads.PDF) == "file_damaged"

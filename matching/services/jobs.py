@@ -67,7 +67,11 @@ def _dead_here(worker: str) -> bool:
         return True
     except PermissionError:  # alive, another user's
         return False
-    return False
+    try:  # a zombie: dead, its parent has not collected it yet
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rpartition(")")[2].split()[0] in {"Z", "X"}
+    except (OSError, IndexError):
+        return False
 
 
 def given_up_message() -> str:

@@ -259,6 +259,45 @@ def test_control_worker_killed_while_saving_without_the_sweep_the_run_stays_runn
         schedule.start_run(event=world.event, by=organiser)
 
 
+def test_with_beat_running_the_run_completes_within_two_minutes_of_a_worker_being_back(
+    tmp_path, world, organiser, previous_draft, spare_redis_url, workers
+):
+    """The same fault in real time: beat's own schedule, no time moved back."""
+    first = workers()
+    beat_log = tmp_path / "beat.log"
+    with beat_log.open("wb") as log:
+        beat = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "beat", "-l", "info"],
+            env=subprocess_env(
+                {
+                    "REDIS_URL": spare_redis_url,
+                    "CELERY_BEAT_SCHEDULE_FILENAME": str(tmp_path / "beat-schedule"),
+                }
+            ),
+            cwd=BASE_DIR,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    beat.log_path = beat_log
+    try:
+        with broker_at(spare_redis_url):
+            run = killed_while_saving(world, organiser, first, previous_draft)
+            second = workers()
+            back = time.monotonic()
+            wait_until(done(run), what="the run", of=second, timeout=150)
+            seconds = time.monotonic() - back
+    finally:
+        kill_group(beat)
+
+    run.refresh_from_db()
+    print(f"done {seconds:.1f} s after the worker was back")
+    assert seconds < 120
+    assert run.attempts == 2
+    assert "'runs': {'requeued': 1" in log_of(second)
+    assert log_of(first, second).count("schedule applied to event") == 1
+
+
 # --- only the pool's child killed: the task comes back at once ----------------------------------
 
 

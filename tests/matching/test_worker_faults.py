@@ -16,6 +16,8 @@ already sent completes once the rows are free, client or not.)
   the run stays "running" and the console refuses a new one.
 - Only the pool's child SIGKILLed: the task comes back at once (`task_reject_on_worker_lost`),
   the run completes with no sweep. Control: with the setting off, the run stays "running".
+- A print job's worker SIGKILLed while it renders: the sweep sends it again, the files are made
+  once. Control: without the sweep the job stays "running".
 - A publication killed in the middle (a process standing for a web server): no new version, the
   previous one and the requests' calendar sequences as they were, no email queued.
 
@@ -43,8 +45,8 @@ from django.db.models import F
 from django.utils import translation
 
 from matching.enums import RunStatus, RunStep
-from matching.models import Meeting, MeetingRequest, ScheduleRun, ScheduleVersion
-from matching.services import jobs, schedule
+from matching.models import Meeting, MeetingRequest, PrintJob, ScheduleRun, ScheduleVersion
+from matching.services import jobs, printing, schedule
 from matching.services.requests import book_meeting
 from matching.tasks import run_schedule, sweep_jobs
 from notifications.models import OutboxMessage
@@ -346,6 +348,57 @@ def test_control_pool_process_killed_without_reject_on_worker_lost_the_run_stays
     assert (run.status, run.attempts) == (RunStatus.RUNNING, 1)
     assert draft(world.event) == previous_draft
     assert received(worker, "matching.run_schedule") == 1  # never again
+
+
+# --- a print job: the same rule ---------------------------------------------------------------
+
+
+def print_killed_while_rendering(world, organiser, worker) -> PrintJob:
+    """Start the printed documents, SIGKILL the worker as soon as it has taken the job (the first
+    render, fonts loaded, takes it well over the poll's 20 ms)."""
+    printing.start_print(event=world.event, by=organiser)
+    deadline = time.monotonic() + 60
+    while not PrintJob.objects.filter(status=RunStatus.RUNNING).exists():
+        assert time.monotonic() < deadline, log_of(worker)[-3000:]
+        time.sleep(0.02)
+    kill_group(worker)
+    return PrintJob.objects.get()
+
+
+def test_worker_killed_while_printing_the_sweep_completes_the_job_once(
+    world, organiser, previous_draft, spare_redis_url, workers
+):
+    first = workers()
+    with broker_at(spare_redis_url):
+        job = print_killed_while_rendering(world, organiser, first)
+        second = workers()
+        PrintJob.objects.update(heartbeat_at=F("heartbeat_at") - jobs.LOST_AFTER * 2)
+        sweep_jobs.delay()
+        wait_until(
+            lambda: PrintJob.objects.filter(status=RunStatus.DONE).exists(),
+            what="the job",
+            of=second,
+        )
+
+    done_job = PrintJob.objects.get()
+    assert (job.status, job.attempts, bool(job.agendas)) == (RunStatus.RUNNING, 1, False)
+    assert (done_job.attempts, done_job.done) == (2, done_job.total)
+    assert done_job.agendas and done_job.badges and done_job.table_signs
+    assert "'prints': {'requeued': 1" in log_of(second)
+
+
+def test_control_worker_killed_while_printing_without_the_sweep_the_job_stays_running(
+    world, organiser, previous_draft, spare_redis_url, workers
+):
+    first = workers()
+    with broker_at(spare_redis_url):
+        print_killed_while_rendering(world, organiser, first)
+        workers()
+        PrintJob.objects.update(heartbeat_at=F("heartbeat_at") - jobs.LOST_AFTER * 2)
+        time.sleep(5)
+
+    job = PrintJob.objects.get()
+    assert (job.status, job.attempts, bool(job.agendas)) == (RunStatus.RUNNING, 1, False)
 
 
 # --- a publication killed in the middle --------------------------------------------------------

@@ -259,3 +259,21 @@ def test_a_superseded_print_attempt_keeps_no_files(world, organiser):
 
     job.refresh_from_db()
     assert (job.status, job.done, bool(job.agendas)) == (RunStatus.RUNNING, 0, False)
+
+
+# --- the settings that make it work ------------------------------------------------------------
+
+
+def test_the_settings_redeliver_a_dead_workers_task_and_never_a_live_one(settings):
+    """acks_late with reject-on-worker-lost; the broker's visibility timeout above the hard limit
+    of any task (a live task is never delivered twice); the sweep often enough that a lost job is
+    re-queued within two minutes."""
+    from config.celery import app
+
+    assert app.conf.task_acks_late and app.conf.task_reject_on_worker_lost
+    visibility = app.conf.broker_transport_options["visibility_timeout"]
+    assert visibility > app.conf.task_time_limit > app.conf.task_soft_time_limit > 0
+    sweep = settings.CELERY_BEAT_SCHEDULE["matching-sweep-jobs"]
+    assert sweep["task"] == "matching.sweep_jobs"
+    assert jobs.LOST_AFTER.total_seconds() + sweep["schedule"] <= 90
+    assert jobs.LOST_AFTER.total_seconds() >= 4 * jobs.BEAT_EVERY

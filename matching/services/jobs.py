@@ -10,7 +10,7 @@
   The result and the "done" mark are written in one transaction with that check, so a job's
   result is written once, by one attempt, however many messages and sweeps there were.
 - The worker shows it is alive by writing `heartbeat_at` (`beat`; `beating` does it every
-  BEAT_EVERY seconds from a thread while the engine solves).
+  BEAT_EVERY seconds from a thread while a run works: the solver writes nothing meanwhile).
 - The sweep (`matching.sweep_jobs`, every 30 s under beat) finds the active jobs with no sign of
   life for LOST_AFTER (`sweep`): a running one lost its worker, a queued one lost its message
   (the broker was down when it was queued, or the message was lost with Redis). It re-queues

@@ -230,7 +230,20 @@ CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+# A task whose pool process died (SIGKILL, the OOM killer) goes back to the queue at once rather
+# than being acknowledged as failed; its job row says whether it is still to do (services/jobs.py).
+# (An environment switch for the fault tests' control only.)
+CELERY_TASK_REJECT_ON_WORKER_LOST = env_bool("CELERY_TASK_REJECT_ON_WORKER_LOST", True)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# What bounds every task: the longest is the printed documents of a large event (1,000 agendas:
+# 52-93 s, up to 6 min on an overloaded machine, bench/README.md); an engine run is its solver's
+# limit (10 s) plus building and saving. A task past the soft limit fails with a message.
+CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "900"))
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
+# Redis redelivers a message not acknowledged within the visibility timeout (acks_late: a task
+# still running, or whose worker died). Above the longest task, so that no live task is ever
+# delivered twice; the jobs' sweep brings a dead worker's job back much sooner (about 90 s).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 300}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {
@@ -239,6 +252,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "notifications-sweep": {
         "task": "notifications.sweep",
         "schedule": 60.0,
+    },
+    # Engine runs and print jobs whose worker died (no heartbeat for a minute) or whose message
+    # was lost are sent again, at most three times (matching/services/jobs.py).
+    "matching-sweep-jobs": {
+        "task": "matching.sweep_jobs",
+        "schedule": 30.0,
     },
     # A consultation launch recorded for a future date starts its quiet period when the date comes
     # (the rule itself reads the date; this lapses pending meeting requests and tells people).

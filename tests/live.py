@@ -182,25 +182,6 @@ def celery_worker(log_name: str, env: dict[str, str], **options) -> Iterator[sub
         kill_group(worker, signal.SIGTERM)
 
 
-@contextlib.contextmanager
-def broker_at(url: str) -> Iterator[None]:
-    """This process's Celery app publishes to `url` (its pools rebuilt), then as before."""
-    from config.celery import app
-
-    def reset_pools():
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    previous = app.conf.broker_url, app.conf.task_always_eager
-    app.conf.broker_url, app.conf.task_always_eager = url, False
-    reset_pools()
-    try:
-        yield
-    finally:
-        app.conf.broker_url, app.conf.task_always_eager = previous
-        reset_pools()
-
-
 def email_env(port: int) -> dict[str, str]:
     """The environment that sends email through a local SMTP server on `port` (without TLS), such
     as tests/notifications/smtp_sink.py."""
@@ -223,40 +204,23 @@ def spare_redis(db: int) -> Iterator[str]:
         client.close()
 
 
-class RedisServer:
-    """A redis-server of a test's own, on a free port, that the test may stop and start again on
-    the same directory (its data: the append-only file, with `appendonly`, as in production)."""
-
-    def __init__(self, workdir: Path, *, appendonly: bool = False) -> None:
-        self.port, self.workdir, self.appendonly = free_port(), workdir, appendonly
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        from tests.stack import wait_for_port
-
-        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
-        command += ["--save", "", "--dir", str(self.workdir)]
-        command += ["--appendonly", "yes" if self.appendonly else "no"]
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-        wait_for_port(self.port, "Redis")
-
-    def stop(self, sig: int = signal.SIGTERM) -> None:
-        """Stop it (SIGTERM: as `docker compose stop`; SIGKILL: a crash) and wait until it has."""
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(sig)
-            self.process.wait(timeout=10)
-
-
 @contextlib.contextmanager
-def redis_server(workdir: Path, **options) -> Iterator[RedisServer]:
-    """A `RedisServer`, started, stopped afterwards."""
-    server = RedisServer(workdir, **options)
-    server.start()
+def broker_at(url: str) -> Iterator[None]:
+    """This process's Celery app publishes to `url` (its pools rebuilt), then as before."""
+    from config.celery import app
+
+    def reset_pools():
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    previous = app.conf.broker_url, app.conf.task_always_eager
+    app.conf.broker_url, app.conf.task_always_eager = url, False
+    reset_pools()
     try:
-        yield server
+        yield
     finally:
-        server.stop()
+        app.conf.broker_url, app.conf.task_always_eager = previous
+        reset_pools()
 
 
 def post_all_at_once(
@@ -298,3 +262,39 @@ def post_all_at_once(
     for thread in threads:
         thread.join(timeout=180)
     return results
+
+
+class RedisServer:
+    """A redis-server of a test's own, on a free port, that the test may stop and start again on
+    the same directory (its data: the append-only file, with `appendonly`, as in production)."""
+
+    def __init__(self, workdir: Path, *, appendonly: bool = False) -> None:
+        self.port, self.workdir, self.appendonly = free_port(), workdir, appendonly
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        from tests.stack import wait_for_port
+
+        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
+        command += ["--save", "", "--dir", str(self.workdir)]
+        command += ["--appendonly", "yes" if self.appendonly else "no"]
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+        wait_for_port(self.port, "Redis")
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        """Stop it (SIGTERM: as `docker compose stop`; SIGKILL: a crash) and wait until it has."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(sig)
+            self.process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def redis_server(workdir: Path, **options) -> Iterator[RedisServer]:
+    """A `RedisServer`, started, stopped afterwards."""
+    server = RedisServer(workdir, **options)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -150,7 +150,9 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = None  # accounts.adapter prefixes subjects with "[SITE_NAME] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
-ACCOUNT_RATE_LIMITS = False if TESTING else {}
+# allauth's rate limits (the login throttle among them) count in the cache (core/cache.py: in each
+# process's memory while Redis is down). Off in tests, but for those that measure them.
+ACCOUNT_RATE_LIMITS = False if TESTING and not env_bool("TEST_RATE_LIMITS", False) else {}
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupExtraForm"
 
@@ -219,8 +221,13 @@ if REDIS_URL:
         }
     }
     CACHES = {
-        # A Redis outage makes the cache miss rather than the page fail (core/cache.py).
-        "default": {"BACKEND": "core.cache.TolerantRedisCache", "LOCATION": REDIS_URL}
+        # A Redis outage makes the cache fall back to the process's memory rather than the page
+        # fail (core/cache.py); a Redis that hangs is given up on after 2 s, not waited for.
+        "default": {
+            "BACKEND": "core.cache.TolerantRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
@@ -234,6 +241,10 @@ CELERY_TASK_ACKS_LATE = True
 # than being acknowledged as failed; its job row says whether it is still to do (services/jobs.py).
 # (An environment switch for the fault tests' control only.)
 CELERY_TASK_REJECT_ON_WORKER_LOST = env_bool("CELERY_TASK_REJECT_ON_WORKER_LOST", True)
+# Nothing reads a task's result (its effects are in the database). Asking for one made every
+# publisher (a request, beat) subscribe to the Redis result backend first, which with Redis down
+# retried 20 times a second apart and then stayed broken ("must be restarted"): core/queue.py.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # What bounds every task: the longest is the printed documents of a large event (1,000 agendas:
 # 52-93 s, up to 6 min on an overloaded machine, bench/README.md); an engine run is its solver's

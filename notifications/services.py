@@ -37,6 +37,7 @@ from django.utils import timezone, translation
 
 from core import live, sites
 from core.locking import lock, locked_transaction
+from core.queue import queue_now
 
 from . import groups
 from .enums import PREFERENCE_REASON, MessageState
@@ -137,18 +138,15 @@ def is_latest(message: OutboxMessage) -> bool:
 
 
 def wake(ids: list[int]) -> int:
-    """Queue `notifications.send` for each id. A broker that is down stops the loop, is logged and
-    swallowed: the rows are in the database and the sweep sends them. Returns how many were queued."""
+    """Queue `notifications.send` for each id (core/queue.py). A broker that is down stops the
+    loop, is logged and swallowed: the rows are in the database and the sweep sends them. Returns
+    how many were queued."""
     from .tasks import send
 
     for done, message_id in enumerate(ids):
-        try:
-            send.delay(message_id)
-        except Exception:  # the broker's errors vary with the transport (kombu, redis, OSError)
+        if not queue_now(send, message_id):
             logger.warning(
-                "outbox: broker unavailable, %s messages left for the sweep",
-                len(ids) - done,
-                exc_info=True,
+                "outbox: broker unavailable, %s messages left for the sweep", len(ids) - done
             )
             return done
     return len(ids)

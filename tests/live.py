@@ -262,3 +262,39 @@ def post_all_at_once(
     for thread in threads:
         thread.join(timeout=180)
     return results
+
+
+class RedisServer:
+    """A redis-server of a test's own, on a free port, that the test may stop and start again on
+    the same directory (its data: the append-only file, with `appendonly`, as in production)."""
+
+    def __init__(self, workdir: Path, *, appendonly: bool = False) -> None:
+        self.port, self.workdir, self.appendonly = free_port(), workdir, appendonly
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        from tests.stack import wait_for_port
+
+        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
+        command += ["--save", "", "--dir", str(self.workdir)]
+        command += ["--appendonly", "yes" if self.appendonly else "no"]
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+        wait_for_port(self.port, "Redis")
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        """Stop it (SIGTERM: as `docker compose stop`; SIGKILL: a crash) and wait until it has."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(sig)
+            self.process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def redis_server(workdir: Path, **options) -> Iterator[RedisServer]:
+    """A `RedisServer`, started, stopped afterwards."""
+    server = RedisServer(workdir, **options)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -119,8 +119,9 @@ def redis(workdir: Path) -> Iterator[str]:
             "127.0.0.1",
             "--save",
             "",
+            # As in docker-compose.yml: what is queued survives a restart.
             "--appendonly",
-            "no",
+            "yes",
             "--dir",
             str(workdir),
         ],

@@ -392,7 +392,8 @@ def test_worker_service_answers_its_health_check_and_runs_a_task(
     )
 
     # A real task of the project, sent through Redis by another process, executed by the worker
-    # against the database (an empty outbox: nothing to send), its result read back.
+    # against the database (an empty outbox: nothing to send). No result is kept to read back
+    # (CELERY_TASK_IGNORE_RESULT, core/queue.py): the worker's log says it ran.
     sent = subprocess.run(
         ["celery", "-A", "config", "call", "notifications.sweep"],
         env=env,
@@ -403,17 +404,11 @@ def test_worker_service_answers_its_health_check_and_runs_a_task(
         check=True,
     )
     task_id = sent.stdout.strip().splitlines()[-1]
-    result = subprocess.run(
-        ["celery", "-A", "config", "result", task_id],
-        env=env,
-        cwd=BASE_DIR,
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
-    assert result.stdout.strip() == "0", result.stderr
-    assert f"Task notifications.sweep[{task_id}] succeeded" in worker.log_path.read_text()
+    deadline = time.monotonic() + 30
+    done = f"Task notifications.sweep[{task_id}] succeeded"
+    while done not in worker.log_path.read_text() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert done in worker.log_path.read_text(), worker.log_path.read_text()[-3000:]
 
 
 def test_beat_service_starts_and_keeps_its_schedule_in_the_volume(

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.locking import lock, locked_transaction
+from core.queue import queue_now, queue_on_commit
 from events.badges import BADGES_PER_SHEET
 from events.models import Event, Table
 from matching import printing
@@ -56,20 +57,18 @@ def start_print(*, event: Event, by: User) -> PrintJob:
         job.started_at = job.finished_at = None
         job.language = translation.get_language() or job.language
         job.save()
-        transaction.on_commit(lambda: _queue(job.pk))
+        _queue(job.pk)
     logger.info("print job %s queued for event %s by user %s", job.pk, event.pk, by.pk)
     return job
 
 
 def _queue(job_id: int) -> None:
-    """Queue the task; a broker that cannot be reached fails the job with a message saying so."""
+    """Queue the task on commit; a broker that cannot be reached fails the job with a message
+    saying so (core/queue.py), so that the organiser can ask again."""
     from matching.tasks import print_documents
 
-    try:
-        print_documents.delay(job_id)
-    except Exception:  # the broker's errors vary with the transport
-        logger.warning("print job %s: broker unavailable", job_id, exc_info=True)
-        _fail(job_id, _("The background worker could not be reached. Try again in a moment."))
+    message = _("The background worker could not be reached. Try again in a moment.")
+    queue_on_commit(print_documents, job_id, on_failure=lambda: _fail(job_id, message))
 
 
 def _fail(job_id: int, message: str, *, attempt: int | None = None) -> None:
@@ -168,5 +167,5 @@ def sweep_prints() -> dict[str, int]:
     return jobs.sweep(
         PrintJob.objects.all(),
         reset={"done": 0},
-        send=lambda pk: print_documents.delay(pk),
+        send=lambda pk: queue_now(print_documents, pk),
     )

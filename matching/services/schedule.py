@@ -11,7 +11,7 @@ import logging
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.live import broadcast_on_commit
 from core.locking import lock, locked_transaction
+from core.queue import queue_now, queue_on_commit
 from events.models import Event, Slot, Table, table_order
 from events.rules import scheduling_open
 from matching import bridge, emails, engine, groups
@@ -93,22 +94,17 @@ def start_run(*, event: Event, by: User, keep_booked: bool = True) -> ScheduleRu
             raise ValidationError(_("A scheduling run is already under way.")) from None
         logger.info("schedule run %s queued for event %s by user %s", run.pk, event.pk, by.pk)
         _console_changed(event.pk, run)
-        transaction.on_commit(lambda: _queue_run(run.pk))
+        _queue_run(run.pk)
     return run
 
 
 def _queue_run(run_id: int) -> None:
-    """Queue the run's task. A broker that cannot be reached (Redis down) fails the run with a
-    message saying so, rather than leaving it queued for ever (blocking the next one) or turning
-    the organiser's click into an error page."""
+    """Queue the run's task once committed. A broker that cannot be reached (Redis down) is logged
+    (core/queue.py) and the run stays "queued": the organiser's click is not an error page, and
+    the run is recorded, so the sweep of runs left waiting queues it again once Redis is back."""
     from matching.tasks import run_schedule
 
-    try:
-        run_schedule.delay(run_id)
-    except Exception:  # the broker's errors vary with the transport (kombu, redis, OSError)
-        logger.warning("schedule run %s: broker unavailable, run failed", run_id, exc_info=True)
-        message = _("The scheduling worker could not be reached. Start the run again in a moment.")
-        _fail(run_id, message, [])
+    queue_on_commit(run_schedule, run_id)
 
 
 def _advance(run_id: int, attempt: int, step: str, **fields) -> ScheduleRun:
@@ -188,7 +184,7 @@ def sweep_runs() -> dict[str, int]:
     return jobs.sweep(
         ScheduleRun.objects.all(),
         reset={"step": RunStep.WAITING, "progress": 0},
-        send=lambda pk: run_schedule.delay(pk),
+        send=lambda pk: queue_now(run_schedule, pk),
         changed=lambda run: _console_changed(run.event_id, run),
     )
 

@@ -18,7 +18,6 @@ import subprocess
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.db.models import F
@@ -31,9 +30,17 @@ from notifications.enums import MessageState
 from notifications.models import OutboxMessage
 from notifications.tasks import send, sweep
 from pitches import services as pitch_services
+from tests import live
 from tests.factories import MembershipFactory, OrganisationFactory
-from tests.live import broker_at, email_env, kill_group, spare_redis, start_celery_worker
-from tests.notifications.smtp_sink import SmtpSink, free_port
+from tests.live import (
+    RedisServer,
+    broker_at,
+    email_env,
+    kill_group,
+    spare_redis,
+    start_celery_worker,
+)
+from tests.notifications.smtp_sink import SmtpSink
 
 pytestmark = [pytest.mark.stack, pytest.mark.django_db(transaction=True)]
 
@@ -85,36 +92,9 @@ def workers(tmp_path) -> Iterator[Callable[..., subprocess.Popen]]:
 
 
 @pytest.fixture
-def redis_server(tmp_path) -> Iterator["RedisServer"]:
-    server = RedisServer(tmp_path)
-    server.start()
-    yield server
-    server.stop()
-
-
-class RedisServer:
-    """A redis-server of this test's own, on a free port, that the test may stop and start."""
-
-    def __init__(self, workdir: Path) -> None:
-        self.port, self.workdir = free_port(), workdir
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        from tests.stack import wait_for_port
-
-        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
-        command += ["--save", "", "--appendonly", "no", "--dir", str(self.workdir)]
-        self.process = subprocess.Popen(
-            command,
-            stdout=subprocess.DEVNULL,
-        )
-        wait_for_port(self.port, "Redis")
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
+def redis_server(tmp_path) -> Iterator[RedisServer]:
+    with live.redis_server(tmp_path) as server:
+        yield server
 
 
 def wait_until(condition: Callable[[], bool], *, what: str, timeout: float = 30, of=None) -> None:

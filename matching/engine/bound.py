@@ -188,11 +188,12 @@ def weight_bound(instance: Instance, time_limit: float = 30.0) -> int:
     return combinatorial_weight_bound(instance) + locked_weight
 
 
-def upper_bound(instance: Instance, time_limit: float = 30.0) -> Bound:
+def upper_bound(instance: Instance, time_limit: float = 30.0, relax: bool = True) -> Bound:
     """Bounds on participants met, and on weight for schedules that meet that many.
 
     `Bound.weight` here is only the combinatorial bound, valid for every schedule; call
     `weight_bound` for the tighter linear-programming one when a schedule falls short of `met`.
+    With `relax=False` (no time for the linear programme) only the combinatorial bounds are given.
     """
     locked_weight, locked_met = _locked(instance)
     candidates = [r for r in range(instance.n_requests) if instance.slots_of[r]]
@@ -201,8 +202,8 @@ def upper_bound(instance: Instance, time_limit: float = 30.0) -> Bound:
     if not candidates:
         return Bound(locked_weight, locked_met, locked_weight, choice)
     premium = sum(instance.weight[r] for r in candidates) + 1
-    lex_result = _lexicographic_lp(instance, candidates, premium, time_limit)
-    if lex_result.status == highs.OPTIMAL:
+    lex_result = _lexicographic_lp(instance, candidates, premium, time_limit) if relax else None
+    if lex_result is not None and lex_result.status == highs.OPTIMAL:
         value = math.floor(lex_result.objective + EPSILON)
         met = value // premium
         weight_if_all_met = min(weight, value - premium * met)

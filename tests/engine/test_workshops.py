@@ -96,7 +96,7 @@ def test_workshops_load_errors_name_ids():
 
     assert caught.value.errors == [
         "person p1: unknown workshop 'nope' in wishes",
-        "person p1: wants 0 is not a positive integer",
+        "person p1: wants 0 is not an integer from 1 to 1,000,000,000",
     ]
 
 

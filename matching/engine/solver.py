@@ -32,7 +32,7 @@ import numpy as np
 
 from .bound import Bound, upper_bound, weight_bound
 from .instance import Instance, compile_problem
-from .milp import MAX_COLUMNS, column_count, solve_exact
+from .milp import MAX_COLUMNS, build_estimate, column_count, solve_exact
 from .model import Meeting, Problem, Schedule, Stats
 from .polish import reduce_gaps, restore_previous, start_from_previous
 from .repair import Repairer
@@ -41,8 +41,9 @@ from .tables import seat
 
 DEFAULT_TIME_LIMIT = 10.0
 SEARCH_SHARE = 0.85  # of the time after the bound, for the repair and the exact method
+REPAIR_SHARE = 0.3  # of that, for the repair when the exact method follows
 TAIL_UNITS = 2.5  # seating, stats and writing the schedule out, in compile times
-LP_UNITS = 5.0  # the relaxation's linear programme, in compile times (XL: ~4)
+LP_UNITS = 3.0  # the least time worth giving the relaxation, in compile times (XL needs ~4)
 
 
 def check_time_limit(time_limit: float) -> float:
@@ -166,7 +167,7 @@ def solve(
     unit = max(0.001, time.monotonic() - compiling)
     finish = started + time_limit - TAIL_UNITS * unit  # search and polish end here
     now = time.monotonic()
-    lp_budget = min(0.5 * (finish - now), finish - now - 2 * unit)
+    lp_budget = min(0.6 * (finish - now), finish - now - 2 * unit)
     if lp_budget > LP_UNITS * unit:
         bound = upper_bound(instance, time_limit=lp_budget)
     else:
@@ -178,14 +179,15 @@ def solve(
     _fill(state, order, finish)
     now = time.monotonic()
     deadline = now + SEARCH_SHARE * max(0.0, finish - now)
-    Repairer(state, seed, deadline, target=(bound.met, bound.weight_if_met)).run(order)
+    use_exact = exact if exact is not None else column_count(instance) <= MAX_COLUMNS
+    repair_end = now + REPAIR_SHARE * (deadline - now) if use_exact else deadline
+    Repairer(state, seed, repair_end, target=(bound.met, bound.weight_if_met)).run(order)
     restore_previous(state, finish)
     method = "matching+repair"
     proven = _reaches(state, bound)
 
-    use_exact = exact if exact is not None else column_count(instance) <= MAX_COLUMNS
     remaining = deadline - time.monotonic()
-    if use_exact and not proven and remaining > 0.2:
+    if use_exact and not proven and remaining > max(0.2, 2 * build_estimate(instance, unit)):
         result = solve_exact(instance, state, remaining, seed)
         if result.state is not None and _rank(result.state) >= _rank(state):
             state = result.state

@@ -137,9 +137,11 @@ def solve_exact(instance: Instance, start: State, time_limit: float, seed: int) 
         integer=True,
     )
     vector = _start_vector(start, columns, lonely)
-    if deadline - time.monotonic() < 0.05:
+    remaining = deadline - time.monotonic()
+    if remaining < 0.1:
         return ExactResult(None, False)
-    result = highs.solve(model, deadline - time.monotonic(), seed=seed, start=vector)
+    # a tenth kept for reading the answer back (`_state_from`)
+    result = highs.solve(model, 0.9 * remaining - highs.GRACE, seed=seed, start=vector)
     if result.x is None:
         return ExactResult(None, False)
     return ExactResult(_state_from(instance, columns, result.x), result.status == highs.OPTIMAL)

@@ -32,6 +32,7 @@ import numpy as np
 
 from .bound import Bound, upper_bound, weight_bound
 from .instance import Instance, compile_problem
+from .lns import improve
 from .milp import MAX_COLUMNS, build_estimate, column_count, solve_exact
 from .model import Meeting, Problem, Schedule, Stats
 from .polish import reduce_gaps, restore_previous, start_from_previous
@@ -42,8 +43,9 @@ from .tables import seat
 DEFAULT_TIME_LIMIT = 10.0
 SEARCH_SHARE = 0.85  # of the time after the bound, for the repair and the exact method
 REPAIR_SHARE = 0.3  # of that, for the repair when the exact method follows
-TAIL_UNITS = 2.5  # seating, stats and writing the schedule out, in compile times
-LP_UNITS = 3.0  # the least time worth giving the relaxation, in compile times (XL needs ~4)
+WHOLE_MILP_COLUMNS = 30_000  # above, HiGHS's set-up alone may outlast the limit: regions instead
+TAIL_UNITS = 1.5  # seating, stats and writing the schedule out, in compile times
+LP_UNITS = 2.0  # the least time worth giving the relaxation, in compile times (XL needs ~4)
 
 
 def check_time_limit(time_limit: float) -> float:
@@ -179,13 +181,21 @@ def solve(
     _fill(state, order, finish)
     now = time.monotonic()
     deadline = now + SEARCH_SHARE * max(0.0, finish - now)
-    use_exact = exact if exact is not None else column_count(instance) <= MAX_COLUMNS
-    repair_end = now + REPAIR_SHARE * (deadline - now) if use_exact else deadline
+    columns = column_count(instance)
+    use_exact = exact if exact is not None else columns <= MAX_COLUMNS
+    use_lns = exact is None and columns > WHOLE_MILP_COLUMNS
+    if use_lns:
+        use_exact = False
+    repair_end = now + REPAIR_SHARE * (deadline - now) if use_exact or use_lns else deadline
     Repairer(state, seed, repair_end, target=(bound.met, bound.weight_if_met)).run(order)
     restore_previous(state, finish)
     method = "matching+repair"
     proven = _reaches(state, bound)
 
+    if use_lns and not proven:
+        improve(state, deadline, seed, (bound.met, bound.weight_if_met))
+        method = "matching+repair+regions"
+        proven = _reaches(state, bound)
     remaining = deadline - time.monotonic()
     if use_exact and not proven and remaining > max(0.2, 2 * build_estimate(instance, unit)):
         result = solve_exact(instance, state, remaining, seed)

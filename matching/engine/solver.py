@@ -6,15 +6,17 @@ process, so that reading the file and writing the schedule count too):
 0. Compile; the time it takes is this machine's yardstick (`unit`) for what comes after: the tail
    kept for seating, stats and writing out is a few units, and the relaxation is skipped when
    fewer units remain than it would need (the combinatorial bound is used instead).
-
 1. Bound: the slot-free relaxation of `bound` gives proven bounds on participants met and weight,
    and its solution says which requests are worth placing.
 2. Start: on a re-run, the previous meetings the relaxation keeps, in their slot; then every
    request in the order the relaxation prefers (chosen by it first, heavier first), each in its
    previous slot if it fits there, else in the first slot that fits.
-3. Repair: ejection chains (`repair`) while they improve (participants met, weight).
-4. Exact: if the schedule does not reach the bound and the time-indexed integer programme is small
-   enough (`milp.MAX_COLUMNS`), HiGHS solves it from that schedule; the better one is kept.
+3. Repair: ejection chains (`repair`) while they improve (participants met, weight); when an
+   exact step follows, for `REPAIR_SHARE` of the search time at most.
+4. Exact: if the schedule does not reach the bound, either HiGHS solves the whole time-indexed
+   integer programme from that schedule (up to `WHOLE_MILP_COLUMNS` columns, or with
+   `exact=True`), or, above that size (where HiGHS's set-up alone can outlast the limit), regions
+   of the schedule are re-solved exactly one after another (`lns`). Neither can make it worse.
 5. Polish: previous meetings back to their slot, fewer idle gaps (`polish`), then tables (`tables`).
 
 `stats.method` says what proved what: "...; optimal" when criteria 1 and 2 are proven optimal

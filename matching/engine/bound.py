@@ -19,6 +19,7 @@ heaviest requests up to their capacity.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -98,6 +99,7 @@ def _matrix(rows: list[list[int]], n_cols: int) -> sparse.csc_matrix:
 
 
 def _weight_lp(instance: Instance, candidates: list[int], time_limit: float) -> highs.Result:
+    deadline = time.monotonic() + time_limit  # building the programme counts too
     rows, upper = _rows(instance, candidates)
     model = highs.Model(
         cost=np.array([instance.weight[r] for r in candidates], dtype=float),
@@ -106,7 +108,7 @@ def _weight_lp(instance: Instance, candidates: list[int], time_limit: float) -> 
         row_upper=np.array(upper, dtype=float),
         integer=False,
     )
-    return highs.solve(model, time_limit)
+    return highs.solve(model, deadline - time.monotonic())
 
 
 def _previous_bonus(instance: Instance, candidates: list[int]) -> np.ndarray:
@@ -131,6 +133,7 @@ def _lexicographic_lp(
     instance: Instance, candidates: list[int], premium: int, time_limit: float
 ) -> highs.Result:
     """Maximise premium * (participants met) + weight over the relaxation."""
+    deadline = time.monotonic() + time_limit  # building the programme counts too
     rows, upper = _rows(instance, candidates)
     n = len(candidates)
     lonely = lonely_candidates(instance)
@@ -158,7 +161,7 @@ def _lexicographic_lp(
         row_upper=np.concatenate([np.array(upper, dtype=float), np.zeros(len(lonely))]),
         integer=False,
     )
-    return highs.solve(model, time_limit)
+    return highs.solve(model, deadline - time.monotonic())
 
 
 def combinatorial_weight_bound(instance: Instance) -> int:

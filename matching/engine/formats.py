@@ -180,12 +180,13 @@ def _parse_request(item: dict, participant_ids: set[str], errors: list[str]) -> 
 
 def _parse_requests(doc: dict, participant_ids: set[str], errors: list[str]) -> tuple[Request, ...]:
     requests: list[Request] = []
-    by_pair: dict[frozenset[str], str] = {}
+    by_pair: dict[tuple[str, str], str] = {}
     for item in _ids(_objects(doc, "requests", errors, required=True), "request", errors):
         request = _parse_request(item, participant_ids, errors)
         if request is None:
             continue
-        pair = frozenset((request.a, request.b))
+        a, b = request.a, request.b
+        pair = (a, b) if a < b else (b, a)
         if pair in by_pair:
             errors.append(
                 f"request {request.id}: duplicate pair {request.a}/{request.b}, "

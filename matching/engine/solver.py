@@ -171,7 +171,7 @@ def solve(
     unit = max(0.001, time.monotonic() - compiling)
     finish = started + time_limit - TAIL_UNITS * unit  # search and polish end here
     now = time.monotonic()
-    lp_budget = min(0.6 * (finish - now), finish - now - 2 * unit)
+    lp_budget = min(0.5 * (finish - now), finish - now - 2 * unit)
     if lp_budget > LP_UNITS * unit:
         bound = upper_bound(instance, time_limit=lp_budget)
     else:

@@ -43,7 +43,7 @@ from .state import State
 from .tables import seat
 
 DEFAULT_TIME_LIMIT = 10.0
-SEARCH_SHARE = 0.85  # of the time after the bound, for the repair and the exact method
+SEARCH_SHARE = 0.9  # of the time after the bound, for the repair and the exact method
 REPAIR_SHARE = 0.3  # of that, for the repair when the exact method follows
 WHOLE_MILP_COLUMNS = 30_000  # above, HiGHS's set-up alone may outlast the limit: regions instead
 TAIL_UNITS = 1.5  # seating, stats and writing the schedule out, in compile times
@@ -171,8 +171,8 @@ def solve(
     unit = max(0.001, time.monotonic() - compiling)
     finish = started + time_limit - TAIL_UNITS * unit  # search and polish end here
     now = time.monotonic()
-    lp_budget = min(0.5 * (finish - now), finish - now - 2 * unit)
-    if lp_budget > LP_UNITS * unit:
+    lp_budget = min(0.7 * (finish - now), finish - now - 2 * unit)  # it is worth most
+    if lp_budget > min(LP_UNITS * unit, 1.0):  # a second is worth trying on a loaded machine
         bound = upper_bound(instance, time_limit=lp_budget)
     else:
         bound = upper_bound(instance, time_limit=0.0, relax=False)

@@ -9,10 +9,15 @@ HiGHS's `time_limit` is not always kept: some set-up steps of its MIP solver can
 the GIL), interrupt callbacks stop it once the deadline is past, and the caller waits no longer
 than the deadline: if HiGHS is still in a step that cannot be interrupted, it is abandoned (the
 result is "failed", the caller keeps what it had) and stops by itself at its next callback.
+Before the interpreter exits, such threads are waited for (`_wait_for_abandoned`): a thread that
+called back into Python during finalisation would be ended by `pthread_exit` inside HiGHS's C++
+and abort the process ("terminate called without an active exception"). The command line ends
+with `os._exit` and skips that wait.
 """
 
 from __future__ import annotations
 
+import atexit
 import threading
 import time
 from dataclasses import dataclass
@@ -26,6 +31,18 @@ OPTIMAL = "optimal"
 STOPPED = "stopped"
 FAILED = "failed"
 GRACE = 0.05  # seconds past the deadline before HiGHS is abandoned
+_abandoned: list[threading.Thread] = []
+EXIT_WAIT = 120.0  # seconds, at most, for abandoned HiGHS threads at interpreter exit
+
+
+def _wait_for_abandoned() -> None:
+    until = time.monotonic() + EXIT_WAIT
+    for thread in _abandoned:
+        thread.join(max(0.0, until - time.monotonic()))
+
+
+atexit.register(_wait_for_abandoned)
+
 _INTERRUPTS = (
     highspy.cb.HighsCallbackType.kCallbackSimplexInterrupt,
     highspy.cb.HighsCallbackType.kCallbackIpmInterrupt,
@@ -115,6 +132,7 @@ def solve(
     runner.join(max(0.0, deadline + GRACE - time.monotonic()))
     if runner.is_alive():
         abandoned.set()
+        _abandoned[:] = [thread for thread in _abandoned if thread.is_alive()] + [runner]
         return Result(FAILED, None, float("-inf"), float("inf"))
     return _result(highs, model)
 

@@ -44,7 +44,8 @@ from .tables import seat
 
 DEFAULT_TIME_LIMIT = 10.0
 SEARCH_SHARE = 0.9  # of the time after the bound, for the repair and the exact method
-REPAIR_SHARE = 0.3  # of that, for the repair when the exact method follows
+REPAIR_SHARE = 0.3  # of that, for the repair when the whole exact programme follows
+REPAIR_SHARE_BEFORE_REGIONS = 0.6  # and when regions follow (L: the repair still gains late)
 WHOLE_MILP_COLUMNS = 30_000  # above, HiGHS's set-up alone may outlast the limit: regions instead
 TAIL_UNITS = 1.5  # seating, stats and writing the schedule out, in compile times
 LP_UNITS = 2.0  # the least time worth giving the relaxation, in compile times (XL needs ~4)
@@ -188,7 +189,8 @@ def solve(
     use_lns = exact is None and columns > WHOLE_MILP_COLUMNS
     if use_lns:
         use_exact = False
-    repair_end = now + REPAIR_SHARE * (deadline - now) if use_exact or use_lns else deadline
+    share = REPAIR_SHARE if use_exact else REPAIR_SHARE_BEFORE_REGIONS if use_lns else 1.0
+    repair_end = now + share * (deadline - now)
     Repairer(state, seed, repair_end, target=(bound.met, bound.weight_if_met)).run(order)
     restore_previous(state, finish)
     method = "matching+repair"

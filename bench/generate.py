@@ -5,6 +5,10 @@ of them accessible, a fifth of the buyers at their own desk), 10-30 % of each pe
 by workshops, the pitch session and personal exceptions, and skewed popularity: a few buyers attract
 many requests. Requests are buyer <-> structure, plus 2 % between structures (co-contracting).
 Weights run 1..10, mutual interest 6..10, one-sided 1..5.
+
+The "-hard" sizes are tighter versions of M and L: half again as many requests for the same people,
+20-45 % of each person's slots unavailable, half a table per buyer, 50 % mutual weights and 15 % of
+the requests between two ESS structures (who, unlike buyers, have no desk of their own).
 """
 
 from __future__ import annotations
@@ -27,7 +31,13 @@ class Size:
     buyers: int
     structures: int
     requests: int
+    unavailable: tuple[float, float] = (0.10, 0.30)  # share of each person's slots
+    tables_per_buyer: float = 0.8
+    mutual_share: float = MUTUAL_SHARE
+    ess_pair_share: float = ESS_PAIR_SHARE
 
+
+HARD = {"unavailable": (0.20, 0.45), "tables_per_buyer": 0.5, "mutual_share": 0.5}
 
 SIZES = {
     size.name: size
@@ -36,6 +46,9 @@ SIZES = {
         Size("M", 200, 800, 4_000),
         Size("L", 1_000, 4_000, 30_000),
         Size("XL", 3_000, 10_000, 100_000),
+        Size("S-hard", 40, 120, 600, ess_pair_share=0.15, **HARD),
+        Size("M-hard", 200, 800, 6_000, ess_pair_share=0.15, **HARD),
+        Size("L-hard", 1_000, 4_000, 45_000, ess_pair_share=0.15, **HARD),
     )
 }
 
@@ -56,9 +69,9 @@ def _slots() -> list[dict[str, str]]:
     return slots
 
 
-def _unavailable(rng: random.Random) -> list[str]:
-    """10-30 % of the slots: one or two workshops of three slots, plus personal exceptions."""
-    target = round(N_SLOTS * rng.uniform(0.10, 0.30))
+def _unavailable(rng: random.Random, share: tuple[float, float]) -> list[str]:
+    """A share of the slots (10-30 %): workshops of three slots, plus personal exceptions."""
+    target = round(N_SLOTS * rng.uniform(*share))
     taken: set[int] = set()
     while len(taken) < target:
         if rng.random() < 0.6:
@@ -73,14 +86,20 @@ def _participants(size: Size, rng: random.Random, tables: list[dict]) -> list[di
     homes = iter(t["id"] for t in tables)
     people = []
     for i in range(size.buyers):
-        buyer: dict[str, Any] = {"id": f"buyer-{i:05d}", "unavailable": _unavailable(rng)}
+        buyer: dict[str, Any] = {
+            "id": f"buyer-{i:05d}",
+            "unavailable": _unavailable(rng, size.unavailable),
+        }
         if rng.random() < 0.5:
             buyer["max_meetings"] = rng.randint(10, 20)
         if rng.random() < 0.2:
             buyer["home_table"] = next(homes)
         people.append(buyer)
     for i in range(size.structures):
-        ess: dict[str, Any] = {"id": f"ess-{i:05d}", "unavailable": _unavailable(rng)}
+        ess: dict[str, Any] = {
+            "id": f"ess-{i:05d}",
+            "unavailable": _unavailable(rng, size.unavailable),
+        }
         if rng.random() < 0.5:
             ess["max_meetings"] = rng.randint(4, 10)
         if rng.random() < 0.03:
@@ -91,7 +110,7 @@ def _participants(size: Size, rng: random.Random, tables: list[dict]) -> list[di
 
 def _tables(size: Size, rng: random.Random) -> list[dict[str, Any]]:
     """Home tables first (plain), then the pool, a tenth of it accessible."""
-    count = max(2, round(size.buyers * 0.8))
+    count = max(2, round(size.buyers * size.tables_per_buyer))
     tables = [{"id": f"T{t + 1:05d}", "accessible": False} for t in range(count)]
     pool = tables[round(size.buyers * 0.2) + 1 :]
     for table in rng.sample(pool, max(1, len(pool) // 10)):
@@ -112,7 +131,7 @@ def _requests(size: Size, rng: random.Random) -> list[dict[str, Any]]:
     pairs: set[frozenset[str]] = set()
     requests = []
     while len(requests) < size.requests:
-        if rng.random() < ESS_PAIR_SHARE:
+        if rng.random() < size.ess_pair_share:
             a, b = rng.choices(structures, cum_weights=ess_pull, k=2)
         else:
             a = rng.choices(buyers, cum_weights=buyer_pull)[0]
@@ -121,7 +140,7 @@ def _requests(size: Size, rng: random.Random) -> list[dict[str, Any]]:
         if a == b or pair in pairs:
             continue
         pairs.add(pair)
-        weight = rng.randint(6, 10) if rng.random() < MUTUAL_SHARE else rng.randint(1, 5)
+        weight = rng.randint(6, 10) if rng.random() < size.mutual_share else rng.randint(1, 5)
         requests.append({"id": f"r{len(requests) + 1:06d}", "a": a, "b": b, "weight": weight})
     return requests
 

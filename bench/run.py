@@ -1,6 +1,7 @@
 """Benchmark of the meeting scheduler on generated events of four sizes.
 
     python -m bench.run [--sizes S,M,L,XL] [--seed 1] [--json bench/results.json]
+    python -m bench.run --sizes M-hard,L-hard --seed 2      # the tighter variants, another seed
 
 Each size runs in child processes, so that each peak memory (`ru_maxrss`) is that size's own:
 one child generates the event, solves it and checks the schedule; a second runs the greedy
@@ -28,7 +29,15 @@ from matching.engine.instance import compile_problem
 from matching.engine.model import Schedule
 from matching.engine.tables import seat
 
-TIME_LIMITS = {"S": 2.0, "M": 15.0, "L": 9.0, "XL": 9.0}
+TIME_LIMITS = {
+    "S": 2.0,
+    "M": 15.0,
+    "L": 9.0,
+    "XL": 9.0,
+    "S-hard": 2.0,
+    "M-hard": 15.0,
+    "L-hard": 9.0,
+}
 CHANGED_SHARE = 0.05
 
 

@@ -19,6 +19,7 @@ heaviest requests up to their capacity.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -98,6 +99,7 @@ def _matrix(rows: list[list[int]], n_cols: int) -> sparse.csc_matrix:
 
 
 def _weight_lp(instance: Instance, candidates: list[int], time_limit: float) -> highs.Result:
+    deadline = time.monotonic() + time_limit  # building the programme counts too
     rows, upper = _rows(instance, candidates)
     model = highs.Model(
         cost=np.array([instance.weight[r] for r in candidates], dtype=float),
@@ -106,7 +108,7 @@ def _weight_lp(instance: Instance, candidates: list[int], time_limit: float) -> 
         row_upper=np.array(upper, dtype=float),
         integer=False,
     )
-    return highs.solve(model, time_limit)
+    return highs.solve(model, deadline - time.monotonic())
 
 
 def _previous_bonus(instance: Instance, candidates: list[int]) -> np.ndarray:
@@ -131,6 +133,7 @@ def _lexicographic_lp(
     instance: Instance, candidates: list[int], premium: int, time_limit: float
 ) -> highs.Result:
     """Maximise premium * (participants met) + weight over the relaxation."""
+    deadline = time.monotonic() + time_limit  # building the programme counts too
     rows, upper = _rows(instance, candidates)
     n = len(candidates)
     lonely = lonely_candidates(instance)
@@ -158,7 +161,7 @@ def _lexicographic_lp(
         row_upper=np.concatenate([np.array(upper, dtype=float), np.zeros(len(lonely))]),
         integer=False,
     )
-    return highs.solve(model, time_limit)
+    return highs.solve(model, deadline - time.monotonic())
 
 
 def combinatorial_weight_bound(instance: Instance) -> int:
@@ -188,11 +191,12 @@ def weight_bound(instance: Instance, time_limit: float = 30.0) -> int:
     return combinatorial_weight_bound(instance) + locked_weight
 
 
-def upper_bound(instance: Instance, time_limit: float = 30.0) -> Bound:
+def upper_bound(instance: Instance, time_limit: float = 30.0, relax: bool = True) -> Bound:
     """Bounds on participants met, and on weight for schedules that meet that many.
 
     `Bound.weight` here is only the combinatorial bound, valid for every schedule; call
     `weight_bound` for the tighter linear-programming one when a schedule falls short of `met`.
+    With `relax=False` (no time for the linear programme) only the combinatorial bounds are given.
     """
     locked_weight, locked_met = _locked(instance)
     candidates = [r for r in range(instance.n_requests) if instance.slots_of[r]]
@@ -201,8 +205,8 @@ def upper_bound(instance: Instance, time_limit: float = 30.0) -> Bound:
     if not candidates:
         return Bound(locked_weight, locked_met, locked_weight, choice)
     premium = sum(instance.weight[r] for r in candidates) + 1
-    lex_result = _lexicographic_lp(instance, candidates, premium, time_limit)
-    if lex_result.status == highs.OPTIMAL:
+    lex_result = _lexicographic_lp(instance, candidates, premium, time_limit) if relax else None
+    if lex_result is not None and lex_result.status == highs.OPTIMAL:
         value = math.floor(lex_result.objective + EPSILON)
         met = value // premium
         weight_if_all_met = min(weight, value - premium * met)

@@ -7,24 +7,35 @@
     recommend input.json [--top N] > recommendations.json
 
 Exit status: 0 done (or valid), 1 `check`/`workshops-check` found violations (one per line on
-stdout), 2 a file is missing, not JSON, or breaks its format (one error per line on stderr).
+stdout), 2 a file is missing, not JSON, too large or too deeply nested, or breaks its format (one
+error per line on stderr), or an argument is nonsense (one line): never a traceback.
+
+`--time-limit` counts from the start of the process: reading the file, solving, seating and
+writing the result all fit in it (up to 10 % over, see bench/README.md). It must be from
+`MIN_TIME_LIMIT` to `MAX_TIME_LIMIT` seconds.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
-from . import recommend, workshops
 from .check import check
 from .formats import FormatError, dump_schedule, load_problem, load_schedule
 from .solver import DEFAULT_TIME_LIMIT, solve
 
 OK, INVALID, MALFORMED = 0, 1, 2
+MIN_TIME_LIMIT = 1.0  # below this, starting Python and reading a large file may take it all
+MAX_TIME_LIMIT = 3600.0  # an hour: past that, a limit is a typo, not a wish
+MAX_FILE_BYTES = 512 * 1024 * 1024  # XL is 8 MB
+MAX_TOP = 1000
 
 
 class Refused(Exception):
@@ -33,13 +44,32 @@ class Refused(Exception):
         self.errors = errors
 
 
+def process_started() -> float:
+    """The `time.monotonic()` instant this process started (from /proc), or now if unknown."""
+    now = time.monotonic()
+    try:
+        fields = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
+        age = time.clock_gettime(time.CLOCK_BOOTTIME) - int(fields[19]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return now
+    return now - age if 0 <= age < 60 else now
+
+
+def _constant(name: str) -> NoReturn:
+    raise ValueError(f"{name} is not a JSON number")
+
+
 def _read(path: str) -> Any:
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
+        if Path(path).stat().st_size > MAX_FILE_BYTES:
+            raise Refused([f"{path}: too large (over {MAX_FILE_BYTES // 2**20} MB)"])
+        return json.loads(Path(path).read_text(encoding="utf-8"), parse_constant=_constant)
     except OSError as error:
         raise Refused([f"{path}: cannot read ({error.strerror})"]) from error
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise Refused([f"{path}: not valid JSON ({error})"]) from error
+    except RecursionError as error:
+        raise Refused([f"{path}: not valid JSON (nested too deeply)"]) from error
+    except (UnicodeDecodeError, ValueError) as error:  # JSONDecodeError, 4,300+ digit numbers
+        raise Refused([f"{path}: not valid JSON ({str(error)[:200]})"]) from error
 
 
 def _load(path: str, loader: Callable[[Any], Any]) -> Any:
@@ -47,11 +77,23 @@ def _load(path: str, loader: Callable[[Any], Any]) -> Any:
         return loader(_read(path))
     except FormatError as error:
         raise Refused([f"{path}: {line}" for line in error.errors]) from error
+    except RecursionError as error:  # a structure deep enough to defeat the checks themselves
+        raise Refused([f"{path}: nested too deeply"]) from error
 
 
-def _write(doc: Any) -> None:
-    json.dump(doc, sys.stdout, ensure_ascii=False, indent=1)
-    sys.stdout.write("\n")
+def _text(doc: dict[str, Any]) -> str:
+    """The document as JSON, one top-level key per line, each value written by the C encoder in
+    one call: `json.dump(..., indent=...)` uses the pure-Python encoder, which took 2.8 s for an
+    XL schedule on a loaded machine."""
+    parts = [
+        f"{json.dumps(key, ensure_ascii=False)}: {json.dumps(value, ensure_ascii=False)}"
+        for key, value in doc.items()
+    ]
+    return "{\n " + ",\n ".join(parts) + "\n}\n"
+
+
+def _write(doc: dict[str, Any]) -> None:
+    sys.stdout.write(_text(doc))
 
 
 def _report(violations: list[str]) -> int:
@@ -66,7 +108,9 @@ def _report(violations: list[str]) -> int:
 
 def _solve(args: argparse.Namespace) -> int:
     problem = _load(args.problem, load_problem)
-    schedule = solve(problem, time_limit=args.time_limit, seed=args.seed, exact=args.exact)
+    schedule = solve(
+        problem, time_limit=args.time_limit, seed=args.seed, exact=args.exact, started=args.started
+    )
     _write(dump_schedule(schedule))
     return OK
 
@@ -78,34 +122,81 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _workshops(args: argparse.Namespace) -> int:
+    from . import workshops
+
     problem = _load(args.problem, workshops.load_problem)
-    _write(
-        workshops.dump_plan(workshops.solve(problem, time_limit=args.time_limit, seed=args.seed))
+    plan = workshops.solve(
+        problem, time_limit=args.time_limit, seed=args.seed, started=args.started
     )
+    _write(workshops.dump_plan(plan))
     return OK
 
 
 def _workshops_check(args: argparse.Namespace) -> int:
+    from . import workshops
+
     problem = _load(args.problem, workshops.load_problem)
     plan = _load(args.placement, workshops.load_plan)
     return _report(workshops.check(problem, plan))
 
 
 def _recommend(args: argparse.Namespace) -> int:
+    from . import recommend
+
     pitches, structures = _load(args.input, recommend.load_input)
     result = recommend.recommend(pitches, structures, top=args.top)
     _write(recommend.dump(result))
     return OK
 
 
+class _Parser(argparse.ArgumentParser):
+    """Refuses a bad command line with one line on stderr (no usage block), exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(MALFORMED, f"{self.prog}: {message}\n")
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not MIN_TIME_LIMIT <= value <= MAX_TIME_LIMIT:  # also false for nan
+        raise argparse.ArgumentTypeError(
+            f"must be a number of seconds from {MIN_TIME_LIMIT:g} to {MAX_TIME_LIMIT:g}, "
+            f"got {text!r}"
+        )
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value < 2**31 - 1:
+        raise argparse.ArgumentTypeError(f"must be an integer from 0 to 2147483646, got {text!r}")
+    return value
+
+
+def _top(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= MAX_TOP:
+        raise argparse.ArgumentTypeError(f"must be an integer from 1 to {MAX_TOP}, got {text!r}")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m matching.engine", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = _Parser(prog="python -m matching.engine", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     solve_cmd = commands.add_parser("solve", help="build a meeting schedule")
     solve_cmd.add_argument("problem")
-    solve_cmd.add_argument("--time-limit", type=float, default=DEFAULT_TIME_LIMIT)
-    solve_cmd.add_argument("--seed", type=int, default=0)
+    solve_cmd.add_argument("--time-limit", type=_seconds, default=DEFAULT_TIME_LIMIT)
+    solve_cmd.add_argument("--seed", type=_seed, default=0)
     exact = solve_cmd.add_mutually_exclusive_group()
     exact.add_argument("--exact", dest="exact", action="store_true", default=None)
     exact.add_argument("--no-exact", dest="exact", action="store_false")
@@ -118,8 +209,8 @@ def _parser() -> argparse.ArgumentParser:
 
     workshops_cmd = commands.add_parser("workshops", help="place workshops and seat people")
     workshops_cmd.add_argument("problem")
-    workshops_cmd.add_argument("--time-limit", type=float, default=DEFAULT_TIME_LIMIT)
-    workshops_cmd.add_argument("--seed", type=int, default=0)
+    workshops_cmd.add_argument("--time-limit", type=_seconds, default=DEFAULT_TIME_LIMIT)
+    workshops_cmd.add_argument("--seed", type=_seed, default=0)
     workshops_cmd.set_defaults(run=_workshops)
 
     wcheck_cmd = commands.add_parser("workshops-check", help="validate a workshop placement")
@@ -129,13 +220,17 @@ def _parser() -> argparse.ArgumentParser:
 
     recommend_cmd = commands.add_parser("recommend", help="score pitch <-> structure pairs")
     recommend_cmd.add_argument("input")
-    recommend_cmd.add_argument("--top", type=int, default=10)
+    recommend_cmd.add_argument("--top", type=_top, default=10)
     recommend_cmd.set_defaults(run=_recommend)
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, started: float | None = None) -> int:
+    """Run a command; `started` is the `time.monotonic()` instant the time limit counts from
+    (`python -m matching.engine` passes the start of the process; default: now)."""
+    started = time.monotonic() if started is None else started
     args = _parser().parse_args(argv)
+    args.started = started
     try:
         return args.run(args)
     except Refused as refused:

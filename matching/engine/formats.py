@@ -17,6 +17,17 @@ from .model import FORMAT, Meeting, Participant, Problem, Request, Schedule, Slo
 
 MIN_WEIGHT = 1
 MAX_WEIGHT = 10
+MAX_COUNT = 10**9  # a larger max_meetings (or workshop count) is a mistake, not a wish
+SHOWN = 60  # characters of an offending value quoted in an error line
+
+
+def shown(value: object) -> str:
+    """`repr(value)`, cut to `SHOWN` characters: an error line stays one short line."""
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):  # a 4,300+ digit integer, a structure too deep
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= SHOWN else text[: SHOWN - 3] + "..."
 
 
 class FormatError(ValueError):
@@ -73,10 +84,10 @@ def _datetime(value: object, label: str, errors: list[str]) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        errors.append(f"{label}: bad ISO 8601 datetime {value!r}")
+        errors.append(f"{label}: bad ISO 8601 datetime {shown(value)}")
         return None
     if parsed.tzinfo is None:
-        errors.append(f"{label}: datetime {value!r} has no UTC offset")
+        errors.append(f"{label}: datetime {shown(value)} has no UTC offset")
         return None
     return parsed
 
@@ -125,16 +136,18 @@ def _parse_participant(
         unavailable = []
     for slot_id in unavailable:
         if slot_id not in slot_ids:
-            errors.append(f"{label}: unknown slot {slot_id!r} in unavailable")
+            errors.append(f"{label}: unknown slot {shown(slot_id)} in unavailable")
     max_meetings = item.get("max_meetings")
-    if max_meetings is not None and (not _is_int(max_meetings) or max_meetings < 0):
-        errors.append(f"{label}: max_meetings is not a non-negative integer")
+    if max_meetings is not None and (
+        not _is_int(max_meetings) or not 0 <= max_meetings <= MAX_COUNT
+    ):
+        errors.append(f"{label}: max_meetings is not an integer from 0 to {MAX_COUNT:,}")
         max_meetings = None
     needs_accessible = _bool(item, "needs_accessible_table", label, errors)
     home = item.get("home_table")
     if home is not None:
         if not isinstance(home, str) or home not in tables:
-            errors.append(f"{label}: unknown home_table {home!r}")
+            errors.append(f"{label}: unknown home_table {shown(home)}")
             home = None
         elif needs_accessible and not tables[home].accessible:
             errors.append(f"{label}: needs an accessible table but home_table {home} is not")
@@ -153,26 +166,27 @@ def _parse_request(item: dict, participant_ids: set[str], errors: list[str]) -> 
     for end in ("a", "b"):
         value = item.get(end)
         if not isinstance(value, str) or value not in participant_ids:
-            errors.append(f"{label}: unknown participant {value!r} as {end}")
+            errors.append(f"{label}: unknown participant {shown(value)} as {end}")
             ok = False
     if ok and item["a"] == item["b"]:
         errors.append(f"{label}: self-request, a and b are both {item['a']}")
         ok = False
     weight = item.get("weight")
     if not _is_int(weight) or not MIN_WEIGHT <= weight <= MAX_WEIGHT:
-        errors.append(f"{label}: weight {weight!r} is not an integer from 1 to 10")
+        errors.append(f"{label}: weight {shown(weight)} is not an integer from 1 to 10")
         ok = False
     return Request(item["id"], item["a"], item["b"], weight) if ok else None
 
 
 def _parse_requests(doc: dict, participant_ids: set[str], errors: list[str]) -> tuple[Request, ...]:
     requests: list[Request] = []
-    by_pair: dict[frozenset[str], str] = {}
+    by_pair: dict[tuple[str, str], str] = {}
     for item in _ids(_objects(doc, "requests", errors, required=True), "request", errors):
         request = _parse_request(item, participant_ids, errors)
         if request is None:
             continue
-        pair = frozenset((request.a, request.b))
+        a, b = request.a, request.b
+        pair = (a, b) if a < b else (b, a)
         if pair in by_pair:
             errors.append(
                 f"request {request.id}: duplicate pair {request.a}/{request.b}, "
@@ -213,7 +227,7 @@ def _known_locked(meetings: list[Meeting], problem: Problem, errors: list[str]) 
             ("table", meeting.table, problem.table_by_id),
         ):
             if value not in index:
-                errors.append(f"locked {meeting.request}: unknown {kind} {value!r}")
+                errors.append(f"locked {meeting.request}: unknown {kind} {shown(value)}")
                 ok = False
         if ok:
             known.append(meeting)
@@ -228,7 +242,7 @@ def load_problem(doc: object) -> Problem:
         raise FormatError(["problem: not a JSON object"])
     errors: list[str] = []
     if doc.get("format") != FORMAT:
-        errors.append(f"format: expected {FORMAT!r}, got {doc.get('format')!r}")
+        errors.append(f"format: expected {FORMAT!r}, got {shown(doc.get('format'))}")
     slots, slot_ids = _parse_slots(doc, errors)
     tables = _parse_tables(doc, errors)
     table_by_id = {table.id: table for table in tables}

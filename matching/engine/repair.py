@@ -154,6 +154,8 @@ class Repairer:
         slots = self.instance.slot_list[r][:]
         self.rng.shuffle(slots)
         for s in slots:
+            if time.monotonic() > self.deadline:
+                break
             if depth == 1 and self._hopeless(r, s):
                 continue
             removed = self._clear_way(r, s, {r})

@@ -1,29 +1,41 @@
 """`solve`: from a problem to a schedule, optimising the four criteria of the format in order.
 
-The pipeline, within the time limit:
+The pipeline, within the time limit (counted from `started`: the CLI passes the start of the
+process, so that reading the file and writing the schedule count too):
 
+0. Compile; the time it takes is this machine's yardstick (`unit`) for what comes after: the tail
+   kept for seating, stats and writing out is a few units, and the relaxation is skipped when
+   fewer units remain than it would need (the combinatorial bound is used instead).
 1. Bound: the slot-free relaxation of `bound` gives proven bounds on participants met and weight,
    and its solution says which requests are worth placing.
 2. Start: on a re-run, the previous meetings the relaxation keeps, in their slot; then every
    request in the order the relaxation prefers (chosen by it first, heavier first), each in its
    previous slot if it fits there, else in the first slot that fits.
-3. Repair: ejection chains (`repair`) while they improve (participants met, weight).
-4. Exact: if the schedule does not reach the bound and the time-indexed integer programme is small
-   enough (`milp.MAX_COLUMNS`), HiGHS solves it from that schedule; the better one is kept.
+3. Repair: ejection chains (`repair`) while they improve (participants met, weight); when an
+   exact step follows, for `REPAIR_SHARE` of the search time at most.
+4. Exact: if the schedule does not reach the bound, either HiGHS solves the whole time-indexed
+   integer programme from that schedule (up to `WHOLE_MILP_COLUMNS` columns, or with
+   `exact=True`), or, above that size (where HiGHS's set-up alone can outlast the limit), regions
+   of the schedule are re-solved exactly one after another (`lns`). Neither can make it worse.
 5. Polish: previous meetings back to their slot, fewer idle gaps (`polish`), then tables (`tables`).
 
 `stats.method` says what proved what: "...; optimal" when criteria 1 and 2 are proven optimal
 (the schedule reaches the bound, or HiGHS proved the programme optimal). Runs are deterministic for a
-given seed unless the time limit cuts a phase short.
+given seed unless the time limit cuts a phase short. Every phase after compiling stops at its own
+deadline, so the whole run ends by `started + time_limit` plus at most the tail's misestimate.
 """
 
 from __future__ import annotations
 
+import math
 import time
+
+import numpy as np
 
 from .bound import Bound, upper_bound, weight_bound
 from .instance import Instance, compile_problem
-from .milp import MAX_COLUMNS, column_count, solve_exact
+from .lns import improve
+from .milp import MAX_COLUMNS, build_estimate, column_count, solve_exact
 from .model import Meeting, Problem, Schedule, Stats
 from .polish import reduce_gaps, restore_previous, start_from_previous
 from .repair import Repairer
@@ -31,21 +43,37 @@ from .state import State
 from .tables import seat
 
 DEFAULT_TIME_LIMIT = 10.0
-SEARCH_SHARE = 0.8  # of the time limit, for the bound, the repair and the exact method
-POLISH_SHARE = 0.95  # polishing stops here; the rest is for seating and output
+SEARCH_SHARE = 0.9  # of the time after the bound, for the repair and the exact method
+REPAIR_SHARE = 0.3  # of that, for the repair when the whole exact programme follows
+REPAIR_SHARE_BEFORE_REGIONS = 0.6  # and when regions follow (L: the repair still gains late)
+WHOLE_MILP_COLUMNS = 30_000  # above, HiGHS's set-up alone may outlast the limit: regions instead
+TAIL_UNITS = 1.5  # seating, stats and writing the schedule out, in compile times
+LP_UNITS = 2.0  # the least time worth giving the relaxation, in compile times (XL needs ~4)
+
+
+def check_time_limit(time_limit: float) -> float:
+    """The limit as a float; ValueError for a limit that is not a positive finite number."""
+    value = float(time_limit)
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"time limit must be a positive number of seconds, got {time_limit!r}")
+    return value
 
 
 def _preferred_order(instance: Instance, bound: Bound) -> list[int]:
-    choice = bound.choice
-    return sorted(
-        range(instance.n_requests), key=lambda r: (-round(choice[r], 3), -instance.weight[r], r)
-    )
+    """Chosen by the relaxation first (to 3 decimals), heavier first, then in request order."""
+    n = instance.n_requests
+    choice = np.round(bound.choice, 3) if bound.choice is not None else np.zeros(n)
+    weight = np.asarray(instance.weight, dtype=np.int64)
+    return np.lexsort((np.arange(n), -weight, -choice)).tolist()
 
 
-def _fill(state: State, order: list[int]) -> None:
-    """Each unplaced request in its previous slot if it fits there, else in the first that fits."""
+def _fill(state: State, order: list[int], deadline: float = math.inf) -> None:
+    """Each unplaced request in its previous slot if it fits there, else in the first that fits
+    (until `deadline`: what is left stays unplaced)."""
     previous = state.instance.prev_slot
-    for r in order:
+    for position, r in enumerate(order):
+        if not position & 1023 and time.monotonic() > deadline:
+            return
         if state.slot_of[r] < 0 and previous[r] >= 0 and state.fits(r, previous[r]):
             state.place(r, previous[r])
         elif state.slot_of[r] < 0:
@@ -81,24 +109,30 @@ def moved_count(problem: Problem, meetings: list[Meeting] | tuple[Meeting, ...])
     )
 
 
-def _schedule(
-    problem: Problem, state: State, bound: Bound, method: str, started: float, time_budget: float
-) -> Schedule:
-    """The schedule document: tables chosen, stats filled in.
+def _ceiling(state: State, bound: Bound, deadline: float, unit: float) -> int:
+    """A proven bound on criterion 2 for the stats, the linear one only if time allows.
 
-    `weight_upper_bound` is a proven bound on criterion 2. When the schedule meets as many
-    participants as the bound allows (so criterion 1 is proven optimal), it bounds the weight of
-    schedules that do so, which is what criterion 2 ranks; otherwise it bounds every schedule.
+    When the schedule meets as many participants as the bound allows (so criterion 1 is proven
+    optimal), it bounds the weight of schedules that do so, which is what criterion 2 ranks;
+    otherwise it bounds every schedule (a second linear programme, or the combinatorial bound).
     """
+    if state.met >= bound.met:
+        return bound.weight_if_met
+    budget = deadline - time.monotonic() - LP_UNITS * unit
+    if budget <= 0:
+        return bound.weight
+    return min(bound.weight, weight_bound(state.instance, time_limit=budget))
+
+
+def _schedule(
+    problem: Problem, state: State, ceiling: int, method: str, started: float
+) -> Schedule:
+    """The schedule document: tables chosen, stats filled in."""
     instance = state.instance
     meetings = seat(state)
     scheduled = {m.request for m in meetings}
     weight = sum(problem.request_by_id[m.request].weight for m in meetings)
     met = {p for m in meetings for p in _pair(problem, m)}
-    if len(met) >= bound.met:
-        ceiling = bound.weight_if_met
-    else:
-        ceiling = min(bound.weight, weight_bound(instance, time_limit=time_budget))
     seconds = time.monotonic() - started
     stats = Stats(
         method=method,
@@ -123,39 +157,60 @@ def solve(
     time_limit: float = DEFAULT_TIME_LIMIT,
     seed: int = 0,
     exact: bool | None = None,
+    started: float | None = None,
 ) -> Schedule:
-    """Schedule a valid problem (from `load_problem`) within about `time_limit` seconds.
+    """Schedule a valid problem (from `load_problem`) within `time_limit` seconds of `started`
+    (a `time.monotonic()` instant, by default now), the seating and stats included.
 
     `exact` forces (True) or forbids (False) the integer programme; by default it is used when the
     heuristic does not reach the bound and the programme has at most `milp.MAX_COLUMNS` columns.
     """
-    started = time.monotonic()
-    deadline = started + time_limit * SEARCH_SHARE
+    time_limit = check_time_limit(time_limit)
+    started = time.monotonic() if started is None else started
+    compiling = time.monotonic()
     instance = compile_problem(problem)
-    bound = upper_bound(instance, time_limit=max(0.1, time_limit * 0.5))
+    unit = max(0.001, time.monotonic() - compiling)
+    finish = started + time_limit - TAIL_UNITS * unit  # search and polish end here
+    now = time.monotonic()
+    lp_budget = min(0.7 * (finish - now), finish - now - 2 * unit)  # it is worth most
+    if lp_budget > min(LP_UNITS * unit, 1.0):  # a second is worth trying on a loaded machine
+        bound = upper_bound(instance, time_limit=lp_budget)
+    else:
+        bound = upper_bound(instance, time_limit=0.0, relax=False)
     order = _preferred_order(instance, bound)
 
     state = State(instance)
     start_from_previous(state, bound.choice)
-    _fill(state, order)
-    Repairer(state, seed, deadline, target=(bound.met, bound.weight_if_met)).run(order)
-    polish_deadline = started + time_limit * POLISH_SHARE
-    restore_previous(state, polish_deadline)
+    _fill(state, order, finish)
+    now = time.monotonic()
+    deadline = now + SEARCH_SHARE * max(0.0, finish - now)
+    columns = column_count(instance)
+    use_exact = exact if exact is not None else columns <= MAX_COLUMNS
+    use_lns = exact is None and columns > WHOLE_MILP_COLUMNS
+    if use_lns:
+        use_exact = False
+    share = REPAIR_SHARE if use_exact else REPAIR_SHARE_BEFORE_REGIONS if use_lns else 1.0
+    repair_end = now + share * (deadline - now)
+    Repairer(state, seed, repair_end, target=(bound.met, bound.weight_if_met)).run(order)
+    restore_previous(state, finish)
     method = "matching+repair"
     proven = _reaches(state, bound)
 
-    use_exact = exact if exact is not None else column_count(instance) <= MAX_COLUMNS
+    if use_lns and not proven:
+        improve(state, deadline, seed, (bound.met, bound.weight_if_met))
+        method = "matching+repair+regions"
+        proven = _reaches(state, bound)
     remaining = deadline - time.monotonic()
-    if use_exact and not proven and remaining > 0.2:
+    if use_exact and not proven and remaining > max(0.2, 2 * build_estimate(instance, unit)):
         result = solve_exact(instance, state, remaining, seed)
         if result.state is not None and _rank(result.state) >= _rank(state):
             state = result.state
             method = "milp"
         proven = result.optimal or _reaches(state, bound)
 
-    restore_previous(state, polish_deadline)
-    reduce_gaps(state, polish_deadline)
+    ceiling = _ceiling(state, bound, finish, unit)  # polishing keeps criteria 1 and 2
+    restore_previous(state, finish)
+    reduce_gaps(state, finish)
     if proven:
         method += "; optimal"
-    remaining = max(1.0, started + time_limit - time.monotonic())
-    return _schedule(problem, state, bound, method, started, remaining)
+    return _schedule(problem, state, ceiling, method, started)

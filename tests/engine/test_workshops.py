@@ -96,7 +96,7 @@ def test_workshops_load_errors_name_ids():
 
     assert caught.value.errors == [
         "person p1: unknown workshop 'nope' in wishes",
-        "person p1: wants 0 is not a positive integer",
+        "person p1: wants 0 is not an integer from 1 to 1,000,000,000",
     ]
 
 
@@ -181,3 +181,38 @@ def test_workshops_cli_solve_and_check(tmp_path):
 
     assert solved.returncode == 0
     assert checked.returncode == 0
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_plan_reports_bounds_that_hold(seed):
+    problem = workshops.load_problem(random_doc(seed))
+
+    plan = workshops.solve(problem, time_limit=5)
+
+    stats = plan.stats
+    assert stats.people_served <= stats.people_served_upper_bound <= stats.people_with_wishes
+    assert stats.seats <= stats.seats_upper_bound <= stats.wanted_seats
+    assert stats.optimal == (
+        stats.people_served == stats.people_served_upper_bound
+        and stats.seats == stats.seats_upper_bound
+    )
+
+
+def test_plan_says_optimal_when_every_wish_is_met():
+    doc = {
+        "format": "osez-workshops/1",
+        "blocks": ["am", "pm"],
+        "rooms": [{"id": "A", "capacity": 10}],
+        "workshops": [{"id": "w1", "capacity": 10}, {"id": "w2", "capacity": 10}],
+        "people": [
+            {"id": "p1", "wishes": ["w1", "w2"], "wants": 2},
+            {"id": "p2", "wishes": ["w2"]},
+        ],
+    }
+
+    plan = workshops.solve(workshops.load_problem(doc), time_limit=5)
+
+    assert plan.stats.seats == plan.stats.seats_upper_bound == 3
+    assert plan.stats.seating_optimal
+    assert plan.stats.optimal
+    assert workshops.dump_plan(plan)["stats"]["optimal"] is True

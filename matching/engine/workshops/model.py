@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from ..formats import FormatError, _ids, _is_int, _objects  # the shared parsing helpers
+from ..formats import MAX_COUNT, FormatError, _ids, _is_int, _objects, shown  # shared helpers
 
 FORMAT = "osez-workshops/1"
 
@@ -94,6 +94,10 @@ class PlanStats:
     co_wish_pairs: int
     co_wish_pairs_apart: int
     seconds: float
+    people_served_upper_bound: int = 0  # for every placement (see solver.upper_bounds)
+    seats_upper_bound: int = 0
+    seating_optimal: bool = False  # HiGHS proved the seating optimal for this placement
+    optimal: bool = False  # both bounds reached: no placement serves more people or seats
 
 
 @dataclass(frozen=True)
@@ -107,8 +111,8 @@ class Plan:
 
 def _positive(item: dict, key: str, label: str, errors: list[str], default: int | None) -> int:
     value = item.get(key, default)
-    if not _is_int(value) or value < 1:
-        errors.append(f"{label}: {key} {value!r} is not a positive integer")
+    if not _is_int(value) or not 1 <= value <= MAX_COUNT:
+        errors.append(f"{label}: {key} {shown(value)} is not an integer from 1 to {MAX_COUNT:,}")
         return 1
     return value
 
@@ -131,7 +135,7 @@ def _person(item: dict, workshop_ids: set[str], errors: list[str]) -> Person:
         wishes = []
     for workshop_id in wishes:
         if workshop_id not in workshop_ids:
-            errors.append(f"{label}: unknown workshop {workshop_id!r} in wishes")
+            errors.append(f"{label}: unknown workshop {shown(workshop_id)} in wishes")
     if len(set(wishes)) != len(wishes):
         errors.append(f"{label}: a workshop is wished twice")
     wants = _positive(item, "wants", label, errors, default=1)
@@ -174,7 +178,7 @@ def load_problem(doc: object) -> WorkshopProblem:
         raise FormatError(["problem: not a JSON object"])
     errors: list[str] = []
     if doc.get("format") != FORMAT:
-        errors.append(f"format: expected {FORMAT!r}, got {doc.get('format')!r}")
+        errors.append(f"format: expected {FORMAT!r}, got {shown(doc.get('format'))}")
     blocks = _blocks(doc, errors)
     rooms = tuple(
         Room(item["id"], _positive(item, "capacity", f"room {item['id']}", errors, None))

@@ -17,6 +17,7 @@ quality (a better-ranked wish scores more). A greedy seating is the start and th
 from __future__ import annotations
 
 import itertools
+import math
 import random
 import time
 from collections import Counter, defaultdict
@@ -236,11 +237,16 @@ def _seat_model(
 
 
 def _seats(
-    problem: WorkshopProblem, where: dict[str, Placement], time_limit: float, seed: int
-) -> list[Seat]:
+    problem: WorkshopProblem,
+    where: dict[str, Placement],
+    deadline: float,
+    seed: int,
+) -> tuple[list[Seat], bool]:
+    """The seats, and whether HiGHS proved them optimal for this placement."""
     columns = _seat_columns(problem, where)
     if not columns:
-        return []
+        return [], True
+    building = time.monotonic()
     chosen = _greedy_seats(problem, where, columns)
     model, people = _seat_model(problem, where, columns)
     start = np.zeros(len(columns) + len(people))
@@ -248,13 +254,39 @@ def _seats(
     seated = {columns[c][0] for c in chosen}
     for i, person in enumerate(people):
         start[len(columns) + i] = 1.0 if person in seated else 0.0
-    result = highs.solve(model, max(0.1, time_limit), seed=seed, start=start)
-    if result.x is not None and result.objective >= float(model.cost @ start) - 0.5:
-        chosen = {c for c in range(len(columns)) if result.x[c] > 0.5}
-    return [Seat(columns[c][0], columns[c][1]) for c in sorted(chosen)]
+    built = time.monotonic()
+    budget = deadline - built - (built - building)  # as long again for the stats and output
+    proven = False
+    if budget > 0.01:
+        result = highs.solve(model, budget, seed=seed, start=start)
+        if result.x is not None and result.objective >= float(model.cost @ start) - 0.5:
+            chosen = {c for c in range(len(columns)) if result.x[c] > 0.5}
+        proven = result.status == highs.OPTIMAL
+    return [Seat(columns[c][0], columns[c][1]) for c in sorted(chosen)], proven
 
 
-def plan_stats(problem: WorkshopProblem, plan: Plan, seconds: float) -> PlanStats:
+def upper_bounds(problem: WorkshopProblem) -> tuple[int, int]:
+    """Bounds on people served and on seats that hold for every placement.
+
+    A person takes at most min(wants, wishes, blocks) seats; a workshop gives at most
+    min(its capacity, the largest room, the people who wish it) seats; a person served takes a
+    seat.
+    """
+    largest_room = max((room.capacity for room in problem.rooms), default=0)
+    demand = Counter(w for person in problem.people for w in person.wishes)
+    supply = sum(
+        min(w.capacity, largest_room, demand[w.id])
+        for w in problem.workshops
+        if w.duration <= len(problem.blocks)
+    )
+    wanted = sum(min(p.wants, len(p.wishes), len(problem.blocks)) for p in problem.people)
+    with_wishes = sum(1 for p in problem.people if p.wishes)
+    return min(with_wishes, supply), min(wanted, supply)
+
+
+def plan_stats(
+    problem: WorkshopProblem, plan: Plan, seconds: float, seating_optimal: bool = False
+) -> PlanStats:
     where = {p.workshop: p for p in plan.placements}
     seats_of: dict[str, set[str]] = defaultdict(set)
     for seat in plan.seats:
@@ -267,24 +299,40 @@ def plan_stats(problem: WorkshopProblem, plan: Plan, seconds: float) -> PlanStat
             pairs += 1
             if a in where and b in where:
                 apart += not set(problem.blocks_of(where[a])) & set(problem.blocks_of(where[b]))
+    served_bound, seats_bound = upper_bounds(problem)
+    served = sum(1 for p in problem.people if seats_of[p.id])
     return PlanStats(
         people_with_wishes=sum(1 for p in problem.people if p.wishes),
-        people_served=sum(1 for p in problem.people if seats_of[p.id]),
+        people_served=served,
         seats=len(plan.seats),
         first_wishes=sum(1 for p in problem.people if p.wishes and p.wishes[0] in seats_of[p.id]),
         wanted_seats=sum(min(p.wants, len(p.wishes)) for p in problem.people),
         co_wish_pairs=pairs,
         co_wish_pairs_apart=apart,
         seconds=round(seconds, 3),
+        people_served_upper_bound=served_bound,
+        seats_upper_bound=seats_bound,
+        seating_optimal=seating_optimal,
+        optimal=served >= served_bound and len(plan.seats) >= seats_bound,
     )
 
 
-def solve(problem: WorkshopProblem, time_limit: float = 10.0, seed: int = 0) -> Plan:
-    """Place the workshops and seat people; see the module docstring for what is optimised."""
-    started = time.monotonic()
-    where, unplaced = _Placer(problem, seed, started + time_limit * 0.4).place()
-    remaining = time_limit * 0.95 - (time.monotonic() - started)
-    seats = _seats(problem, where, remaining, seed)
+def solve(
+    problem: WorkshopProblem,
+    time_limit: float = 10.0,
+    seed: int = 0,
+    started: float | None = None,
+) -> Plan:
+    """Place the workshops and seat people within `time_limit` seconds of `started` (a
+    `time.monotonic()` instant, default now); see the module docstring for what is optimised."""
+    time_limit = float(time_limit)
+    if not math.isfinite(time_limit) or time_limit <= 0:
+        raise ValueError(f"time limit must be a positive number of seconds, got {time_limit!r}")
+    started = time.monotonic() if started is None else started
+    end = started + time_limit
+    now = time.monotonic()
+    where, unplaced = _Placer(problem, seed, now + 0.4 * max(0.0, end - now)).place()
+    seats, seating_optimal = _seats(problem, where, started + 0.95 * time_limit, seed)
     order = {w.id: i for i, w in enumerate(problem.workshops)}
     plan = Plan(
         placements=tuple(sorted(where.values(), key=lambda p: order[p.workshop])),
@@ -295,5 +343,5 @@ def solve(problem: WorkshopProblem, time_limit: float = 10.0, seed: int = 0) -> 
         plan.placements,
         plan.seats,
         plan.unplaced,
-        plan_stats(problem, plan, time.monotonic() - started),
+        plan_stats(problem, plan, time.monotonic() - started, seating_optimal),
     )

@@ -30,6 +30,8 @@ def env_list(name: str, default: str) -> list[str]:
 DEBUG = env_bool("DJANGO_DEBUG", False)
 # Under pytest (or TESTING=1): no SECRET_KEY needed, plain static storage, no rate limits.
 TESTING = env_bool("TESTING", "pytest" in sys.modules)
+# bench/pages.py's trivial view (/bench/ping, config/urls.py): on only for that benchmark.
+BENCH_PING = env_bool("OSEZ_BENCH_PING", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG and os.environ.get("DATABASE_URL") and not TESTING:

@@ -405,6 +405,56 @@ async def run_all(port, todo: list[Page], cookies: dict, args) -> list[Page]:
     return pings
 
 
+def profile(todo: list[Page], users: dict, directory: Path, repeat: int = 10) -> None:
+    """`--profile DIR`: no server, no load: each page through Django's test client (the whole
+    middleware), warmed up, then `repeat` GETs under cProfile (DIR/<role>-<page>.prof, to read
+    with pstats) and the queries of one GET counted. Prints ms per GET and queries per page."""
+    import cProfile
+
+    from django.db import connection
+    from django.test import Client
+
+    directory.mkdir(parents=True, exist_ok=True)
+    clients = {"anonymous": Client(), "ping": Client()}
+    for role, user in users.items():
+        clients[role] = Client()
+        clients[role].force_login(user)
+    clients["ping"].force_login(users["buyer"])
+    for page in [Page("trivial view", "ping", PING), *todo]:
+        client = clients[page.role]
+        for _ in range(3):
+            assert client.get(page.path, headers={"accept-language": "fr"}).status_code == 200
+        queries: list[tuple[float, str]] = []
+
+        def timed(execute, sql, params, many, context, queries=queries):
+            began = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                queries.append((time.perf_counter() - began, sql))
+
+        with connection.execute_wrapper(timed):
+            client.get(page.path, headers={"accept-language": "fr"})
+        profiler = cProfile.Profile()
+        started = time.perf_counter()
+        profiler.enable()
+        for _ in range(repeat):
+            client.get(page.path, headers={"accept-language": "fr"})
+        profiler.disable()
+        each = (time.perf_counter() - started) / repeat * 1000
+        name = f"{page.role}-{page.name}".replace(" ", "_").replace("(", "").replace(")", "")
+        profiler.dump_stats(directory / f"{name}.prof")
+        database = sum(t for t, _ in queries) * 1000
+        print(
+            f"{page.role:10} {page.name:24} {each:7.1f} ms  {len(queries):3} queries "
+            f"({database:.1f} ms)",
+            flush=True,
+        )
+        for duration, sql in sorted(queries, reverse=True)[:2]:
+            if duration > 0.005:
+                print(f"    {duration * 1000:.1f} ms: {sql[:600]}", flush=True)
+
+
 def measure(args, workdir: Path) -> dict:
     import django
     from django.core.management import call_command
@@ -428,6 +478,9 @@ def measure(args, workdir: Path) -> dict:
         for p in pages(event)
         if not args.only or p.role in args.only.split(",") or p.name in args.only.split(",")
     ]
+    if args.profile:
+        profile(todo, users, args.profile)
+        return {}
     command, env = compose_web()
     if args.server:
         command = args.server
@@ -507,6 +560,9 @@ def main(argv: list[str]) -> int:
         help="server command with {port} (default: docker-compose.yml's web command)",
     )
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--profile", type=Path, help="no load: profile each page in-process into this directory"
+    )
     args = parser.parse_args(argv)
 
     from tests.stack import postgres, redis
@@ -522,11 +578,14 @@ def main(argv: list[str]) -> int:
                 DJANGO_SETTINGS_MODULE="config.settings",
                 CELERY_TASK_ALWAYS_EAGER="0",
                 STATIC_ROOT=str(workdir / "static"),
-                ALLOWED_HOSTS="127.0.0.1,localhost",
+                ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+                OSEZ_BENCH_PING="1",
             )
             result = measure(args, workdir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+    if args.profile:
+        return 0
     print(json.dumps(result, indent=2, ensure_ascii=False))
     print(table(result))
     if args.json:

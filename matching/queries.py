@@ -3,8 +3,10 @@
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, Sum
+from django.http import QueryDict
 
 from accounts.rules import visible_contact_ids
+from core.pagination import paginate
 from events import day, ical
 from events.enums import PHASES_WITH_MEETINGS, RegistrationRole, RegistrationStatus, SessionKind
 from events.models import Event, Registration, Slot, Table
@@ -117,10 +119,16 @@ def my_requests(registration, viewer) -> MyRequests:
     return result
 
 
-def my_requests_context(user, event: Event, mine, **extra) -> dict:
+MY_REQUESTS_LISTS = ("received", "accepted", "sent", "closed")
+
+
+def my_requests_context(user, event: Event, mine, *, params=None, **extra) -> dict:
     """The page context of "My meetings" for `user`: its `lists` partial is rendered by the view
-    and, live, by matching.consumers.MyRequestsConsumer."""
+    and, live, by matching.consumers.MyRequestsConsumer. Each list is cut into pages
+    (core.pagination), its page number in `params` (the query string) under the list's name."""
+    params = QueryDict() if params is None else params
     data = my_requests(mine, user)
+    pages = {name: paginate(getattr(data, name), params.get(name)) for name in MY_REQUESTS_LISTS}
     is_open = requests_open(user, event)
     self_service = is_self_service(event)
     if not self_service:
@@ -136,7 +144,8 @@ def my_requests_context(user, event: Event, mine, **extra) -> dict:
             row.placed = places.get(row.pk)
     # What each card offers mirrors matching/rules.py (answer_request, cancel_request,
     # book_meeting); the action views check the rules themselves.
-    for row in [*data.received, *data.sent, *data.accepted]:
+    shown = [row for name in ("received", "sent", "accepted") for row in pages[name]]
+    for row in shown:
         # Accepting and booking ask the one rule of who may meet whom (quiet period included).
         row.refusal = meeting_refusal(row) if row.status in ACTIVE_REQUEST_STATUSES else None
         row.can_answer = is_open and row.incoming and row.status == RequestStatus.PENDING
@@ -157,6 +166,8 @@ def my_requests_context(user, event: Event, mine, **extra) -> dict:
         "event": event,
         "mine": mine,
         "data": data,
+        "pages": pages,
+        "page_params": params,
         "requests_open": is_open,
         "self_service": self_service,
         "schedule_published": not self_service and published_version(event) is not None,

@@ -178,6 +178,7 @@ async def hammer(port: int, page: Page, cookies: list[str], seconds: float) -> N
 def build(extra: int) -> dict:
     """Load the demo day and grow it; returns what the pages need (slug, pks, users)."""
     from django.core.management import call_command
+    from django.db.models import Q
 
     from accounts.enums import OrganisationKind
     from accounts.models import Organisation, User
@@ -269,9 +270,9 @@ def build(extra: int) -> dict:
         "participants": Registration.objects.filter(event=event).count(),
         "interests_on_pitch": Interest.objects.filter(pitch=pitch).count(),
         "questions_on_pitch": Question.objects.filter(pitch=pitch).count(),
-        "requests_of_buyer": MeetingRequest.objects.involving(buyer_registration).count()
-        if hasattr(MeetingRequest.objects, "involving")
-        else None,
+        "requests_of_buyer": MeetingRequest.objects.filter(
+            Q(sender=buyer_registration) | Q(recipient=buyer_registration)
+        ).count(),
     }
 
 

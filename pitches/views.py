@@ -516,12 +516,18 @@ def interest_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(back)
 
 
+# Each structure's card (profile, answers, contacts, actions) is long: 10 a page.
+INTERESTS_PER_PAGE = 10
+
+
 @login_required
 def interests(request: HttpRequest, pk: int) -> HttpResponse:
     """The buyer's review of the structures interested in a pitch."""
     pitch = _pitch_or_404(request, pk)
     require(request, "pitches.manage_pitch", pitch)
-    page = paginate(queries.pitch_interests(pitch), request.GET.get("page"))
+    page = paginate(
+        queries.pitch_interests(pitch), request.GET.get("page"), per_page=INTERESTS_PER_PAGE
+    )
     rows = list(page.object_list)
     for row in rows:
         row.answer_eligibility = answer_eligibility(

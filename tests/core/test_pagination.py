@@ -9,7 +9,9 @@ import pytest
 from django.urls import reverse
 
 from core import pagination
+from matching import queries
 from matching.services import requests as request_services
+from pitches import views as pitch_views
 from tests.factories import (
     InterestFactory,
     MembershipFactory,
@@ -23,6 +25,8 @@ from tests.factories import (
 @pytest.fixture(autouse=True)
 def two_per_page(monkeypatch):
     monkeypatch.setattr(pagination, "PER_PAGE", 2)
+    monkeypatch.setattr(queries, "MY_REQUESTS_PER_PAGE", 2)
+    monkeypatch.setattr(pitch_views, "INTERESTS_PER_PAGE", 2)
 
 
 def structure(event):
@@ -89,7 +93,6 @@ def test_my_meetings_page_out_of_range_is_the_last_or_first(
 def test_my_meetings_live_render_keeps_the_page_of_its_socket(event, buyer, five_received):
     from django.http import QueryDict
 
-    from matching import queries
     from matching.rules import meeting_registration
 
     mine = meeting_registration(buyer, event)

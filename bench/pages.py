@@ -317,10 +317,14 @@ def compose_web() -> tuple[str, dict]:
     if isinstance(command, list):
         command = shlex.join(command)
     command = command.replace('"$${PORT}"', "{port}").replace("$${PORT}", "{port}")
-    command = command.replace("0.0.0.0", "127.0.0.1")
+    command = command.replace("$$", "$").replace("0.0.0.0", "127.0.0.1")
     environment = {}
-    for key in ("DB_CONN_MAX_AGE", "WEB_THREADS", "WEB_PROCESSES", "DB_POOL_SIZE"):
-        value = web.get("environment", {}).get(key)
+    # The server's own settings (processes, threads, connections), not the deployment's
+    # addresses and secrets: the bench sets those itself.
+    for key in web.get("environment", {}):
+        if not key.startswith(("WEB_", "DB_")):
+            continue
+        value = str(web["environment"][key])
         if isinstance(value, str) and not value.startswith("$"):
             environment[key] = value
         elif isinstance(value, str):  # ${NAME:-default}
@@ -335,7 +339,7 @@ def server(command: str, env: dict, log_path: Path):
     from tests.stack import free_port, wait_for_port
 
     port = free_port()
-    line = command.format(port=port)
+    line = command.replace("{port}", str(port))
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             line,

@@ -31,6 +31,8 @@ def env_list(name: str, default: str) -> list[str]:
 DEBUG = env_bool("DJANGO_DEBUG", False)
 # Under pytest (or TESTING=1): no SECRET_KEY needed, plain static storage, no rate limits.
 TESTING = env_bool("TESTING", "pytest" in sys.modules)
+# bench/pages.py's trivial view (/bench/ping, config/urls.py): on only for that benchmark.
+BENCH_PING = env_bool("OSEZ_BENCH_PING", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG and os.environ.get("DATABASE_URL") and not TESTING:
@@ -343,9 +345,12 @@ LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"refusals": {"()": "core.log_filters.RefusalsWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django": {"handlers": [], "level": "INFO" if DEBUG else LOG_LEVEL, "propagate": True},
+        # 403 and 404: one warning line, no traceback (a 500 keeps it).
+        "django.request": {"filters": ["refusals"], "propagate": True},
     },
 }

@@ -29,5 +29,8 @@ handler400 = "core.views.bad_request"
 handler403 = "core.views.permission_denied"
 handler404 = "core.views.page_not_found"
 
+if settings.BENCH_PING:  # bench/pages.py's trivial view, never in production
+    urlpatterns.append(path("bench/ping", views.bench_ping, name="bench_ping"))
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -22,6 +22,18 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @never_cache
+def bench_ping(request: HttpRequest) -> HttpResponse:
+    """The trivial view of bench/pages.py, routed only when settings.BENCH_PING is on: the whole
+    middleware, the session and its user read (as on every logged-in page), `SELECT 1`, no
+    template. Anonymous: 403, so that the bench counts a lost session as an error."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=403)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse(b"ok", content_type="text/plain")
+
+
+@never_cache
 def service_worker(request: HttpRequest) -> HttpResponse:
     """static/js/sw.js at the root of the site: a service worker only controls pages under the
     path it is served from, and the agenda lives under /e/<slug>/agenda/ (registered by

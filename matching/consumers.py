@@ -5,6 +5,7 @@ parts are sent rendered from the database; a message is a hint, answered with a 
 the browser fetch the person's own fragment over HTTP (no render per socket in the consumer).
 Group names come from matching/groups.py."""
 
+from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -140,7 +141,12 @@ class MyRequestsConsumer(_MatchingConsumer):
         if not self.concerns_me(message):
             return
         url = reverse("matching:requests", args=[self.event.slug]) + "?part=live"
-        frame = fetch_frame(slot="my-requests-fetch", url=url, target="my-requests-live")
+        frame = fetch_frame(
+            slot="my-requests-fetch",
+            url=url,
+            target="my-requests-live",
+            include="#my-requests-pages",  # the pages shown (core.pagination)
+        )
         await self.send(text_data=frame)
 
     async def render_on_connect(self) -> str:
@@ -154,7 +160,9 @@ class MyRequestsConsumer(_MatchingConsumer):
             pk=self.registration.pk
         )
         with translation.override(self.language()):
-            context = queries.my_requests_context(self.user, event, mine)
+            # The pages the page shows: its socket's URL carries its query string.
+            params = QueryDict(self.scope.get("query_string", b"").decode("latin-1"))
+            context = queries.my_requests_context(self.user, event, mine, params=params)
             return render_to_string("matching/requests/mine.html#live", context)
 
 

@@ -4,6 +4,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.enums import OrganisationKind
 from accounts.models import Organisation, User
+from core.counts import count_of
 from events.enums import REGISTRATION_ACTIVE
 
 from .enums import INTEREST_ACTIVE, INTEREST_RECEIVES_ANSWERS, PitchStatus
@@ -26,11 +27,9 @@ def _with_counts(pitches: QuerySet[Pitch]) -> QuerySet[Pitch]:
     return (
         pitches.select_related("buyer", "theme", "event")
         .annotate(
-            interest_count=Count(
-                "interests", filter=Q(interests__status__in=INTEREST_ACTIVE), distinct=True
-            ),
-            open_question_count=Count(
-                "questions", filter=Q(questions__answered_at__isnull=True), distinct=True
+            interest_count=count_of(Interest.objects.filter(status__in=INTEREST_ACTIVE), "pitch"),
+            open_question_count=count_of(
+                Question.objects.filter(answered_at__isnull=True), "pitch"
             ),
         )
         .order_by("status", "-published_at", "title")
@@ -69,7 +68,7 @@ def pitch_interests(pitch: Pitch) -> QuerySet[Interest]:
             "organisation__territories",
             "organisation__memberships__user",
         )
-        .order_by("status", "created_at")
+        .order_by("status", "created_at", "pk")
     )
 
 
@@ -98,7 +97,7 @@ def questions_for_buyer(pitch: Pitch) -> QuerySet[Question]:
     return (
         Question.objects.filter(pitch=pitch)
         .select_related("organisation", "author")
-        .order_by("answered_at", "asked_at")
+        .order_by("answered_at", "asked_at", "pk")
     )
 
 

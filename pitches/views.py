@@ -19,6 +19,7 @@ from accounts.enums import OrganisationKind
 from accounts.models import Organisation
 from accounts.rules import visible_contact_ids
 from core import pdf, spreadsheets, times
+from core.pagination import paginate
 from core.views import refuse, require
 from events.enums import REGISTRATION_ACTIVE
 from events.views import event_or_404
@@ -371,9 +372,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         else [],
         "answers": queries.published_answers(pitch),
         "manages": manages,
-        "buyer_questions": queries.questions_for_buyer(pitch).filter(answered_at__isnull=True)
+        "buyer_questions": paginate(
+            queries.questions_for_buyer(pitch).filter(answered_at__isnull=True),
+            request.GET.get("questions"),
+        )
         if manages
-        else [],
+        else None,
         "interest_count": pitch.interests.filter(status__in=INTEREST_ACTIVE).count()
         if manages
         else 0,
@@ -512,12 +516,19 @@ def interest_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(back)
 
 
+# Each structure's card (profile, answers, contacts, actions) is long: 10 a page.
+INTERESTS_PER_PAGE = 10
+
+
 @login_required
 def interests(request: HttpRequest, pk: int) -> HttpResponse:
     """The buyer's review of the structures interested in a pitch."""
     pitch = _pitch_or_404(request, pk)
     require(request, "pitches.manage_pitch", pitch)
-    rows = list(queries.pitch_interests(pitch))
+    page = paginate(
+        queries.pitch_interests(pitch), request.GET.get("page"), per_page=INTERESTS_PER_PAGE
+    )
+    rows = list(page.object_list)
     for row in rows:
         row.answer_eligibility = answer_eligibility(
             row.organisation, pitch.route, group_mode=row.group_mode, member=row.eligible_member
@@ -530,6 +541,7 @@ def interests(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "pitch": pitch,
             "rows": [(row, contacts.get(row.pk, [])) for row in rows],
+            "page": page,
             "can_review": request.user.has_perm("pitches.review_interest", pitch),
         },
     )

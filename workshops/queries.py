@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Max, Prefetch, Q
 from django.utils.translation import gettext as _
 
+from core.counts import count_of
 from events.enums import RegistrationStatus
 from events.models import Event, Registration
 
@@ -34,10 +35,10 @@ def event_workshops(event: Event):
         Workshop.objects.filter(session__event=event)
         .select_related("session__room", "theme")
         .annotate(
-            seats_taken=Count("seats", distinct=True),
-            waiting=Count("waitlist", distinct=True),
-            first_wishes=Count("wishes", filter=Q(wishes__rank=1), distinct=True),
-            all_wishes=Count("wishes", distinct=True),
+            seats_taken=count_of(Seat.objects.all(), "workshop"),
+            waiting=count_of(WaitlistEntry.objects.all(), "workshop"),
+            first_wishes=count_of(WorkshopWish.objects.filter(rank=1), "workshop"),
+            all_wishes=count_of(WorkshopWish.objects.all(), "workshop"),
         )
         .order_by("session__starts_at", "session__title")
     )

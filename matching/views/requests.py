@@ -135,7 +135,8 @@ def my_requests(request: HttpRequest, slug: str) -> HttpResponse:
     if request.htmx and not request.htmx.boosted:
         # "?part=live": fetched after a live hint (matching.consumers.MyRequestsConsumer).
         template += "#live" if request.GET.get("part") == "live" else "#lists"
-    return render(request, template, queries.my_requests_context(request.user, event, mine))
+    context = queries.my_requests_context(request.user, event, mine, params=request.GET)
+    return render(request, template, context)
 
 
 def _done(request: HttpRequest, event: Event, message: str) -> HttpResponse:

@@ -8,6 +8,7 @@ written next to the repository).
 
 import datetime as dt
 import os
+from html.parser import HTMLParser
 
 from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -185,3 +186,88 @@ def assert_messages(errors) -> None:
             assert isinstance(text, str), (field, message)
             assert text.strip(), (field, message)
             assert "%(" not in text, (field, text)
+
+
+# --- Through the views ----------------------------------------------------------------------------
+
+# The roles a view is fuzzed as, most powerful first: the first one the access matrix lets in.
+FUZZ_ROLES = ("organiser", "ess_admin", "buyer", "ess_member")
+# Forms that lead away from the page's own work (signing out, the language): not fuzzed.
+NOT_FUZZED_ACTIONS = ("/accounts/logout/", "/i18n/")
+
+
+class _Forms(HTMLParser):
+    """The forms of a page: method, action and fields (name -> input type and offered values)."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: list[dict] = []
+        self._select = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.forms.append(
+                {
+                    "method": (attrs.get("method") or "get").lower(),
+                    "action": attrs.get("action") or "",
+                    "fields": {},
+                }
+            )
+        elif not self.forms:
+            return
+        elif tag in ("input", "select", "textarea", "button") and attrs.get("name"):
+            field = self.forms[-1]["fields"].setdefault(
+                attrs["name"], {"type": attrs.get("type", tag), "values": []}
+            )
+            if attrs.get("value") is not None:
+                field["values"].append(attrs["value"])
+            self._select = field if tag == "select" else None
+        elif tag == "option" and self._select is not None and attrs.get("value") is not None:
+            self._select["values"].append(attrs["value"])
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+
+
+def page_forms(html: str) -> list[dict]:
+    parser = _Forms()
+    parser.feed(html)
+    return parser.forms
+
+
+def _html_field_values(field: dict):
+    kind = field["type"]
+    if kind == "file":
+        return uploads()
+    typed = {
+        "number": st.integers(min_value=-(2**64), max_value=2**64).map(str),
+        "date": st.dates().map(dt.date.isoformat),
+        "time": st.times().map(lambda t: t.strftime("%H:%M")),
+        "email": st.emails(),
+    }.get(kind, st.text(max_size=200))
+    offered = st.sampled_from(field["values"]) if field["values"] else typed
+    return st.one_of(offered, offered, typed, JUNK)
+
+
+def request_data(fields: dict, known: dict):
+    """Data for a request: each field of the form (or of `known`, the access matrix's data)
+    missing, as the page offers it, of its type, junk, or repeated; plus an unknown field."""
+    parts = {}
+    for name, field in fields.items():
+        if name == "csrfmiddlewaretoken":
+            continue
+        one = _html_field_values(field)
+        parts[name] = st.one_of(st.none(), one, st.lists(one, min_size=2, max_size=3))
+    for name, value in known.items():
+        one = st.one_of(st.just(str(value)), JUNK)
+        parts.setdefault(name, st.one_of(st.none(), one, st.lists(one, min_size=2, max_size=3)))
+    parts["unexpected-field"] = st.one_of(st.none(), JUNK)
+    return st.fixed_dictionaries(parts).map(
+        lambda drawn: {key: value for key, value in drawn.items() if value is not None}
+    )
+
+
+# Views cost a request or two per example: fewer examples (OSEZ_FUZZ_VIEW_EXAMPLES for more).
+FUZZ_VIEWS = settings(FUZZ, max_examples=int(os.environ.get("OSEZ_FUZZ_VIEW_EXAMPLES", "6")))

@@ -116,7 +116,9 @@ def _ess_orgs(w):
 def _two_orgs(w):
     from tests.factories import OrganisationFactory
 
-    return [w.ess_org, OrganisationFactory()]
+    if not hasattr(w, "second_org"):
+        w.second_org = OrganisationFactory()
+    return [w.ess_org, w.second_org]
 
 
 NONE = lambda w: {}  # noqa: E731

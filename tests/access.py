@@ -136,8 +136,12 @@ def names_an_object_of_an_event(url_name: str) -> bool:
     )
 
 
-# Query keys tried on every page, on top of its GET forms' fields: pagination, sorting, filters.
-QUERY_KEYS = ("page", "q", "sort", "order", "status", "role", "day", "theme", "next", "a", "b")
+# Query keys tried on every page, on top of its GET forms' fields: pagination, sorting, filters,
+# and what views read from the query themselves (`grep -rn "request.GET" */views*`).
+QUERY_KEYS = (
+    *("page", "q", "sort", "order", "status", "role", "day", "theme", "next", "a", "b"),
+    *("pitch", "to", "organisation", "part", "changed", "directory", "all", "group", "fmt"),
+)
 
 
 def fuzz_test(cases: list[Case]):

@@ -44,6 +44,7 @@ ABSURD = [
     "1_000",
     "١٢٣",  # Arabic-Indic digits: int() accepts them
     "𝟘",  # a mathematical digit
+    "²",  # a digit to str.isdigit(), not to int()
     "1.5",
     "1,5",
     "0000-00-00",

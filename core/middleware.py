@@ -20,7 +20,6 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from .views import page_not_found, permission_denied
 
-
 NUL = "\x00"
 
 

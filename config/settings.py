@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "core.middleware.NulRefusalMiddleware",  # 400 before any view (core/middleware.py)
     "core.middleware.HtmxRefusalMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]

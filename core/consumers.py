@@ -75,6 +75,9 @@ class LiveConsumer(AsyncWebsocketConsumer):
     # --- connection --------------------------------------------------------------------------
 
     async def connect(self) -> None:
+        if "\x00" in self.scope["path"]:  # no lookup with it (core.middleware.carries_nul)
+            await self.close(code=REFUSED)
+            return
         allowed = await self.authorise()
         user = self.scope.get("user")
         signed_in = user is not None and user.is_authenticated

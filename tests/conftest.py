@@ -1,7 +1,7 @@
 """Fixtures shared by every test. App-specific ones live in tests/<app>/conftest.py.
 
 The role fixtures (buyer, ess_member, ess_admin, organiser, other_organiser) are the roles of
-tests/roles.py, named once there."""
+tests/roles.py, named once there; the other roles are built in `world`."""
 
 import socket
 
@@ -143,30 +143,57 @@ def organiser(db, event):
 
 
 @pytest.fixture
-def other_organiser(db):
+def other_event(db):
+    """Another event than `event`, in the same phase (its organiser: `other_organiser`)."""
+    from tests.factories import EventFactory
+
+    return EventFactory()
+
+
+@pytest.fixture
+def other_organiser(db, other_event):
     """Organises another event, not `event`."""
-    from tests.factories import EventFactory, UserFactory
+    from tests.factories import UserFactory
 
     user = UserFactory()
-    EventFactory().organisers.add(user)
+    other_event.organisers.add(user)
     return user
 
 
 @pytest.fixture
-def world(event, buyer_org, ess_org, buyer, ess_member, ess_admin, organiser, other_organiser):
+def world(
+    event, other_event, buyer_org, ess_org, buyer, ess_member, ess_admin, organiser, other_organiser
+):
     """Everything the access matrix needs, one of each. App conftests extend it by overriding
-    this fixture and adding attributes (pytest passes the parent `world` to the override)."""
+    this fixture and adding attributes (pytest passes the parent `world` to the override).
+
+    The roles past the first six (tests/roles.py): a stranger (signed in, nothing else), the
+    admin of another ESS structure registered for `other_event` only, the admin of another ESS
+    structure registered for `event` (`world.other_ess_org`), and a staff member."""
     from types import SimpleNamespace
 
+    from tests.factories import OrganisationFactory, UserFactory
+
+    other_ess_org = OrganisationFactory()
     return SimpleNamespace(
         event=event,
+        other_event=other_event,
         buyer_org=buyer_org,
         ess_org=ess_org,
+        other_ess_org=other_ess_org,
         users={  # keyed by the roles of tests/roles.py
             roles.BUYER: buyer,
             roles.ESS_MEMBER: ess_member,
             roles.ESS_ADMIN: ess_admin,
             roles.ORGANISER: organiser,
             roles.OTHER_ORGANISER: other_organiser,
+            roles.STRANGER: UserFactory(),
+            roles.OTHER_PARTICIPANT: _registered_member(
+                other_event, OrganisationFactory(), MembershipRole.ADMIN, RegistrationRole.ESS
+            ),
+            roles.OTHER_ESS: _registered_member(
+                event, other_ess_org, MembershipRole.ADMIN, RegistrationRole.ESS
+            ),
+            roles.STAFF: UserFactory(is_staff=True),
         },
     )

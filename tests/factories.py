@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
+from stdnum.fr import siren as siren_mod
 from stdnum.fr import siret as siret_mod
 
 from accounts.enums import MembershipRole, OrganisationKind
@@ -65,13 +66,18 @@ PARIS = ZoneInfo("Europe/Paris")
 
 
 def valid_siret(n: int) -> str:
-    """A SIRET that passes the Luhn check, different for every n."""
-    base = f"{n:013d}"
-    for last in range(10):
-        candidate = base + str(last)
-        if siret_mod.is_valid(candidate):
-            return candidate
-    raise AssertionError("unreachable")
+    """A SIRET that passes the Luhn checks (of its SIREN, then of the whole), different for every
+    n up to 10**12: the SIREN carries n // 10**4, the establishment number n % 10**4."""
+    siren = next(
+        candidate
+        for digit in "0123456789"
+        if siren_mod.is_valid(candidate := f"{n // 10**4:08d}{digit}")
+    )
+    return next(
+        candidate
+        for digit in "0123456789"
+        if siret_mod.is_valid(candidate := f"{siren}{n % 10**4:04d}{digit}")
+    )
 
 
 class UserFactory(DjangoModelFactory):

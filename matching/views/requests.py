@@ -172,7 +172,7 @@ def _pitch_from_query(request: HttpRequest, event: Event) -> Pitch | None:
     value = request.GET.get("pitch")
     if not value:
         return None
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):  # "²" is a digit to isdigit(), not to int()
         raise Http404
     return get_object_or_404(
         Pitch.objects.select_related("buyer"), pk=value, event=event, status=PitchStatus.PUBLISHED

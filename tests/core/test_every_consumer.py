@@ -1,8 +1,10 @@
 """Every websocket route of the project (config/routing.py), through the project's ASGI
 application: the person who may see the page is accepted with the site's origin and refused with
 a foreign one; a stranger (signed in, another event's organiser and participant) and, unless the
-page is public, an anonymous visitor are refused; logging out closes the socket. A new route
-without its row here fails `test_every_route_is_covered`."""
+page is public, an anonymous visitor are refused; logging out closes the socket. Each route is
+also tried by a participant of the same event whose page it is not (an ESS structure, not seated,
+not the pitch's buyer) and by staff (`OTHERS`), and with another event's slug around the event's
+ids (IDOR). A new route without its rows here fails `test_every_route_is_covered`."""
 
 from types import SimpleNamespace
 
@@ -13,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 
+from accounts.enums import MembershipRole
 from config.routing import websocket_urlpatterns
 from events.enums import Phase, RegistrationRole
 from matching.services.screens import create_screen
@@ -76,6 +79,31 @@ ROUTES = {
 }
 PERSONAL = {"ws/notifications/", "ws/notifications/centre/"}  # anyone's own: no stranger
 
+# route pattern -> accepted for (a participant of the event whose page it is not, staff):
+# the ESS structure's admin (validated, no seat in the workshop, not the pitch's buyer) and the
+# platform's staff (who act as the organisers of every event, and have no registration).
+OTHERS = {
+    "ws/e/<slug:slug>/console/check-in/": (False, True),
+    "ws/e/<slug:slug>/console/schedule/": (False, True),
+    "ws/e/<slug:slug>/agenda/": (True, False),  # one's own agenda: needs a registration
+    "ws/e/<slug:slug>/my-meetings/": (True, False),
+    "ws/screen/<str:token>/": (True, True),
+    "ws/e/<slug:slug>/console/live/": (False, True),
+    "ws/e/<slug:slug>/console/statistics/": (False, True),
+    "ws/e/<slug:slug>/pitches/mine/": (False, False),  # a buyer's: no buyer organisation
+    "ws/pitches/<int:pk>/": (False, True),
+    "ws/e/<slug:slug>/workshops/": (True, True),
+    "ws/e/<slug:slug>/workshops/<int:pk>/board/": (False, True),
+    "ws/notifications/": (True, True),
+    "ws/notifications/centre/": (True, True),
+}
+# Routes naming an object of the event: the same ids with the other event's slug.
+WITH_OTHER_SLUG = {
+    "ws/e/<slug:slug>/workshops/<int:pk>/board/": (
+        lambda w: f"/ws/e/{w.other.slug}/workshops/{w.workshop.pk}/board/"
+    ),
+}
+
 
 @pytest.fixture
 def world(event):
@@ -94,11 +122,19 @@ def world(event):
     stranger = UserFactory()
     other.organisers.add(stranger)
     RegistrationFactory(event=other, user=stranger)
+    ess = MembershipFactory(role=MembershipRole.ADMIN)
+    RegistrationFactory(
+        event=event, user=ess.user, organisation=ess.organisation, role=RegistrationRole.ESS
+    )
+    participant = ess.user
     return SimpleNamespace(
         event=event,
+        other=other,
         organiser=organiser,
         buyer=buyer,
         stranger=stranger,
+        participant=participant,
+        staff=UserFactory(is_staff=True),
         pitch=PitchFactory(event=event, buyer=buyer_org),
         workshop=workshop,
         screen=create_screen(event=event, name="Hall", by=organiser),
@@ -120,7 +156,24 @@ def session_headers(user, origin: str) -> list[tuple[bytes, bytes]]:
 
 
 async def test_every_route_is_covered():
-    assert {str(route.pattern) for route in websocket_urlpatterns} == set(ROUTES)
+    assert {str(route.pattern) for route in websocket_urlpatterns} == set(ROUTES) == set(OTHERS)
+
+
+@pytest.mark.parametrize("route", ROUTES)
+@pytest.mark.parametrize("who", ["participant", "staff"])
+async def test_a_participant_of_the_event_and_staff(world, route, who):
+    path, _who, _public = ROUTES[route]
+    expected = OTHERS[route][0 if who == "participant" else 1]
+    async with connected(path(world), getattr(world, who)) as (_, accepted):
+        assert accepted is expected
+
+
+@pytest.mark.parametrize("route", WITH_OTHER_SLUG)
+@pytest.mark.parametrize("who", ["stranger", "staff"])
+async def test_ids_of_the_event_under_another_events_slug_are_refused(world, route, who):
+    """Even to who organises the other event, and to staff who organise every event."""
+    async with connected(WITH_OTHER_SLUG[route](world), getattr(world, who)) as (_, accepted):
+        assert accepted is False
 
 
 @pytest.mark.parametrize("route", ROUTES)

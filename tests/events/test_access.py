@@ -1,8 +1,8 @@
-from tests.access import Case, expect, matrix_test
+from tests.access import Case, expect, fuzz_test, matrix_test
 
 PUBLIC = expect(200, 200, 200, 200, 200, 200)
 LOGGED_IN = expect(302, 200, 200, 200, 200, 200)
-STAFF_ONLY = expect(302, 403, 403, 403, 403, 403)
+STAFF_ONLY = expect(302, 403, 403, 403, 403, 403, staff=200)
 ORGANISER_PAGE = expect(302, 403, 403, 403, 200, 403)
 ORGANISER_ACTION = expect(302, 403, 403, 403, 302, 403)
 
@@ -127,3 +127,4 @@ CASES = [
 ]
 
 test_access = matrix_test(CASES)
+test_fuzz = fuzz_test(CASES)

@@ -7,7 +7,7 @@ registration of their own, are refused (403)."""
 import pytest
 
 from matching.services import requests as services
-from tests.access import Case, expect, matrix_test
+from tests.access import Case, expect, fuzz_test, matrix_test
 from tests.factories import BuyerOrganisationFactory, MembershipFactory, RegistrationFactory
 
 
@@ -34,9 +34,10 @@ def world(world, requests_phase, self_service, slots, tables):
 CASES = [
     Case(
         "matching:meeting_ics",
-        expect(302, 404, 404, 200, 403, 403),
+        expect(302, 404, 404, 200, 403, 403, other_ess=404),
         lambda w: {"slug": w.event.slug, "pk": w.booked.pk},
     ),
 ]
 
 test_access = matrix_test(CASES)
+test_fuzz = fuzz_test(CASES)

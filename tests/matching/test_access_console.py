@@ -7,7 +7,7 @@ import pytest
 
 from matching.models import ScheduleVersion
 from matching.services.requests import book_meeting
-from tests.access import Case, expect, matrix_test
+from tests.access import Case, expect, fuzz_test, matrix_test
 from tests.factories import TableFactory
 from tests.matching.schedule_world import accepted, buyer, ess, make_block
 
@@ -73,3 +73,4 @@ CASES = [
 ]
 
 test_access = matrix_test(CASES)
+test_fuzz = fuzz_test(CASES)

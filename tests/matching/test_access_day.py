@@ -8,7 +8,7 @@ import pytest
 
 from events.models import Registration
 from matching.services import presence
-from tests.access import Case, expect, matrix_test
+from tests.access import Case, expect, fuzz_test, matrix_test
 from tests.matching.day_world import live_day, meet
 from tests.matching.schedule_world import buyer
 
@@ -49,10 +49,10 @@ CASES = [
         method="post",
         data=lambda w: {"partner": w.free.pk},
     ),
-    Case("matching:meeting_outcome", expect(302, 200, 200, 200, 404, 404), before),
+    Case("matching:meeting_outcome", expect(302, 200, 200, 200, 404, 404, other_ess=404), before),
     Case(
         "matching:meeting_outcome",
-        expect(302, 302, 302, 302, 404, 404),
+        expect(302, 302, 302, 302, 404, 404, other_ess=404),
         before,
         method="post",
         data=lambda w: {"outcome": "quote_asked", "note": "Devis à envoyer"},
@@ -60,3 +60,4 @@ CASES = [
 ]
 
 test_access = matrix_test(CASES)
+test_fuzz = fuzz_test(CASES)

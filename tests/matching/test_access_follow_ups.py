@@ -9,7 +9,7 @@ from events.models import Registration
 from matching.enums import Outcome
 from matching.models import FollowUp
 from matching.services.outcomes import record_outcome
-from tests.access import Case, expect, matrix_test
+from tests.access import Case, expect, fuzz_test, matrix_test
 from tests.matching.day_world import live_day, meet
 
 
@@ -36,10 +36,10 @@ def follow_up(world):
 
 CASES = [
     Case("matching:follow_ups", expect(302, 200, 200, 200, 200, 200), event),
-    Case("matching:follow_up", expect(302, 200, 200, 200, 200, 404), follow_up),
+    Case("matching:follow_up", expect(302, 200, 200, 200, 200, 404, other_ess=404), follow_up),
     Case(
         "matching:follow_up",
-        expect(302, 302, 302, 302, 403, 404),
+        expect(302, 302, 302, 302, 403, 404, other_ess=404),
         follow_up,
         method="post",
         data=lambda w: {"quote_sent_on": "2027-01-05"},
@@ -48,3 +48,4 @@ CASES = [
 ]
 
 test_access = matrix_test(CASES)
+test_fuzz = fuzz_test(CASES)

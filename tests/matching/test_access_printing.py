@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 
 from matching.enums import RunStatus
 from matching.models import PrintJob
-from tests.access import Case, expect, matrix_test
+from tests.access import Case, expect, fuzz_test, matrix_test
 
 
 @pytest.fixture
@@ -42,3 +42,4 @@ CASES = [
 ]
 
 test_access = matrix_test(CASES)
+test_fuzz = fuzz_test(CASES)

@@ -4,7 +4,7 @@ import pytest
 
 from events.enums import Phase
 from pitches.enums import PitchStatus
-from tests.access import Case, expect, matrix_test
+from tests.access import Case, expect, fuzz_test, matrix_test
 from tests.factories import EventFactory, PitchFactory
 
 
@@ -22,7 +22,8 @@ def world(world):
 CASES = [
     Case(
         "matching:pitches_for_me",
-        expect(302, 403, 200, 200, 403, 403),
+        # Any ESS structure may answer the event's pitches (pitches.rules.express_interest).
+        expect(302, 403, 200, 200, 403, 403, other_participant=200),
         kwargs=lambda w: {"slug": w.event.slug},
     ),
     # A draft event exists only for its organisers (who have no ESS structure here).
@@ -50,3 +51,4 @@ CASES = [
 ]
 
 test_access = matrix_test(CASES)
+test_fuzz = fuzz_test(CASES)

@@ -10,7 +10,7 @@ organisers) the other one's requests do not exist (404).
 import pytest
 
 from matching.services import requests as services
-from tests.access import Case, expect, matrix_test
+from tests.access import Case, expect, fuzz_test, matrix_test
 from tests.factories import BuyerOrganisationFactory, MembershipFactory, RegistrationFactory
 
 
@@ -63,8 +63,9 @@ CASES = [
     Case("matching:request_decline", expect(302, 302, 200, 404, 404, 404), pending),
     # The sender withdraws; the recipient cannot withdraw (redirected with a message).
     Case("matching:request_cancel", expect(302, 302, 302, 404, 404, 404), pending, method="post"),
-    Case("matching:request_book", expect(302, 404, 404, 200, 404, 404), accepted),
+    Case("matching:request_book", expect(302, 404, 404, 200, 404, 404, other_ess=404), accepted),
     Case("matching:settings", expect(302, 403, 403, 403, 200, 403), event),
 ]
 
 test_access = matrix_test(CASES)
+test_fuzz = fuzz_test(CASES)

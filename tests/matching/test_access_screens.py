@@ -4,7 +4,7 @@ screen for anyone (no login); a revoked or forged one for nobody."""
 import pytest
 
 from matching.services import screens
-from tests.access import Case, expect, matrix_test
+from tests.access import Case, expect, fuzz_test, matrix_test
 
 
 @pytest.fixture
@@ -47,3 +47,4 @@ CASES = [
 ]
 
 test_access = matrix_test(CASES)
+test_fuzz = fuzz_test(CASES)

@@ -124,3 +124,15 @@ def test_update_settings_refuses_no_show_minutes_out_of_bounds(event, organiser,
         )
 
     assert list(refused.value.message_dict) == ["no_show_minutes"]
+
+
+@pytest.mark.parametrize("value", ["²", "¹²", "9" * 30, "-1", "1e3", "٣"])
+def test_request_form_with_a_pitch_that_is_no_id_is_not_found(
+    client, event, buyer, buyer_reg, ess_reg, ess_org, value
+):
+    """?pitch= takes ASCII digits only: "²" passes str.isdigit() and breaks int() (was a 500)."""
+    client.force_login(buyer)
+
+    response = client.get(url("request_new", event, ess_org.pk), {"pitch": value})
+
+    assert response.status_code == 404

@@ -1,4 +1,4 @@
-from tests.access import Case, expect, matrix_test
+from tests.access import Case, expect, fuzz_test, matrix_test
 
 EVERYONE_SIGNED_IN = expect(302, 200, 200, 200, 200, 200)
 
@@ -14,3 +14,4 @@ CASES = [
 ]
 
 test_access = matrix_test(CASES)
+test_fuzz = fuzz_test(CASES)

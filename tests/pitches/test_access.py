@@ -4,7 +4,7 @@ world.pitch is a published pitch of world.buyer_org; world.ess_org (ess_member, 
 interest in it and an unanswered question; world.draft is a draft of world.buyer_org.
 """
 
-from tests.access import Case, expect, matrix_test
+from tests.access import Case, expect, fuzz_test, matrix_test
 
 
 def event(world):
@@ -35,7 +35,11 @@ CASES = [
     # Buyer lists
     Case("pitches:mine", expect(302, 200, 403, 403, 403, 403), event),
     Case("pitches:organiser_list", expect(302, 403, 403, 403, 200, 403), event),
-    Case("pitches:my_interests", expect(302, 403, 200, 200, 403, 403), event),
+    # Any ESS structure of the platform may answer a published pitch, registered for its event
+    # or not (pitches.rules.express_interest): so its list, its interest and its questions.
+    Case(
+        "pitches:my_interests", expect(302, 403, 200, 200, 403, 403, other_participant=200), event
+    ),
     # Authoring
     Case("pitches:create", expect(302, 200, 403, 403, 403, 403), event),
     Case("pitches:edit", expect(302, 200, 403, 403, 200, 403), pitch),
@@ -47,23 +51,26 @@ CASES = [
     # Draft pages stay private
     Case("pitches:detail", expect(404, 200, 404, 404, 200, 404), draft),
     # Interests
-    Case("pitches:interest", expect(302, 403, 200, 200, 403, 403), pitch),
+    Case("pitches:interest", expect(302, 403, 200, 200, 403, 403, other_participant=200), pitch),
     Case("pitches:interests", expect(302, 200, 403, 403, 200, 403), pitch),
     Case(
         "pitches:interest_withdraw",
-        expect(302, 403, 302, 302, 403, 404),
+        expect(302, 403, 302, 302, 403, 404, other_ess=404),
         interest,
         method="post",
     ),
     Case(
         "pitches:interest_shortlist",
-        expect(302, 302, 403, 403, 302, 404),
+        expect(302, 302, 403, 403, 302, 404, other_ess=404),
         interest,
         method="post",
     ),
-    Case("pitches:interest_decline", expect(302, 200, 403, 403, 200, 404), interest),
+    # Another structure does not learn that the interest exists.
+    Case("pitches:interest_decline", expect(302, 200, 403, 403, 200, 404, other_ess=404), interest),
     # Questions and answers
-    Case("pitches:question_ask", expect(302, 403, 200, 200, 403, 403), pitch),
+    Case(
+        "pitches:question_ask", expect(302, 403, 200, 200, 403, 403, other_participant=200), pitch
+    ),
     Case(
         "pitches:question_answer",
         expect(302, 200, 403, 403, 200, 403),
@@ -77,3 +84,4 @@ CASES = [
 ]
 
 test_access = matrix_test(CASES)
+test_fuzz = fuzz_test(CASES)

@@ -1,7 +1,7 @@
 """Every workshops URL by role, while wishes are open (no seat assignment applied yet).
 test_access_seats.py covers the participants' seat URLs once seats are assigned."""
 
-from tests.access import Case, expect, matrix_test
+from tests.access import Case, expect, fuzz_test, matrix_test
 
 PUBLIC = expect(200, 200, 200, 200, 200, 200)
 PARTICIPANT_ACTION = expect(302, 302, 302, 302, 403, 403)
@@ -41,3 +41,4 @@ CASES = [
 ]
 
 test_access = matrix_test(CASES)
+test_fuzz = fuzz_test(CASES)

@@ -6,7 +6,7 @@ the service too (with its message); a role without the right gets 403."""
 import pytest
 
 from events.enums import Phase
-from tests.access import Case, expect, matrix_test
+from tests.access import Case, expect, fuzz_test, matrix_test
 from tests.factories import SeatFactory
 from workshops import services
 
@@ -94,3 +94,4 @@ CASES = [
 ]
 
 test_access = matrix_test(CASES)
+test_fuzz = fuzz_test(CASES)

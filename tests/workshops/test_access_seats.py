@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.access import Case, expect, matrix_test
+from tests.access import Case, expect, fuzz_test, matrix_test
 from workshops.services import apply_plan, propose_seats
 
 PUBLIC = expect(200, 200, 200, 200, 200, 200)
@@ -39,3 +39,4 @@ CASES = [
 ]
 
 test_access = matrix_test(CASES)
+test_fuzz = fuzz_test(CASES)

@@ -214,6 +214,11 @@ def compile_problem(problem: Problem) -> Instance:
     return instance
 
 
+def column_count(instance: Instance) -> int:
+    """(request, slot) pairs: the columns of the time-indexed programme (`milp`)."""
+    return sum(len(slots) for slots in instance.slot_list)
+
+
 def shared_home_requests(instance: Instance) -> dict[int, list[int]]:
     """Requests seated at each home table that more than one participant calls home.
 

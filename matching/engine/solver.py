@@ -30,12 +30,8 @@ from __future__ import annotations
 import math
 import time
 
-import numpy as np
-
 from .bound import Bound, upper_bound, weight_bound
-from .instance import Instance, compile_problem
-from .lns import improve
-from .milp import MAX_COLUMNS, build_estimate, column_count, solve_exact
+from .instance import Instance, column_count, compile_problem
 from .model import Meeting, Problem, Schedule, Stats
 from .polish import reduce_gaps, restore_previous, start_from_previous
 from .repair import Repairer
@@ -46,6 +42,7 @@ DEFAULT_TIME_LIMIT = 10.0
 SEARCH_SHARE = 0.9  # of the time after the bound, for the repair and the exact method
 REPAIR_SHARE = 0.3  # of that, for the repair when the whole exact programme follows
 REPAIR_SHARE_BEFORE_REGIONS = 0.6  # and when regions follow (L: the repair still gains late)
+MAX_EXACT_COLUMNS = 250_000  # milp.MAX_COLUMNS (milp, with scipy, is imported only when used)
 WHOLE_MILP_COLUMNS = 30_000  # above, HiGHS's set-up alone may outlast the limit: regions instead
 TAIL_UNITS = 1.5  # seating, stats and writing the schedule out, in compile times
 LP_UNITS = 2.0  # the least time worth giving the relaxation, in compile times (XL needs ~4)
@@ -62,9 +59,13 @@ def check_time_limit(time_limit: float) -> float:
 def _preferred_order(instance: Instance, bound: Bound) -> list[int]:
     """Chosen by the relaxation first (to 3 decimals), heavier first, then in request order."""
     n = instance.n_requests
-    choice = np.round(bound.choice, 3) if bound.choice is not None else np.zeros(n)
-    weight = np.asarray(instance.weight, dtype=np.int64)
-    return np.lexsort((np.arange(n), -weight, -choice)).tolist()
+    weight = instance.weight
+    if bound.choice is None:  # no relaxation (no time for it): numpy is not even imported
+        return sorted(range(n), key=lambda r: (-weight[r], r))
+    import numpy as np
+
+    choice = np.round(bound.choice, 3)
+    return np.lexsort((np.arange(n), -np.asarray(weight, dtype=np.int64), -choice)).tolist()
 
 
 def _fill(state: State, order: list[int], deadline: float = math.inf) -> None:
@@ -180,12 +181,13 @@ def solve(
     order = _preferred_order(instance, bound)
 
     state = State(instance)
-    start_from_previous(state, bound.choice)
+    if bound.choice is not None:  # else the relaxation wants no previous meeting in particular
+        start_from_previous(state, bound.choice)
     _fill(state, order, finish)
     now = time.monotonic()
     deadline = now + SEARCH_SHARE * max(0.0, finish - now)
     columns = column_count(instance)
-    use_exact = exact if exact is not None else columns <= MAX_COLUMNS
+    use_exact = exact if exact is not None else columns <= MAX_EXACT_COLUMNS
     use_lns = exact is None and columns > WHOLE_MILP_COLUMNS
     if use_lns:
         use_exact = False
@@ -197,10 +199,14 @@ def solve(
     proven = _reaches(state, bound)
 
     if use_lns and not proven:
+        from .lns import improve  # scipy and HiGHS: imported only when used
+
         improve(state, deadline, seed, (bound.met, bound.weight_if_met))
         method = "matching+repair+regions"
         proven = _reaches(state, bound)
     remaining = deadline - time.monotonic()
+    if use_exact and not proven and remaining > 0.2:
+        from .milp import build_estimate, solve_exact
     if use_exact and not proven and remaining > max(0.2, 2 * build_estimate(instance, unit)):
         result = solve_exact(instance, state, remaining, seed)
         if result.state is not None and _rank(result.state) >= _rank(state):

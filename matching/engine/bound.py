@@ -208,16 +208,24 @@ def weight_bound(instance: Instance, time_limit: float = 30.0) -> int:
     return combinatorial_weight_bound(instance) + locked_weight
 
 
-def upper_bound(instance: Instance, time_limit: float = 30.0, relax: bool = True) -> Bound:
+def upper_bound(
+    instance: Instance, time_limit: float = 30.0, relax: bool = True, quick: bool = False
+) -> Bound:
     """Bounds on participants met, and on weight for schedules that meet that many.
 
     `Bound.weight` here is only the combinatorial bound, valid for every schedule; call
     `weight_bound` for the tighter linear-programming one when a schedule falls short of `met`.
-    With `relax=False` (no time for the linear programme) only the combinatorial bounds are given.
+    With `relax=False` (no time for the linear programme) only the combinatorial bounds are given;
+    with `quick=True` (hardly any time at all: XL at 1-2 s) the total weight instead, which costs
+    nothing (the combinatorial bound sorts every participant's requests: 0.1-0.3 s on XL).
     """
     locked_weight, locked_met = _locked(instance)
     candidates = [r for r in range(instance.n_requests) if instance.slots_of[r]]
     choice = None
+    if quick:
+        everything = sum(instance.weight[r] for r in candidates)
+        met = len(lonely_candidates(instance))
+        return Bound(everything + locked_weight, met + locked_met, everything + locked_weight, None)
     weight = combinatorial_weight_bound(instance)
     if not candidates:
         return Bound(locked_weight, locked_met, locked_weight, choice)

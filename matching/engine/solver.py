@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 
 from .bound import Bound, upper_bound, weight_bound
 from .instance import Instance, column_count, compile_problem
@@ -44,6 +45,8 @@ REPAIR_SHARE = 0.3  # of that, for the repair when the whole exact programme fol
 REPAIR_SHARE_BEFORE_REGIONS = 0.6  # and when regions follow (L: the repair still gains late)
 MAX_EXACT_COLUMNS = 250_000  # milp.MAX_COLUMNS (milp, with scipy, is imported only when used)
 WHOLE_MILP_COLUMNS = 30_000  # above, HiGHS's set-up alone may outlast the limit: regions instead
+LNS_MIN_SECONDS = 1.0  # importing scipy and HiGHS, then one region: not worth less
+QUICK_BOUND_UNITS = 4.0  # with less time left, in compile times, no combinatorial bound
 TAIL_UNITS = 1.5  # seating, stats and writing the schedule out, in compile times
 LP_UNITS = 2.0  # the least time worth giving the relaxation, in compile times (XL needs ~4)
 
@@ -148,6 +151,27 @@ def _schedule(
     return Schedule(meetings=tuple(meetings), unscheduled=unscheduled, stats=stats)
 
 
+def fallback_schedule(problem: Problem, started: float) -> Schedule:
+    """The schedule written when the clock runs out before any search: the locked meetings (valid
+    by `load_problem`), every other request unscheduled. Cheap (XL: 0.02-0.05 s); the weight bound
+    is the total weight, which holds for every schedule."""
+    locked = {m.request for m in problem.locked}
+    weight = sum(problem.request_by_id[r].weight for r in locked)
+    met = {p for m in problem.locked for p in _pair(problem, m)}
+    with_requests = {p for r in problem.requests for p in (r.a, r.b)}
+    stats = Stats(
+        method="deadline before the search: locked meetings only",
+        seconds=round(time.monotonic() - started, 3),
+        weight=weight,
+        weight_upper_bound=sum(r.weight for r in problem.requests),
+        participants_met=len(met),
+        participants_with_requests=len(with_requests),
+        moved=moved_count(problem, problem.locked),
+    )
+    unscheduled = tuple(r.id for r in problem.requests if r.id not in locked)
+    return Schedule(meetings=problem.locked, unscheduled=unscheduled, stats=stats)
+
+
 def _pair(problem: Problem, meeting: Meeting) -> tuple[str, str]:
     request = problem.request_by_id[meeting.request]
     return request.a, request.b
@@ -159,12 +183,14 @@ def solve(
     seed: int = 0,
     exact: bool | None = None,
     started: float | None = None,
+    commit: Callable[[], object] | None = None,
 ) -> Schedule:
     """Schedule a valid problem (from `load_problem`) within `time_limit` seconds of `started`
     (a `time.monotonic()` instant, by default now), the seating and stats included.
 
     `exact` forces (True) or forbids (False) the integer programme; by default it is used when the
     heuristic does not reach the bound and the programme has at most `milp.MAX_COLUMNS` columns.
+    `commit`, if given, is called once the search and polishing are over, before seating.
     """
     time_limit = check_time_limit(time_limit)
     started = time.monotonic() if started is None else started
@@ -176,8 +202,9 @@ def solve(
     lp_budget = min(0.7 * (finish - now), finish - now - 2 * unit)  # it is worth most
     if lp_budget > min(LP_UNITS * unit, 1.0):  # a second is worth trying on a loaded machine
         bound = upper_bound(instance, time_limit=lp_budget)
-    else:
-        bound = upper_bound(instance, time_limit=0.0, relax=False)
+    else:  # the combinatorial bound, or only the total weight when the time is nearly up
+        quick = finish - now < QUICK_BOUND_UNITS * unit
+        bound = upper_bound(instance, time_limit=0.0, relax=False, quick=quick)
     order = _preferred_order(instance, bound)
 
     state = State(instance)
@@ -198,8 +225,8 @@ def solve(
     method = "matching+repair"
     proven = _reaches(state, bound)
 
-    if use_lns and not proven:
-        from .lns import improve  # scipy and HiGHS: imported only when used
+    if use_lns and not proven and deadline - time.monotonic() > LNS_MIN_SECONDS:
+        from .lns import improve  # scipy and HiGHS: imported only when used (0.2-0.5 s)
 
         improve(state, deadline, seed, (bound.met, bound.weight_if_met))
         method = "matching+repair+regions"
@@ -219,4 +246,6 @@ def solve(
     reduce_gaps(state, finish)
     if proven:
         method += "; optimal"
+    if commit is not None:  # the command line's guard stands down: this schedule is written
+        commit()
     return _schedule(problem, state, ceiling, method, started)

@@ -105,11 +105,11 @@ def _matrix(rows: list[list[int]], n_cols: int) -> sparse.csc_matrix:
 
 
 def _weight_lp(instance: Instance, candidates: list[int], time_limit: float) -> highs.Result:
+    deadline = time.monotonic() + time_limit  # importing and building the programme count too
     import numpy as np
 
     from . import highs
 
-    deadline = time.monotonic() + time_limit  # building the programme counts too
     rows, upper = _rows(instance, candidates)
     model = highs.Model(
         cost=np.array([instance.weight[r] for r in candidates], dtype=float),
@@ -145,12 +145,12 @@ def _lexicographic_lp(
     instance: Instance, candidates: list[int], premium: int, time_limit: float
 ) -> highs.Result:
     """Maximise premium * (participants met) + weight over the relaxation."""
+    deadline = time.monotonic() + time_limit  # importing and building the programme count too
     import numpy as np
     from scipy import sparse
 
     from . import highs
 
-    deadline = time.monotonic() + time_limit  # building the programme counts too
     rows, upper = _rows(instance, candidates)
     n = len(candidates)
     lonely = lonely_candidates(instance)
@@ -219,6 +219,7 @@ def upper_bound(
     with `quick=True` (hardly any time at all: XL at 1-2 s) the total weight instead, which costs
     nothing (the combinatorial bound sorts every participant's requests: 0.1-0.3 s on XL).
     """
+    deadline = time.monotonic() + time_limit  # the combinatorial bound counts too
     locked_weight, locked_met = _locked(instance)
     candidates = [r for r in range(instance.n_requests) if instance.slots_of[r]]
     choice = None
@@ -230,7 +231,11 @@ def upper_bound(
     if not candidates:
         return Bound(locked_weight, locked_met, locked_weight, choice)
     premium = sum(instance.weight[r] for r in candidates) + 1
-    lex_result = _lexicographic_lp(instance, candidates, premium, time_limit) if relax else None
+    lex_result = (
+        _lexicographic_lp(instance, candidates, premium, deadline - time.monotonic())
+        if relax
+        else None
+    )
     if lex_result is not None and lex_result.status == "optimal":
         value = math.floor(lex_result.objective + EPSILON)
         met = value // premium

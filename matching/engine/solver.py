@@ -46,6 +46,7 @@ REPAIR_SHARE_BEFORE_REGIONS = 0.6  # and when regions follow (L: the repair stil
 MAX_EXACT_COLUMNS = 250_000  # milp.MAX_COLUMNS (milp, with scipy, is imported only when used)
 WHOLE_MILP_COLUMNS = 30_000  # above, HiGHS's set-up alone may outlast the limit: regions instead
 LNS_MIN_SECONDS = 1.0  # importing scipy and HiGHS, then one region: not worth less
+FILL_UNITS = 3.0  # kept after the relaxation for the fill (1.5 on XL) and the repair's start
 QUICK_BOUND_UNITS = 4.0  # with less time left, in compile times, no combinatorial bound
 TAIL_UNITS = 1.5  # seating, stats and writing the schedule out, in compile times
 LP_UNITS = 2.0  # the least time worth giving the relaxation, in compile times (XL needs ~4)
@@ -199,7 +200,8 @@ def solve(
     unit = max(0.001, time.monotonic() - compiling)
     finish = started + time_limit - TAIL_UNITS * unit  # search and polish end here
     now = time.monotonic()
-    lp_budget = min(0.7 * (finish - now), finish - now - 2 * unit)  # it is worth most
+    # the relaxation is worth most of the time, but the fill must fit after it (XL: 1.5 units)
+    lp_budget = min(0.7 * (finish - now), finish - now - FILL_UNITS * unit)
     if lp_budget > min(LP_UNITS * unit, 1.0):  # a second is worth trying on a loaded machine
         bound = upper_bound(instance, time_limit=lp_budget)
     else:  # the combinatorial bound, or only the total weight when the time is nearly up

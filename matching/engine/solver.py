@@ -48,7 +48,7 @@ WHOLE_MILP_COLUMNS = 30_000  # above, HiGHS's set-up alone may outlast the limit
 LNS_MIN_SECONDS = 1.0  # importing scipy and HiGHS, then one region: not worth less
 FILL_UNITS = 3.0  # kept after the relaxation for the fill (1.5 on XL) and the repair's start
 QUICK_BOUND_UNITS = 4.0  # with less time left, in compile times, no combinatorial bound
-TAIL_UNITS = 1.5  # seating, stats and writing the schedule out, in compile times
+TAIL_UNITS = 2.0  # seating, stats and writing the schedule out, in compile times (XL: 1.2-1.5)
 LP_UNITS = 2.0  # the least time worth giving the relaxation, in compile times (XL needs ~4)
 
 

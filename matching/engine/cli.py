@@ -42,6 +42,7 @@ MAX_TOP = 1000
 # interpreter meanwhile), and the solver commits to its own schedule well before that.
 GUARD_SHARE = 1.04
 GUARD_EARLY = 0.12
+EXTENDED_SHARE = 1.10  # once the solver has a schedule (`_extension`)
 
 
 class Refused(Exception):
@@ -130,8 +131,14 @@ class _Guard(threading.Thread):
         self.loaded = threading.Event()
         self.started_at = 0.0
 
+    def extend(self, until: float) -> None:
+        """The solver has a schedule of its own (the fill is done) and expects to commit to it
+        before `until`: the fallback can wait until then."""
+        self.deadline = max(self.deadline, until)
+
     def run(self) -> None:
-        time.sleep(max(0.0, self.deadline - time.monotonic()))
+        while (left := self.deadline - time.monotonic()) > 0:
+            time.sleep(left)
         self.loaded.wait()
         if self.problem is None or not self.lock.acquire(blocking=False):
             return  # the file was refused, or the schedule is being written
@@ -140,6 +147,18 @@ class _Guard(threading.Thread):
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(OK)
+
+
+def _extension(guard: _Guard, args: argparse.Namespace) -> Callable[[float], None]:
+    """Once the solver holds a schedule, the guard waits until the latest instant the solver can
+    commit and still write within the limit's 10 %: `tail` is its estimate of seating, stats and
+    writing, so a good schedule a little late is not replaced by the empty fallback."""
+    latest = args.started + EXTENDED_SHARE * args.time_limit - GUARD_EARLY
+
+    def filled(tail: float) -> None:
+        guard.extend(latest - tail)
+
+    return filled
 
 
 def _solve(args: argparse.Namespace) -> int:
@@ -164,6 +183,7 @@ def _solve(args: argparse.Namespace) -> int:
         # once the search is over, the guard stands down (or, if it is writing, this waits
         # for it to end the process)
         commit=guard.lock.acquire if guard is not None else None,
+        filled=_extension(guard, args) if guard is not None else None,
     )
     _write(dump_schedule(schedule))
     return OK

@@ -185,13 +185,15 @@ def solve(
     exact: bool | None = None,
     started: float | None = None,
     commit: Callable[[], object] | None = None,
+    filled: Callable[[float], None] | None = None,
 ) -> Schedule:
     """Schedule a valid problem (from `load_problem`) within `time_limit` seconds of `started`
     (a `time.monotonic()` instant, by default now), the seating and stats included.
 
     `exact` forces (True) or forbids (False) the integer programme; by default it is used when the
     heuristic does not reach the bound and the programme has at most `milp.MAX_COLUMNS` columns.
-    `commit`, if given, is called once the search and polishing are over, before seating.
+    `commit`, if given, is called once the search and polishing are over, before seating;
+    `filled(tail)` once the first schedule is complete, with the seconds the tail should take.
     """
     time_limit = check_time_limit(time_limit)
     started = time.monotonic() if started is None else started
@@ -213,6 +215,8 @@ def solve(
     if bound.choice is not None:  # else the relaxation wants no previous meeting in particular
         start_from_previous(state, bound.choice)
     _fill(state, order, finish)
+    if filled is not None:  # a schedule in hand; seating, stats and writing take about this
+        filled(TAIL_UNITS * unit)
     now = time.monotonic()
     deadline = now + SEARCH_SHARE * max(0.0, finish - now)
     columns = column_count(instance)

@@ -12,7 +12,9 @@ error per line on stderr), or an argument is nonsense (one line): never a traceb
 
 `--time-limit` counts from the start of the process: reading the file, solving, seating and
 writing the result all fit in it (up to 10 % over, see bench/README.md). It must be from
-`MIN_TIME_LIMIT` to `MAX_TIME_LIMIT` seconds.
+`MIN_TIME_LIMIT` to `MAX_TIME_LIMIT` seconds. If the solver has not committed to a schedule
+by then (a machine too loaded for the limit), `_Guard` writes the locked meetings with every
+other request unscheduled, a valid schedule, and ends the process.
 """
 
 from __future__ import annotations

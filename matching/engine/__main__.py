@@ -14,7 +14,7 @@ gc.disable()
 
 from .cli import main, process_started  # noqa: E402  (after gc.disable, which speeds the imports)
 
-status = main(started=process_started())
+status = main(started=process_started(), guard=True)
 sys.stdout.flush()
 sys.stderr.flush()
 os._exit(status)

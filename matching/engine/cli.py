@@ -12,7 +12,9 @@ error per line on stderr), or an argument is nonsense (one line): never a traceb
 
 `--time-limit` counts from the start of the process: reading the file, solving, seating and
 writing the result all fit in it (up to 10 % over, see bench/README.md). It must be from
-`MIN_TIME_LIMIT` to `MAX_TIME_LIMIT` seconds.
+`MIN_TIME_LIMIT` to `MAX_TIME_LIMIT` seconds. If the solver has not committed to a schedule
+by then (a machine too loaded for the limit), `_Guard` writes the locked meetings with every
+other request unscheduled, a valid schedule, and ends the process.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import json
 import math
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -29,13 +32,19 @@ from typing import Any, NoReturn
 
 from .check import check
 from .formats import FormatError, dump_schedule, load_problem, load_schedule
-from .solver import DEFAULT_TIME_LIMIT, solve
+from .solver import DEFAULT_TIME_LIMIT, fallback_schedule, solve
 
 OK, INVALID, MALFORMED = 0, 1, 2
 MIN_TIME_LIMIT = 1.0  # below this, starting Python and reading a large file may take it all
 MAX_TIME_LIMIT = 3600.0  # an hour: past that, a limit is a typo, not a wish
 MAX_FILE_BYTES = 512 * 1024 * 1024  # XL is 8 MB
 MAX_TOP = 1000
+# The guard writes its fallback at GUARD_SHARE * limit - GUARD_EARLY s (0.92 s for 1 s, 10.28 s
+# for 10 s): writing it and ending take up to 0.2 s on a loaded machine (the main thread holds the
+# interpreter meanwhile), and the solver commits to its own schedule well before that.
+GUARD_SHARE = 1.04
+GUARD_EARLY = 0.12
+EXTENDED_SHARE = 1.10  # once the solver has a schedule (`_extension`)
 
 
 class Refused(Exception):
@@ -106,10 +115,77 @@ def _report(violations: list[str]) -> int:
     return OK
 
 
+class _Guard(threading.Thread):
+    """The time limit's backstop for the command line: if the solver has not committed to its
+    schedule by `deadline` (about the limit), write the fallback (locked meetings, the rest unscheduled) and end
+    the process. The solver's own deadlines normally finish first; this catches a machine so
+    loaded that reading and compiling alone outlast a short limit (XL at 1 s).
+
+    The fallback is only written for a problem that passed `load_problem` (it is valid then):
+    if the deadline comes while the file is still being checked, the guard writes it as soon as
+    the check ends. Whoever takes `lock` first writes; the other never does."""
+
+    def __init__(self, deadline: float) -> None:
+        super().__init__(name="deadline-guard", daemon=True)
+        self.deadline = deadline
+        self.lock = threading.Lock()
+        self.problem: Any = None
+        self.loaded = threading.Event()
+        self.started_at = 0.0
+
+    def extend(self, until: float) -> None:
+        """The solver has a schedule of its own (the fill is done) and expects to commit to it
+        before `until`: the fallback can wait until then."""
+        self.deadline = max(self.deadline, until)
+
+    def run(self) -> None:
+        while (left := self.deadline - time.monotonic()) > 0:
+            time.sleep(left)
+        self.loaded.wait()
+        if self.problem is None or not self.lock.acquire(blocking=False):
+            return  # the file was refused, or the schedule is being written
+        text = _text(dump_schedule(fallback_schedule(self.problem, self.started_at)))
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(OK)
+
+
+def _extension(guard: _Guard, args: argparse.Namespace) -> Callable[[float], None]:
+    """Once the solver holds a schedule, the guard waits until the latest instant the solver can
+    commit and still write within the limit's 10 %: `tail` is its estimate of seating, stats and
+    writing, so a good schedule a little late is not replaced by the empty fallback."""
+    latest = args.started + EXTENDED_SHARE * args.time_limit - GUARD_EARLY
+
+    def filled(tail: float) -> None:
+        guard.extend(latest - tail)
+
+    return filled
+
+
 def _solve(args: argparse.Namespace) -> int:
-    problem = _load(args.problem, load_problem)
+    guard = None
+    if args.guard:
+        guard = _Guard(args.started + GUARD_SHARE * args.time_limit - GUARD_EARLY)
+        guard.started_at = args.started
+        guard.start()
+    try:
+        problem = _load(args.problem, load_problem)
+    finally:
+        if guard is not None:
+            guard.loaded.set()  # a refused file: the guard ends without writing
+    if guard is not None:
+        guard.problem = problem
     schedule = solve(
-        problem, time_limit=args.time_limit, seed=args.seed, exact=args.exact, started=args.started
+        problem,
+        time_limit=args.time_limit,
+        seed=args.seed,
+        exact=args.exact,
+        started=args.started,
+        # once the search is over, the guard stands down (or, if it is writing, this waits
+        # for it to end the process)
+        commit=guard.lock.acquire if guard is not None else None,
+        filled=_extension(guard, args) if guard is not None else None,
     )
     _write(dump_schedule(schedule))
     return OK
@@ -225,12 +301,15 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None, started: float | None = None) -> int:
+def main(argv: list[str] | None = None, started: float | None = None, guard: bool = False) -> int:
     """Run a command; `started` is the `time.monotonic()` instant the time limit counts from
-    (`python -m matching.engine` passes the start of the process; default: now)."""
+    (`python -m matching.engine` passes the start of the process; default: now). `guard` (the
+    command line only: it ends the process) writes a fallback schedule at the deadline if the
+    solver has not written one (`_Guard`)."""
     started = time.monotonic() if started is None else started
     args = _parser().parse_args(argv)
     args.started = started
+    args.guard = guard
     try:
         return args.run(args)
     except Refused as refused:

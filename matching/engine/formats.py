@@ -198,6 +198,85 @@ def _parse_requests(doc: dict, participant_ids: set[str], errors: list[str]) -> 
     return tuple(requests)
 
 
+def _fast_participants(
+    doc: dict, slot_ids: set[str], tables: dict[str, Table]
+) -> tuple[Participant, ...] | None:
+    """The participants in one pass when every one is well formed, else None (then the slow path
+    names each error): no per-item label, list or error bookkeeping (XL: 13,000 participants)."""
+    items = doc.get("participants")
+    if type(items) is not list:
+        return None
+    seen: set[str] = set()
+    out = []
+    empty: frozenset[str] = frozenset()
+    for item in items:
+        if type(item) is not dict:
+            return None
+        pid = item.get("id")
+        unavailable = item.get("unavailable", ())
+        max_meetings = item.get("max_meetings")
+        needs = item.get("needs_accessible_table", False)
+        home = item.get("home_table")
+        if type(pid) is not str or not pid or pid in seen or type(unavailable) not in (list, tuple):
+            return None
+        if unavailable and not all(type(x) is str for x in unavailable):
+            return None  # (before `frozenset`: a list or object in it is unhashable)
+        off = frozenset(unavailable) if unavailable else empty
+        if not slot_ids.issuperset(off):
+            return None
+        if max_meetings is not None and (
+            type(max_meetings) is not int or not 0 <= max_meetings <= MAX_COUNT
+        ):
+            return None
+        if type(needs) is not bool:
+            return None
+        if home is not None and (
+            type(home) is not str or home not in tables or (needs and not tables[home].accessible)
+        ):
+            return None
+        seen.add(pid)
+        out.append(Participant(pid, off, max_meetings, needs, home))
+    return tuple(out)
+
+
+def _fast_requests(doc: dict, participant_ids: set[str]) -> tuple[Request, ...] | None:
+    """The requests in one pass when every one is well formed, else None (then the slow path
+    names each error). XL has 100,000 requests: this takes a third of the slow path's time."""
+    items = doc.get("requests")
+    if type(items) is not list:
+        return None
+    seen: set[str] = set()
+    pairs: set[tuple[str, str]] = set()
+    out = []
+    for item in items:
+        if type(item) is not dict:
+            return None
+        rid = item.get("id")
+        a = item.get("a")
+        b = item.get("b")
+        weight = item.get("weight")
+        if (
+            type(rid) is not str
+            or not rid
+            or rid in seen
+            or type(a) is not str
+            or type(b) is not str
+            or a == b
+            or a not in participant_ids
+            or b not in participant_ids
+            or type(weight) is not int
+            or not MIN_WEIGHT <= weight <= MAX_WEIGHT
+        ):
+            return None
+        pair = (a, b) if a < b else (b, a)
+        if pair in pairs:
+            return None
+        seen.add(rid)
+        pairs.add(pair)
+        out.append(Request(rid, a, b, weight))
+    return tuple(out)
+
+
 def _parse_meetings(items: list[dict], kind: str, errors: list[str]) -> list[Meeting]:
     """Meetings with string fields, each request at most once."""
     meetings: list[Meeting] = []
@@ -246,11 +325,16 @@ def load_problem(doc: object) -> Problem:
     slots, slot_ids = _parse_slots(doc, errors)
     tables = _parse_tables(doc, errors)
     table_by_id = {table.id: table for table in tables}
-    participant_items = _ids(_objects(doc, "participants", errors, True), "participant", errors)
-    participants = tuple(
-        _parse_participant(item, slot_ids, table_by_id, errors) for item in participant_items
-    )
-    requests = _parse_requests(doc, {p.id for p in participants}, errors)
+    participants = _fast_participants(doc, slot_ids, table_by_id)
+    if participants is None:
+        participant_items = _ids(_objects(doc, "participants", errors, True), "participant", errors)
+        participants = tuple(
+            _parse_participant(item, slot_ids, table_by_id, errors) for item in participant_items
+        )
+    participant_ids = {p.id for p in participants}
+    requests = _fast_requests(doc, participant_ids)
+    if requests is None:
+        requests = _parse_requests(doc, participant_ids, errors)
     locked = _parse_meetings(_objects(doc, "locked", errors, False), "locked", errors)
     previous = _parse_meetings(_objects(doc, "previous", errors, False), "previous", errors)
     problem = Problem(slots, tables, participants, requests, (), tuple(previous))

@@ -92,21 +92,6 @@ class Instance:
         return self.rb[r] if self.ra[r] == p else self.ra[r]
 
 
-def _table_kind(problem: Problem, a: str, b: str, table_index: dict[str, int]) -> tuple[int, int]:
-    """(kind, home table index) of a meeting between a and b; kind -1 if no table can seat it."""
-    pa, pb = problem.participant_by_id[a], problem.participant_by_id[b]
-    homes = {p.home_table for p in (pa, pb) if p.home_table is not None}
-    needs_accessible = pa.needs_accessible_table or pb.needs_accessible_table
-    if len(homes) > 1:
-        return -1, -1
-    if homes:
-        home = homes.pop()
-        if needs_accessible and not problem.table_by_id[home].accessible:
-            return -1, -1
-        return HOME, table_index[home]
-    return (ACCESSIBLE if needs_accessible else ANY), -1
-
-
 def compile_problem(problem: Problem) -> Instance:
     """Index a valid problem (as returned by `load_problem`)."""
     slot_index = {slot.id: s for s, slot in enumerate(problem.slots)}
@@ -178,40 +163,84 @@ def compile_problem(problem: Problem) -> Instance:
         locked_tables=locked_tables,
     )
     requests_of: list[list[int]] = [[] for _ in range(n_participants)]
+    # per participant: home table index (-1: none) and whether they need an accessible table
+    home_of = [
+        table_index[p.home_table] if p.home_table is not None else -1 for p in problem.participants
+    ]
+    needs_of = [p.needs_accessible_table for p in problem.participants]
+    home_locked = [0] * len(problem.tables)  # slots in which a locked meeting takes the table
+    for s, taken in enumerate(locked_tables):
+        for t in taken:
+            home_locked[t] |= 1 << s
+    request_ids, ras, rbs, weights, kinds, homes = (
+        instance.request_ids,
+        instance.ra,
+        instance.rb,
+        instance.weight,
+        instance.kind,
+        instance.home,
+    )
+    accessibles, slots_of, prev_slots, prev_tables = (
+        instance.uses_accessible,
+        instance.slots_of,
+        instance.prev_slot,
+        instance.prev_table,
+    )
     for request in problem.requests:
         a, b = participant_index[request.a], participant_index[request.b]
         has_request[a] = has_request[b] = True
-        if request.id in locked_ids:
+        if locked_ids and request.id in locked_ids:
             continue
-        kind, home = _table_kind(problem, request.a, request.b, table_index)
+        # the table kind: one home table between them (HOME), else accessible or any; -1 if none
+        ha, hb = home_of[a], home_of[b]
+        needs_accessible = needs_of[a] or needs_of[b]
+        if ha >= 0 and hb >= 0 and ha != hb:
+            kind, home = -1, -1
+        elif ha >= 0 or hb >= 0:
+            home = ha if ha >= 0 else hb
+            kind = -1 if needs_accessible and not table_accessible[home] else HOME
+            if kind < 0:
+                home = -1
+        else:
+            kind, home = (ACCESSIBLE if needs_accessible else ANY), -1
         mask = free_slots[a] & free_slots[b] & usable if kind >= 0 else 0
         if kind == ACCESSIBLE:
             mask &= usable_accessible
+        uses_accessible = kind == ACCESSIBLE
         if kind == HOME:
-            mask &= ~sum(1 << s for s in range(n_slots) if home in locked_tables[s])
+            mask &= ~home_locked[home]
+            if table_accessible[home]:
+                uses_accessible = True
+                mask &= usable_accessible
         if cap[a] <= 0 or cap[b] <= 0:
             mask = 0
-        uses_accessible = kind == ACCESSIBLE or (kind == HOME and table_accessible[home])
-        if uses_accessible and kind == HOME:
-            mask &= usable_accessible
-        r = instance.n_requests
-        instance.request_ids.append(request.id)
-        instance.ra.append(a)
-        instance.rb.append(b)
-        instance.weight.append(request.weight)
-        instance.kind.append(kind)
-        instance.home.append(home)
-        instance.uses_accessible.append(uses_accessible)
-        instance.slots_of.append(mask)
-        before = previous.get(request.id)
-        known = before is not None and before.slot in slot_index and before.table in table_index
-        instance.prev_slot.append(slot_index[before.slot] if known else -1)
-        instance.prev_table.append(table_index[before.table] if known else -1)
+        r = len(request_ids)
+        request_ids.append(request.id)
+        ras.append(a)
+        rbs.append(b)
+        weights.append(request.weight)
+        kinds.append(kind)
+        homes.append(home)
+        accessibles.append(uses_accessible)
+        slots_of.append(mask)
+        if previous:
+            before = previous.get(request.id)
+            known = before is not None and before.slot in slot_index and before.table in table_index
+            prev_slots.append(slot_index[before.slot] if known else -1)
+            prev_tables.append(table_index[before.table] if known else -1)
+        else:
+            prev_slots.append(-1)
+            prev_tables.append(-1)
         requests_of[a].append(r)
         requests_of[b].append(r)
     instance.requests_of = requests_of
     instance.slot_list = [bits(mask) for mask in instance.slots_of]
     return instance
+
+
+def column_count(instance: Instance) -> int:
+    """(request, slot) pairs: the columns of the time-indexed programme (`milp`)."""
+    return sum(len(slots) for slots in instance.slot_list)
 
 
 def shared_home_requests(instance: Instance) -> dict[int, list[int]]:

@@ -21,7 +21,7 @@ import numpy as np
 from scipy import sparse
 
 from . import highs
-from .instance import Instance, shared_home_requests
+from .instance import Instance, column_count, shared_home_requests
 from .state import State
 
 MAX_COLUMNS = 250_000
@@ -31,10 +31,6 @@ MAX_COLUMNS = 250_000
 class ExactResult:
     state: State | None
     optimal: bool
-
-
-def column_count(instance: Instance) -> int:
-    return sum(len(slots) for slots in instance.slot_list)
 
 
 class _Builder:

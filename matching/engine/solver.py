@@ -29,13 +29,10 @@ from __future__ import annotations
 
 import math
 import time
-
-import numpy as np
+from collections.abc import Callable
 
 from .bound import Bound, upper_bound, weight_bound
-from .instance import Instance, compile_problem
-from .lns import improve
-from .milp import MAX_COLUMNS, build_estimate, column_count, solve_exact
+from .instance import Instance, column_count, compile_problem
 from .model import Meeting, Problem, Schedule, Stats
 from .polish import reduce_gaps, restore_previous, start_from_previous
 from .repair import Repairer
@@ -46,8 +43,12 @@ DEFAULT_TIME_LIMIT = 10.0
 SEARCH_SHARE = 0.9  # of the time after the bound, for the repair and the exact method
 REPAIR_SHARE = 0.3  # of that, for the repair when the whole exact programme follows
 REPAIR_SHARE_BEFORE_REGIONS = 0.6  # and when regions follow (L: the repair still gains late)
+MAX_EXACT_COLUMNS = 250_000  # milp.MAX_COLUMNS (milp, with scipy, is imported only when used)
 WHOLE_MILP_COLUMNS = 30_000  # above, HiGHS's set-up alone may outlast the limit: regions instead
-TAIL_UNITS = 1.5  # seating, stats and writing the schedule out, in compile times
+LNS_MIN_SECONDS = 1.0  # importing scipy and HiGHS, then one region: not worth less
+FILL_UNITS = 3.0  # kept after the relaxation for the fill (1.5 on XL) and the repair's start
+QUICK_BOUND_UNITS = 4.0  # with less time left, in compile times, no combinatorial bound
+TAIL_UNITS = 2.0  # seating, stats and writing the schedule out, in compile times (XL: 1.2-1.5)
 LP_UNITS = 2.0  # the least time worth giving the relaxation, in compile times (XL needs ~4)
 
 
@@ -62,9 +63,13 @@ def check_time_limit(time_limit: float) -> float:
 def _preferred_order(instance: Instance, bound: Bound) -> list[int]:
     """Chosen by the relaxation first (to 3 decimals), heavier first, then in request order."""
     n = instance.n_requests
-    choice = np.round(bound.choice, 3) if bound.choice is not None else np.zeros(n)
-    weight = np.asarray(instance.weight, dtype=np.int64)
-    return np.lexsort((np.arange(n), -weight, -choice)).tolist()
+    weight = instance.weight
+    if bound.choice is None:  # no relaxation (no time for it): numpy is not even imported
+        return sorted(range(n), key=lambda r: (-weight[r], r))
+    import numpy as np
+
+    choice = np.round(bound.choice, 3)
+    return np.lexsort((np.arange(n), -np.asarray(weight, dtype=np.int64), -choice)).tolist()
 
 
 def _fill(state: State, order: list[int], deadline: float = math.inf) -> None:
@@ -147,6 +152,27 @@ def _schedule(
     return Schedule(meetings=tuple(meetings), unscheduled=unscheduled, stats=stats)
 
 
+def fallback_schedule(problem: Problem, started: float) -> Schedule:
+    """The schedule written when the clock runs out before any search: the locked meetings (valid
+    by `load_problem`), every other request unscheduled. Cheap (XL: 0.02-0.05 s); the weight bound
+    is the total weight, which holds for every schedule."""
+    locked = {m.request for m in problem.locked}
+    weight = sum(problem.request_by_id[r].weight for r in locked)
+    met = {p for m in problem.locked for p in _pair(problem, m)}
+    with_requests = {p for r in problem.requests for p in (r.a, r.b)}
+    stats = Stats(
+        method="deadline before the search: locked meetings only",
+        seconds=round(time.monotonic() - started, 3),
+        weight=weight,
+        weight_upper_bound=sum(r.weight for r in problem.requests),
+        participants_met=len(met),
+        participants_with_requests=len(with_requests),
+        moved=moved_count(problem, problem.locked),
+    )
+    unscheduled = tuple(r.id for r in problem.requests if r.id not in locked)
+    return Schedule(meetings=problem.locked, unscheduled=unscheduled, stats=stats)
+
+
 def _pair(problem: Problem, meeting: Meeting) -> tuple[str, str]:
     request = problem.request_by_id[meeting.request]
     return request.a, request.b
@@ -158,12 +184,16 @@ def solve(
     seed: int = 0,
     exact: bool | None = None,
     started: float | None = None,
+    commit: Callable[[], object] | None = None,
+    filled: Callable[[float], None] | None = None,
 ) -> Schedule:
     """Schedule a valid problem (from `load_problem`) within `time_limit` seconds of `started`
     (a `time.monotonic()` instant, by default now), the seating and stats included.
 
     `exact` forces (True) or forbids (False) the integer programme; by default it is used when the
     heuristic does not reach the bound and the programme has at most `milp.MAX_COLUMNS` columns.
+    `commit`, if given, is called once the search and polishing are over, before seating;
+    `filled(tail)` once the first schedule is complete, with the seconds the tail should take.
     """
     time_limit = check_time_limit(time_limit)
     started = time.monotonic() if started is None else started
@@ -172,20 +202,25 @@ def solve(
     unit = max(0.001, time.monotonic() - compiling)
     finish = started + time_limit - TAIL_UNITS * unit  # search and polish end here
     now = time.monotonic()
-    lp_budget = min(0.7 * (finish - now), finish - now - 2 * unit)  # it is worth most
+    # the relaxation is worth most of the time, but the fill must fit after it (XL: 1.5 units)
+    lp_budget = min(0.7 * (finish - now), finish - now - FILL_UNITS * unit)
     if lp_budget > min(LP_UNITS * unit, 1.0):  # a second is worth trying on a loaded machine
         bound = upper_bound(instance, time_limit=lp_budget)
-    else:
-        bound = upper_bound(instance, time_limit=0.0, relax=False)
+    else:  # the combinatorial bound, or only the total weight when the time is nearly up
+        quick = finish - now < QUICK_BOUND_UNITS * unit
+        bound = upper_bound(instance, time_limit=0.0, relax=False, quick=quick)
     order = _preferred_order(instance, bound)
 
     state = State(instance)
-    start_from_previous(state, bound.choice)
+    if bound.choice is not None:  # else the relaxation wants no previous meeting in particular
+        start_from_previous(state, bound.choice)
     _fill(state, order, finish)
+    if filled is not None:  # a schedule in hand; seating, stats and writing take about this
+        filled(TAIL_UNITS * unit)
     now = time.monotonic()
     deadline = now + SEARCH_SHARE * max(0.0, finish - now)
     columns = column_count(instance)
-    use_exact = exact if exact is not None else columns <= MAX_COLUMNS
+    use_exact = exact if exact is not None else columns <= MAX_EXACT_COLUMNS
     use_lns = exact is None and columns > WHOLE_MILP_COLUMNS
     if use_lns:
         use_exact = False
@@ -196,11 +231,15 @@ def solve(
     method = "matching+repair"
     proven = _reaches(state, bound)
 
-    if use_lns and not proven:
+    if use_lns and not proven and deadline - time.monotonic() > LNS_MIN_SECONDS:
+        from .lns import improve  # scipy and HiGHS: imported only when used (0.2-0.5 s)
+
         improve(state, deadline, seed, (bound.met, bound.weight_if_met))
         method = "matching+repair+regions"
         proven = _reaches(state, bound)
     remaining = deadline - time.monotonic()
+    if use_exact and not proven and remaining > 0.2:
+        from .milp import build_estimate, solve_exact
     if use_exact and not proven and remaining > max(0.2, 2 * build_estimate(instance, unit)):
         result = solve_exact(instance, state, remaining, seed)
         if result.state is not None and _rank(result.state) >= _rank(state):
@@ -213,4 +252,6 @@ def solve(
     reduce_gaps(state, finish)
     if proven:
         method += "; optimal"
+    if commit is not None:  # the command line's guard stands down: this schedule is written
+        commit()
     return _schedule(problem, state, ceiling, method, started)

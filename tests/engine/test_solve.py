@@ -166,3 +166,16 @@ def test_upper_bound_choice_covers_every_request():
 
     assert bound.choice.shape == (instance.n_requests,)
     assert np.all((bound.choice >= -1e-9) & (bound.choice <= 1 + 1e-9))
+
+
+def test_same_seed_same_schedule_when_no_phase_is_cut():
+    """M is proven optimal within a second or two: nothing is cut by the clock, so two runs with
+    one seed give the same schedule (the lazy imports and the one-pass reading change nothing)."""
+    problem = load_problem(generate("M", 1))
+
+    first = solve(problem, time_limit=30, seed=3)
+    second = solve(problem, time_limit=30, seed=3)
+
+    assert first.stats.method.endswith("; optimal")
+    assert first.meetings == second.meetings
+    assert first.unscheduled == second.unscheduled

@@ -6,6 +6,7 @@ thread per request as Django's own handler does. See the handler's docstring for
 """
 
 import asyncio
+import logging
 import os
 import weakref
 from concurrent.futures import ThreadPoolExecutor
@@ -72,6 +73,12 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.conf import settings  # noqa: E402
 
 from config.routing import websocket_urlpatterns  # noqa: E402
+from core.checks import check_connection_budget  # noqa: E402
+
+# An ASGI server runs no system checks: each process says so itself when the connections its
+# host may open exceed what PostgreSQL was declared to allow (core/checks.py).
+for _message in check_connection_budget():
+    logging.getLogger("osez.startup").warning("%s %s (%s)", _message.msg, _message.hint, _message.id)
 
 django_asgi_app = PooledThreadsASGIHandler(settings.WEB_THREADS)
 

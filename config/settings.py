@@ -119,6 +119,29 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
     )
 }
+# PostgreSQL connections (README, "Several processes, several machines"). Each process keeps a
+# pool of at most DB_POOL_MAX_SIZE connections (psycopg_pool, through Django), lent to a request
+# or a task for its duration and given back at its end: a web process needs WEB_THREADS of them
+# (one per view thread) and one for its websockets' database calls; a Celery child needs one.
+# What a host may open in all: WEB_PROCESSES x DB_POOL_MAX_SIZE + CELERY_CONCURRENCY + 2 (beat,
+# a manage.py command), which core/checks.py compares with DB_MAX_CONNECTIONS, the share of
+# PostgreSQL's max_connections declared for this host. DB_POOL_MAX_SIZE=0: no pool, and
+# DB_CONN_MAX_AGE applies instead (Django's persistent connections, one per thread).
+WEB_PROCESSES = int(os.environ.get("WEB_PROCESSES", "1"))
+CELERY_CONCURRENCY = int(os.environ.get("CELERY_CONCURRENCY", "0")) or os.cpu_count() or 1
+DB_POOL_MAX_SIZE = int(os.environ.get("DB_POOL_MAX_SIZE", str(WEB_THREADS + 2)))
+DB_MAX_CONNECTIONS = int(os.environ.get("DB_MAX_CONNECTIONS", "0"))  # 0: not declared
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_POOL_MAX_SIZE > 0:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections instead
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # a connection PostgreSQL dropped is replaced
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": min(int(os.environ.get("DB_POOL_MIN_SIZE", "1")), DB_POOL_MAX_SIZE),
+        "max_size": DB_POOL_MAX_SIZE,
+        # A request waits this long for a free connection before failing (never with the sizes
+        # above: a process has fewer threads than connections).
+        "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "10")),
+        "max_idle": 300,  # idle connections above min_size are closed after 5 minutes
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -225,6 +248,8 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Child processes of a worker: tasks at once on this host (each holds one database connection).
+CELERY_WORKER_CONCURRENCY = CELERY_CONCURRENCY
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {

@@ -243,3 +243,55 @@ def post_all_at_once(
     for thread in threads:
         thread.join(timeout=180)
     return results
+
+
+def server_children(parent_pid: int) -> list[int]:
+    """The worker processes a server started (uvicorn's: multiprocessing children, not its
+    resource tracker), from /proc."""
+    workers = []
+    for task in Path(f"/proc/{parent_pid}/task").iterdir():
+        for pid in (task / "children").read_text().split():
+            with contextlib.suppress(FileNotFoundError):
+                if b"--multiprocessing-fork" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    workers.append(int(pid))
+    return sorted(workers)
+
+
+def answering_processes(parent_pid: int, port: int, connections: int = 40) -> set[int]:
+    """Which of a server's processes answer: `connections` keep-alive connections each get a
+    /healthz answer, then each connection's server end is traced (/proc/net/tcp, the processes'
+    file descriptors) to the child process that holds it."""
+    opened = [http.client.HTTPConnection("127.0.0.1", port, timeout=30) for _ in range(connections)]
+    statuses: list[int] = []
+
+    def get(connection: http.client.HTTPConnection) -> None:
+        connection.request("GET", "/healthz")
+        response = connection.getresponse()
+        response.read()
+        statuses.append(response.status)
+
+    try:
+        for connection in opened:
+            connection.connect()
+        threads = [threading.Thread(target=get, args=(c,)) for c in opened]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert statuses == [200] * connections, statuses
+        served = set()
+        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+            fields = line.split()
+            local_port = int(fields[1].split(":")[1], 16)
+            if local_port == port and fields[3] == "01":  # the server's end, established
+                served.add(f"socket:[{fields[9]}]")
+        answering = set()
+        for pid in server_children(parent_pid):
+            with contextlib.suppress(FileNotFoundError):
+                descriptors = Path(f"/proc/{pid}/fd").iterdir()
+                if any(os.readlink(fd) in served for fd in descriptors):
+                    answering.add(pid)
+        return answering
+    finally:
+        for connection in opened:
+            connection.close()

@@ -78,7 +78,9 @@ from core.checks import check_connection_budget  # noqa: E402
 # An ASGI server runs no system checks: each process says so itself when the connections its
 # host may open exceed what PostgreSQL was declared to allow (core/checks.py).
 for _message in check_connection_budget():
-    logging.getLogger("osez.startup").warning("%s %s (%s)", _message.msg, _message.hint, _message.id)
+    logging.getLogger("osez.startup").warning(
+        "%s %s (%s)", _message.msg, _message.hint, _message.id
+    )
 
 django_asgi_app = PooledThreadsASGIHandler(settings.WEB_THREADS)
 

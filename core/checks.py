@@ -68,7 +68,7 @@ def check_declared_connections(app_configs=None, databases=None, **kwargs):
             " - current_setting('superuser_reserved_connections')::int"
         )
         (allowed,) = cursor.fetchone()
-    if settings.DB_MAX_CONNECTIONS <= allowed:
+    if allowed >= settings.DB_MAX_CONNECTIONS:
         return []
     return [
         checks.Warning(

@@ -129,7 +129,11 @@ DATABASES = {
 # DB_CONN_MAX_AGE applies instead (Django's persistent connections, one per thread).
 WEB_PROCESSES = int(os.environ.get("WEB_PROCESSES", "1"))
 CELERY_CONCURRENCY = int(os.environ.get("CELERY_CONCURRENCY", "0")) or os.cpu_count() or 1
-DB_POOL_MAX_SIZE = int(os.environ.get("DB_POOL_MAX_SIZE", str(WEB_THREADS + 2)))
+# The pytest process itself connects without a pool (a pool's connections lent to a test's
+# threads would keep the test database from being dropped); the servers it starts use one.
+DB_POOL_MAX_SIZE = int(
+    os.environ.get("DB_POOL_MAX_SIZE", "0" if "pytest" in sys.modules else str(WEB_THREADS + 2))
+)
 DB_MAX_CONNECTIONS = int(os.environ.get("DB_MAX_CONNECTIONS", "0"))  # 0: not declared
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_POOL_MAX_SIZE > 0:
     DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections instead

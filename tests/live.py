@@ -1,7 +1,8 @@
 """The real parts for tests that need them (browser tests, concurrency races, faults): daphne
-serving config.asgi on the TEST database (PostgreSQL: another process cannot see SQLite's
-in-memory one), Celery workers of the project's app on that database, a database of the test
-Redis of one's own, and a way to fire many logged-in POSTs at a server at the same instant.
+or uvicorn with several processes (the production server: `uvicorn_server`) serving config.asgi
+on the TEST database (PostgreSQL: another process cannot see SQLite's in-memory one), Celery
+workers of the project's app on that database, a database of the test Redis of one's own, and
+a way to fire many logged-in POSTs at a server at the same instant.
 
 Servers and workers get the same environment (`subprocess_env`): the test database, TESTING=1,
 and whatever the caller adds (REDIS_URL for the channel layer, broker and cache; EMAIL_HOST...)."""
@@ -62,12 +63,12 @@ def _wait_until_up(server: subprocess.Popen, url: str, log: Path, timeout: float
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"daphne exited ({server.returncode}); see {log}")
+            raise RuntimeError(f"the server exited ({server.returncode}); see {log}")
         with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=2) as response:
             if response.status == 200:
                 return
         time.sleep(0.2)
-    raise RuntimeError(f"daphne not answering {url} after {timeout} s")
+    raise RuntimeError(f"the server is not answering {url} after {timeout} s")
 
 
 @contextlib.contextmanager
@@ -85,7 +86,7 @@ def daphne_server(
     the production paths with a worker: `celery_worker`). `disable_locks` sets the test-only
     OSEZ_TEST_DISABLE_LOCKS (races' negative controls); `backlog` raises the listen backlog for
     hundreds of simultaneous connections, served `WEB_THREADS` at a time (config/asgi.py), each
-    request on its thread's database connection (DB_CONN_MAX_AGE=0: a new one per request).
+    request on a connection of the process's pool (config/settings.py, DB_POOL_MAX_SIZE).
     Output goes to test-artifacts/.
     """
     port = free_port()
@@ -98,11 +99,48 @@ def daphne_server(
         }
     )
     endpoint = f"tcp:port={port}:interface=127.0.0.1" + (f":backlog={backlog}" if backlog else "")
+    command = [sys.executable, "-m", "daphne", "-e", endpoint, "config.asgi:application"]
+    with _serving(command, port, log_name, env) as (url, _):
+        yield url
+
+
+@contextlib.contextmanager
+def uvicorn_server(
+    log_name: str,
+    *,
+    processes: int = 2,
+    disable_locks: bool = False,
+    env: dict[str, str] | None = None,
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Yield (base URL, server process) of uvicorn with `processes` worker processes serving the
+    app on the test database, with the production command's options (docker-compose.yml); as
+    `daphne_server` otherwise. The database pool is the production one (DB_POOL_MAX_SIZE...),
+    unless `env` says otherwise."""
+    port = free_port()
+    env = subprocess_env(
+        {
+            "CELERY_TASK_ALWAYS_EAGER": "1",
+            "OSEZ_TEST_DISABLE_LOCKS": "1" if disable_locks else "0",
+            "WEB_PROCESSES": str(processes),
+            **(env or {}),
+        }
+    )
+    command = [sys.executable, "-m", "uvicorn", "config.asgi:application"]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--workers", str(processes)]
+    command += ["--backlog", "2048", "--proxy-headers", "--lifespan", "off", "--no-access-log"]
+    with _serving(command, port, log_name, env) as served:
+        yield served
+
+
+@contextlib.contextmanager
+def _serving(
+    command: list[str], port: int, log_name: str, env: dict[str, str]
+) -> Iterator[tuple[str, subprocess.Popen]]:
     ARTIFACTS.mkdir(exist_ok=True)
     log_path = ARTIFACTS / log_name
     with log_path.open("wb") as log:
         server = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-e", endpoint, "config.asgi:application"],
+            command,
             cwd=BASE_DIR,
             env=env,
             stdout=log,
@@ -115,8 +153,8 @@ def daphne_server(
             time.sleep(0.5)
             # Another process may have taken the port between free_port and the bind: then ours
             # exits and someone else answered /healthz.
-            assert server.poll() is None, f"daphne exited; see {log_path}"
-            yield url
+            assert server.poll() is None, f"the server exited; see {log_path}"
+            yield url, server
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             try:
@@ -208,13 +246,15 @@ def post_all_at_once(
     base_url: str, posts: list[tuple[str, str, str]], headers: dict[str, str]
 ) -> list[tuple[int, str]]:
     """POST (path, session key, body) each from its own thread, every socket opened first and all
-    released together; (status, body) for each, (0, error) when the request itself failed."""
-    host = urlsplit(base_url)
+    released together; (status, body) for each, (0, error) when the request itself failed. A
+    path may be a whole URL, on another server than `base_url` (a race across servers)."""
     barrier = threading.Barrier(len(posts))
     results: list[tuple[int, str]] = [(0, "not sent")] * len(posts)
     csrf = secrets.token_hex(16)  # 32 characters: a valid unmasked CSRF secret
 
     def post(index: int, path: str, session_key: str, body: str) -> None:
+        host = urlsplit(path if path.startswith("http") else base_url)
+        path = urlsplit(path)._replace(scheme="", netloc="").geturl()
         connection = http.client.HTTPConnection(host.hostname, host.port, timeout=120)
         try:
             connection.connect()

@@ -34,8 +34,10 @@ class PooledThreadsASGIHandler(ASGIHandler):
     threads reused and bounded, the loop starts none and competes with `threads` threads at most.
 
     A thread is a thread-sensitive executor of one worker (asgiref's `executor=`), so a request's
-    sync code all runs on one thread, as Django requires; with `DB_CONN_MAX_AGE` > 0 each thread
-    keeps its database connection between requests, as a threaded WSGI server does."""
+    sync code all runs on one thread, as Django requires. On PostgreSQL a request borrows a
+    connection from the process's pool (DB_POOL_MAX_SIZE, config/settings.py) and gives it back
+    at its end; without the pool and with `DB_CONN_MAX_AGE` > 0, each thread keeps its own between
+    requests, as a threaded WSGI server does."""
 
     def __init__(self, threads: int):
         super().__init__()

@@ -92,7 +92,6 @@ def daphne_server(
     port = free_port()
     env = subprocess_env(
         {
-            "DB_CONN_MAX_AGE": "0",
             "CELERY_TASK_ALWAYS_EAGER": "1",
             "OSEZ_TEST_DISABLE_LOCKS": "1" if disable_locks else "0",
             **(env or {}),

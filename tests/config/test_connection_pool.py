@@ -86,7 +86,7 @@ def serve(log_name: str, **env: str):
 
 
 @pytest.fixture
-def postgresql(transactional_db):
+def postgresql(transactional_db, django_db_serialized_rollback):
     from django.db import connection
 
     if connection.vendor != "postgresql":

@@ -123,8 +123,9 @@ DATABASES = {
 # pool of at most DB_POOL_MAX_SIZE connections (psycopg_pool, through Django), lent to a request
 # or a task for its duration and given back at its end: a web process needs WEB_THREADS of them
 # (one per view thread) and one for its websockets' database calls; a Celery child needs one.
-# What a host may open in all: WEB_PROCESSES x DB_POOL_MAX_SIZE + CELERY_CONCURRENCY + 2 (beat,
-# a manage.py command), which core/checks.py compares with DB_MAX_CONNECTIONS, the share of
+# What a host may open in all: WEB_PROCESSES x DB_POOL_MAX_SIZE + CELERY_CONCURRENCY +
+# PRINT_PROCESSES (a print run's renderers) + 2 (beat, a manage.py command), which core/checks.py
+# compares with DB_MAX_CONNECTIONS, the share of
 # PostgreSQL's max_connections declared for this host. DB_POOL_MAX_SIZE=0: no pool, and
 # DB_CONN_MAX_AGE applies instead (Django's persistent connections, one per thread).
 WEB_PROCESSES = int(os.environ.get("WEB_PROCESSES", "1"))

@@ -1,9 +1,11 @@
 """Deployment checks: the PostgreSQL connections this host's processes may open fit in what
 PostgreSQL allows (settings: WEB_PROCESSES, WEB_THREADS, DB_POOL_MAX_SIZE, CELERY_CONCURRENCY,
-DB_MAX_CONNECTIONS; README, "Several processes, several machines").
+PRINT_PROCESSES, DB_MAX_CONNECTIONS; README, "Several processes, several machines").
 
 Run by every manage.py command (migrate included, once per deployment), and logged by each web
 process as it starts (config/asgi.py), since an ASGI server runs no system checks."""
+
+import os
 
 from django.conf import settings
 from django.core import checks
@@ -22,9 +24,14 @@ def connections_per_web_process() -> int:
 
 def connections_needed() -> int:
     """What this host's processes may open at once: its web processes, one per Celery child,
-    and two more (beat, a manage.py command)."""
+    one per renderer of a print run (matching/printing.py), and two more (beat, a manage.py
+    command)."""
     web = settings.WEB_PROCESSES * connections_per_web_process()
-    return web + settings.CELERY_CONCURRENCY + 2
+    return web + settings.CELERY_CONCURRENCY + print_processes() + 2
+
+
+def print_processes() -> int:
+    return settings.PRINT_PROCESSES or os.cpu_count() or 1
 
 
 def _is_postgresql() -> bool:
@@ -44,11 +51,12 @@ def check_connection_budget(app_configs=None, **kwargs) -> list[checks.CheckMess
         checks.Warning(
             f"This host's processes may open {needed} PostgreSQL connections "
             f"({settings.WEB_PROCESSES} web processes x {per_process} + "
-            f"{settings.CELERY_CONCURRENCY} Celery children + 2), more than the "
+            f"{settings.CELERY_CONCURRENCY} Celery children + {print_processes()} print "
+            f"renderers + 2), more than the "
             f"{declared} declared in DB_MAX_CONNECTIONS: under load PostgreSQL will refuse "
             f'some with "too many clients".',
-            hint="Lower WEB_PROCESSES, DB_POOL_MAX_SIZE (at least WEB_THREADS + 1) or "
-            "CELERY_CONCURRENCY, or raise PostgreSQL's max_connections and DB_MAX_CONNECTIONS.",
+            hint="Lower WEB_PROCESSES, DB_POOL_MAX_SIZE (at least WEB_THREADS + 1), "
+            "CELERY_CONCURRENCY or PRINT_PROCESSES, or raise PostgreSQL's max_connections and DB_MAX_CONNECTIONS.",
             id="core.W001",
         )
     ]

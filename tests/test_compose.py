@@ -168,6 +168,7 @@ def test_compose_declares_connections_postgresql_accepts(compose):
     needed = (
         int(environment["WEB_PROCESSES"]) * int(environment["DB_POOL_MAX_SIZE"])
         + int(environment["CELERY_CONCURRENCY"])
+        + int(environment["PRINT_PROCESSES"])
         + 2
     )
     assert needed <= declared <= max_connections - 3  # PostgreSQL keeps 3 for superusers

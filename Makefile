@@ -29,6 +29,7 @@ help:
 	@echo "make test      install what tests need, start PostgreSQL + Redis, run the whole suite with coverage"
 	@echo "make lint      ruff, import contracts, makemigrations --check, translations compiled"
 	@echo "make messages  refresh locale/*.po from the code, then compile"
+	@echo "make audit     the installed packages against PyPI's known vulnerabilities (pip-audit; network)"
 
 $(VENV)/.installed: pyproject.toml
 	@py=$$($(find_python)) || { echo "Osez needs Python >= 3.12 and none was found (tried \$$PYTHON, python3.13, python3.12, python3 and pyenv)." >&2; echo "Install one (e.g. 'pyenv install 3.12') or run: make PYTHON=/path/to/python3.12 ..." >&2; exit 1; }; \
@@ -83,7 +84,15 @@ lint: venv compilemessages
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/bandit -c pyproject.toml -r . --severity-level medium -q
 	$(PY) manage.py makemigrations --check --dry-run
+
+# Every installed package against the vulnerabilities PyPI knows (its JSON API, per version).
+# --strict: a package that could not be audited fails the target instead of passing unseen.
+# Not in CI: it needs the registry's vulnerability data (README, "Production").
+.PHONY: audit
+audit: venv
+	$(VENV)/bin/pip-audit --strict --skip-editable --progress-spinner off
 
 .PHONY: messages
 messages: venv

@@ -6,6 +6,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 from stdnum.fr import siret as siret_check
 
+from core import uploads
 from core.forms import BoundedNumbersMixin
 
 from .enums import MembershipRole, OrganisationKind, TerritoryKind
@@ -142,6 +143,10 @@ class OrganisationForm(BoundedNumbersMixin, forms.ModelForm):
         image_format = getattr(getattr(logo, "image", None), "format", None)
         if logo.size > MAX_LOGO_BYTES or image_format not in LOGO_FORMATS:
             raise ValidationError(LOGO_MESSAGE)
+        # Then every pixel decoded, the dimensions bounded first (core.uploads).
+        logo.seek(0)
+        uploads.check_image(logo.read(), LOGO_FORMATS, label=image_format)
+        logo.seek(0)
         return logo
 
     def clean(self):

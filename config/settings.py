@@ -17,8 +17,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def env_bool(name: str, default: bool) -> bool:
+    """A yes/no variable; unset or empty (docker-compose.yml's `${NAME:-}`) gives `default`."""
     value = os.environ.get(name)
-    if value is None:
+    if value is None or not value.strip():
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
@@ -122,9 +123,9 @@ DATABASES = {
 # PostgreSQL connections (README, "Several processes, several machines"). Each process keeps a
 # pool of at most DB_POOL_MAX_SIZE connections (psycopg_pool, through Django), lent to a request
 # or a task for its duration and given back at its end: a web process needs WEB_THREADS of them
-# (one per view thread) and one for its websockets' database calls; a Celery child needs one.
-# What a host may open in all: WEB_PROCESSES x DB_POOL_MAX_SIZE + CELERY_CONCURRENCY +
-# PRINT_PROCESSES (a print run's renderers) + 2 (beat, a manage.py command), which core/checks.py
+# (one per view thread) and one for its websockets' database calls; a Celery child needs two (an
+# engine run's heartbeat thread has its own). What a host may open in all: WEB_PROCESSES x
+# DB_POOL_MAX_SIZE + 2 x CELERY_CONCURRENCY + PRINT_PROCESSES (a print run's renderers) + 2 (beat, a manage.py command), which core/checks.py
 # compares with DB_MAX_CONNECTIONS, the share of
 # PostgreSQL's max_connections declared for this host. DB_POOL_MAX_SIZE=0: no pool, and
 # DB_CONN_MAX_AGE applies instead (Django's persistent connections, one per thread).
@@ -228,6 +229,11 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
     }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# The largest body a request may have, refused with 413 before Django reads it (config/asgi.py).
+# The largest legitimate one is a pitch attachment (pitches.uploads.MAX_ATTACHMENT_BYTES, 10 MB)
+# with its form around it; a participants' import is 2 MB, a logo 2 MB
+# (tests/config/test_request_size.py keeps this above them).
+REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES") or 12 * 1024 * 1024)
 
 # Redis: channel layer, Celery broker and cache when REDIS_URL is set; in-process otherwise.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -271,8 +277,22 @@ CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+# A task whose pool process died (SIGKILL, the OOM killer) goes back to the queue at once rather
+# than being acknowledged as failed; its job row says whether it is still to do (services/jobs.py).
+# (An environment switch for the fault tests' control only.)
+CELERY_TASK_REJECT_ON_WORKER_LOST = env_bool("CELERY_TASK_REJECT_ON_WORKER_LOST", True)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Child processes of a worker: tasks at once on this host (each holds one database connection).
+# What bounds every task: the longest is the printed documents of a large event (1,000 agendas:
+# 52-93 s, up to 6 min on an overloaded machine, bench/README.md); an engine run is its solver's
+# limit (10 s) plus building and saving. A task past the soft limit fails with a message.
+CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", "900"))
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
+# Redis redelivers a message not acknowledged within the visibility timeout (acks_late: a task
+# still running, or whose worker died). Above the longest task, so that no live task is ever
+# delivered twice; the jobs' sweep brings a dead worker's job back much sooner (about 90 s).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 300}
+# Child processes of a worker: tasks at once on this host (each holds one database connection,
+# two during an engine run: its heartbeat thread, matching/services/jobs.py).
 CELERY_WORKER_CONCURRENCY = CELERY_CONCURRENCY
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -282,6 +302,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "notifications-sweep": {
         "task": "notifications.sweep",
         "schedule": 60.0,
+    },
+    # Engine runs and print jobs whose worker died (no heartbeat for a minute) or whose message
+    # was lost are sent again, at most three times (matching/services/jobs.py).
+    "matching-sweep-jobs": {
+        "task": "matching.sweep_jobs",
+        "schedule": 30.0,
     },
     # A consultation launch recorded for a future date starts its quiet period when the date comes
     # (the rule itself reads the date; this lapses pending meeting requests and tells people).
@@ -326,7 +352,22 @@ SECURE_CSP = {
 }
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SITE_URL.startswith("https")
 CSRF_FAILURE_VIEW = "core.views.csrf_failure"  # htmx posts from a stale page get a visible refusal
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HTTPS (README, "Production: HTTPS, sizes, audits"). Served at an https SITE_URL, plain HTTP is
+# redirected to it, except the health check, which the container probes on http://127.0.0.1.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SITE_URL.startswith("https"))
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# HSTS makes browsers refuse plain HTTP to the site for SECURE_HSTS_SECONDS, with no way back
+# before it lapses: never on by default, the deployer declares it (and whether it covers the
+# subdomains and may be preloaded), once HTTPS works.
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS") or "0")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Behind a TLS reverse proxy, the proxy says in a header whether the visitor came over HTTPS.
+# Trusted only when declared: a client reaching the server directly could set it.
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+PROXY_SSL_HEADER = os.environ.get("PROXY_SSL_HEADER", "X-Forwarded-Proto")
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + PROXY_SSL_HEADER.upper().replace("-", "_"), "https")
 X_FRAME_OPTIONS = "DENY"
 
 # Test-only: switches off the row locks of scarce-resource services, so the concurrency tests' negative

@@ -23,11 +23,11 @@ def connections_per_web_process() -> int:
 
 
 def connections_needed() -> int:
-    """What this host's processes may open at once: its web processes, one per Celery child,
-    one per renderer of a print run (matching/printing.py), and two more (beat, a manage.py
+    """What this host's processes may open at once: its web processes, two per Celery child (an
+    engine run's heartbeat thread has its own, matching/services/jobs.py), one per renderer of a print run (matching/printing.py), and two more (beat, a manage.py
     command)."""
     web = settings.WEB_PROCESSES * connections_per_web_process()
-    return web + settings.CELERY_CONCURRENCY + print_processes() + 2
+    return web + 2 * settings.CELERY_CONCURRENCY + print_processes() + 2
 
 
 def print_processes() -> int:
@@ -51,7 +51,7 @@ def check_connection_budget(app_configs=None, **kwargs) -> list[checks.CheckMess
         checks.Warning(
             f"This host's processes may open {needed} PostgreSQL connections "
             f"({settings.WEB_PROCESSES} web processes x {per_process} + "
-            f"{settings.CELERY_CONCURRENCY} Celery children + {print_processes()} print "
+            f"2 x {settings.CELERY_CONCURRENCY} Celery children + {print_processes()} print "
             f"renderers + 2), more than the "
             f"{declared} declared in DB_MAX_CONNECTIONS: under load PostgreSQL will refuse "
             f'some with "too many clients".',

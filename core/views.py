@@ -5,7 +5,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views import csrf, defaults
 
@@ -39,7 +38,7 @@ def refuse(
         body = render_to_string("refusal.html#message", {"message": message}, request=request)
         if refresh:
             body += f"<template>{refresh}</template>"
-        response = HttpResponse(mark_safe(body), status=status)
+        response = HttpResponse(body, status=status)
         response["HX-Retarget"] = REFUSAL_TARGET
         response["HX-Reswap"] = "innerHTML"
         return response

@@ -248,7 +248,21 @@ class ScheduleVersion(models.Model):
         return f"{self.event} v{self.number}"
 
 
-class ScheduleRun(models.Model):
+class WorkerJob(models.Model):
+    """What a background job's row keeps so that a worker's death is seen and survived
+    (matching/services/jobs.py, the one home of the rule): how many times a worker took it (each
+    take is a new claim; only the latest one may write), its last sign of life, and the worker
+    process that holds it."""
+
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), default=timezone.now)
+    worker = models.CharField(_("worker"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class ScheduleRun(WorkerJob):
     """One run of the scheduling engine for an event, queued from the organisers' console.
 
     The Celery task re-reads it under lock and acts only while it is queued, so a run is solved
@@ -393,7 +407,7 @@ def _print_path(job: "PrintJob", filename: str) -> str:
     return f"print/{job.event_id}/{uuid.uuid4().hex}/{filename}"
 
 
-class PrintJob(models.Model):
+class PrintJob(WorkerJob):
     """The organisers' printed documents of an event: every participant's agenda, the badges and
     the table signs, made by the Celery task `matching.print_documents` (services/printing.py).
 

@@ -73,7 +73,9 @@ class Breakdown:
     def version(self) -> str:
         """Changes when the figures do: the chart's URL carries it, so a browser fetches a chart
         again only when it changed."""
-        return hashlib.sha1(repr((self.series, self.rows)).encode()).hexdigest()[:10]
+        return hashlib.sha1(
+            repr((self.series, self.rows)).encode(), usedforsecurity=False
+        ).hexdigest()[:10]
 
 
 def _breakdown(name, title, label_header, series, rows, stacked=False) -> Breakdown:

@@ -18,3 +18,10 @@ def print_documents(job_id: int) -> str | None:
     """Make an event's printed documents (agendas, badges, table signs); only a queued job."""
     job = printing.execute_print(job_id=job_id)
     return job.status if job is not None else None
+
+
+@shared_task(name="matching.sweep_jobs")
+def sweep_jobs() -> dict[str, dict[str, int]]:
+    """Periodic (Celery beat, every 30 s): the engine runs and print jobs whose worker or message
+    was lost are sent again, or failed after too many attempts (services/jobs.py)."""
+    return {"runs": schedule.sweep_runs(), "prints": printing.sweep_prints()}

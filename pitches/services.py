@@ -283,8 +283,9 @@ def withdraw_pitch(*, pitch: Pitch, actor: User, reason: str = "") -> Pitch:
 def add_attachment(*, pitch: Pitch, actor: User, title: str, kind: str, upload) -> Attachment:
     """Attach a document to a pitch; once published it is shared with everyone equally.
 
-    Side effects, in order: check type (extension and first bytes) and size; lock the pitch;
-    check it may be changed; store the file and write the attachment; log DOCUMENT.
+    Side effects, in order: check type (extension, then the whole file read through:
+    core.uploads) and size; lock the pitch; check it may be changed; store the file and write
+    the attachment; log DOCUMENT.
     """
     check_attachment(upload)
     with locked_transaction():

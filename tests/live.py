@@ -241,6 +241,25 @@ def spare_redis(db: int) -> Iterator[str]:
         client.close()
 
 
+@contextlib.contextmanager
+def broker_at(url: str) -> Iterator[None]:
+    """This process's Celery app publishes to `url` (its pools rebuilt), then as before."""
+    from config.celery import app
+
+    def reset_pools():
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    previous = app.conf.broker_url, app.conf.task_always_eager
+    app.conf.broker_url, app.conf.task_always_eager = url, False
+    reset_pools()
+    try:
+        yield
+    finally:
+        app.conf.broker_url, app.conf.task_always_eager = previous
+        reset_pools()
+
+
 def post_all_at_once(
     base_url: str, posts: list[tuple[str, str, str]], headers: dict[str, str]
 ) -> list[tuple[int, str]]:

@@ -167,7 +167,7 @@ def test_compose_declares_connections_postgresql_accepts(compose):
     declared = int(environment["DB_MAX_CONNECTIONS"])
     needed = (
         int(environment["WEB_PROCESSES"]) * int(environment["DB_POOL_MAX_SIZE"])
-        + int(environment["CELERY_CONCURRENCY"])
+        + 2 * int(environment["CELERY_CONCURRENCY"])
         + int(environment["PRINT_PROCESSES"])
         + 2
     )

@@ -23,11 +23,13 @@ from events.models import Event, Table
 from matching import printing
 from matching.enums import RunStatus
 from matching.models import PrintJob
+from matching.services import jobs
 
 logger = logging.getLogger(__name__)
 
-# A job queued or running for longer than this lost its worker: a new one may start.
-STALE_PRINT = dt.timedelta(minutes=30)
+# An active job with no sign of life for this long (neither its worker's progress nor the sweep's
+# re-sending, services/jobs.py) no longer blocks a new one.
+STALE_PRINT = dt.timedelta(minutes=5)
 FILES = ("agendas", "badges", "table_signs")
 
 
@@ -35,20 +37,22 @@ def start_print(*, event: Event, by: User) -> PrintJob:
     """Queue the making of the event's printed documents.
 
     Side effects, in order: check the permission; lock the event's job row (made on the first
-    run); refuse while a run is under way (unless it went stale); reset the row (the previous
+    run); refuse while a run is under way (unless it shows no sign of life for STALE_PRINT:
+    normally the sweep, `sweep_prints`, sends a lost one again long before); reset the row (the previous
     files stay downloadable until the new ones replace them); on commit, queue the task."""
     if not by.has_perm("matching.print_documents", event):
         raise PermissionDenied
     with locked_transaction():
         PrintJob.objects.get_or_create(event=event, defaults={"status": RunStatus.DONE})
         job = lock(PrintJob.objects.filter(event=event)).get()
-        if job.active and job.requested_at > timezone.now() - STALE_PRINT:
+        if job.active and job.heartbeat_at > timezone.now() - STALE_PRINT:
             raise ValidationError(_("The documents are already being made."))
         job.status = RunStatus.QUEUED
         job.done = job.total = 0
         job.error = ""
         job.requested_by = by
-        job.requested_at = timezone.now()
+        job.requested_at = job.heartbeat_at = timezone.now()
+        job.attempts, job.worker = 0, ""
         job.started_at = job.finished_at = None
         job.language = translation.get_language() or job.language
         job.save()
@@ -68,25 +72,35 @@ def _queue(job_id: int) -> None:
         _fail(job_id, _("The background worker could not be reached. Try again in a moment."))
 
 
-def _fail(job_id: int, message: str) -> None:
+def _fail(job_id: int, message: str, *, attempt: int | None = None) -> None:
+    """Mark the job failed; with `attempt`, only while that claim holds it (services/jobs.py)."""
     with locked_transaction():
-        PrintJob.objects.filter(pk=job_id).update(
-            status=RunStatus.FAILED, error=message, finished_at=timezone.now()
-        )
+        rows = PrintJob.objects.filter(pk=job_id)
+        if attempt is not None:
+            rows = rows.filter(status=RunStatus.RUNNING, attempts=attempt)
+        rows.update(status=RunStatus.FAILED, error=message, finished_at=timezone.now(), worker="")
 
 
-def _advance(job_id: int, pages: int) -> None:
-    """Count pages made (committed at once: the print page polls the row)."""
+def _advance(job_id: int, attempt: int, pages: int) -> None:
+    """Count pages made (committed at once: the print page polls the row), which is also the
+    job's heartbeat; a superseded attempt stops here (`jobs.Superseded`)."""
     with locked_transaction():
-        PrintJob.objects.filter(pk=job_id).update(done=F("done") + pages)
+        counted = PrintJob.objects.filter(
+            pk=job_id, status=RunStatus.RUNNING, attempts=attempt
+        ).update(done=F("done") + pages, heartbeat_at=timezone.now())
+    if not counted:
+        raise jobs.Superseded(f"PrintJob {job_id} attempt {attempt}")
 
 
 def execute_print(*, job_id: int) -> PrintJob | None:
-    """Make the documents of a queued job (the task); does nothing unless the job is queued."""
+    """Make the documents of a queued job (the task); does nothing unless it claims the job
+    (`jobs.claim`: a queued job, or one whose worker died here). The files and "done" are
+    written only while this attempt's claim holds."""
     with locked_transaction():
         job = lock(PrintJob.objects.filter(pk=job_id).select_related("event")).first()
-        if job is None or job.status != RunStatus.QUEUED:
+        if job is None or not jobs.claim(job):
             return job
+        attempt = job.attempts
         event = job.event
         people = list(printing.participants(event))
         tables = Table.objects.filter(event=event).count()
@@ -97,7 +111,7 @@ def execute_print(*, job_id: int) -> PrintJob | None:
         job.save(update_fields=["status", "started_at", "done", "total"])
 
     def progress(pages: int) -> None:
-        _advance(job_id, pages)
+        _advance(job_id, attempt, pages)
 
     makers = {
         "agendas": lambda: printing.agendas_pdf(event, people, progress=progress),
@@ -111,18 +125,27 @@ def execute_print(*, job_id: int) -> PrintJob | None:
                 started = time.monotonic()
                 made[name] = make()
                 seconds[name] = round(time.monotonic() - started, 1)
+    except jobs.Superseded:
+        logger.warning("print job %s: attempt %s superseded, stopped", job_id, attempt)
+        return None
     except Exception:
         logger.exception("print job %s failed", job_id)
-        _fail(job_id, _("The documents could not be made. Try again; if it fails again, tell us."))
+        message = _("The documents could not be made. Try again; if it fails again, tell us.")
+        _fail(job_id, message, attempt=attempt)
         return PrintJob.objects.get(pk=job_id)
     counts = {"participants": len(people), "tables": tables, "seconds": seconds}
-    return _finish(job_id, made, counts)
+    try:
+        return _finish(job_id, attempt, made, counts)
+    except jobs.Superseded:
+        logger.warning("print job %s: attempt %s superseded, files not kept", job_id, attempt)
+        return None
 
 
-def _finish(job_id: int, made: dict[str, bytes], counts: dict) -> PrintJob:
-    """Store the new files, then let the previous run's go once this is committed."""
+def _finish(job_id: int, attempt: int, made: dict[str, bytes], counts: dict) -> PrintJob:
+    """Store the new files, then let the previous run's go once this is committed; only while
+    claim `attempt` holds the job (else `jobs.Superseded`)."""
     with locked_transaction():
-        job = lock(PrintJob.objects.filter(pk=job_id).select_related("event")).get()
+        job = jobs.hold(PrintJob.objects.select_related("event"), job_id, attempt)
         old = [getattr(job, name).name for name in FILES if getattr(job, name)]
         slug = job.event.slug
         for name in FILES:
@@ -130,8 +153,20 @@ def _finish(job_id: int, made: dict[str, bytes], counts: dict) -> PrintJob:
         job.status = RunStatus.DONE
         job.done = job.total
         job.counts = counts
-        job.finished_at = timezone.now()
+        job.finished_at, job.worker = timezone.now(), ""
         job.save()
         storage = job.agendas.storage
         transaction.on_commit(lambda: [storage.delete(name) for name in old])
     return job
+
+
+def sweep_prints() -> dict[str, int]:
+    """Send again the print jobs a dead worker left running or whose message was lost; fail those
+    interrupted too often (`jobs.sweep`; the body of `matching.sweep_jobs`)."""
+    from matching.tasks import print_documents
+
+    return jobs.sweep(
+        PrintJob.objects.all(),
+        reset={"done": 0},
+        send=lambda pk: print_documents.delay(pk),
+    )

@@ -24,14 +24,16 @@ from events.rules import scheduling_open
 from matching import bridge, emails, engine, groups
 from matching.enums import ACTIVE_RUN_STATUSES, RequestStatus, RunStatus, RunStep
 from matching.models import Attendance, Meeting, MeetingRequest, ScheduleRun, ScheduleVersion
-from matching.services import screens
+from matching.services import jobs, screens
 from matching.services.requests import book_meeting, raise_calendar_sequence, settings_for
 from matching.services.sourcing import log_published_meetings
 
 logger = logging.getLogger(__name__)
 
 ENGINE_TIME_LIMIT = 10.0  # seconds given to the solver
-STALE_RUN = timedelta(minutes=15)  # a run still "running" after this lost its worker
+# An active run with no sign of life for this long (neither a worker's heartbeat nor the sweep's
+# re-sending, services/jobs.py: beat is not running either) no longer blocks a new one.
+STALE_RUN = timedelta(minutes=5)
 
 # Coarse but real progress: (step, percentage when the step starts).
 PROGRESS = {
@@ -67,15 +69,18 @@ def start_run(*, event: Event, by: User, keep_booked: bool = True) -> ScheduleRu
     themselves stay where they are (False: the engine may move them; the two people of each
     moved one are told when the result is published).
 
-    Side effects, in order: check the phase; lock the event row; fail runs that lost their
-    worker (running for more than STALE_RUN); refuse when a run is queued or running; write the
-    run; on commit, queue the task `matching.run_schedule` (`_queue_run`) and tell the console.
+    Side effects, in order: check the phase; lock the event row; fail active runs with no sign
+    of life for STALE_RUN (a lost run is normally re-queued by the sweep long before:
+    `sweep_runs`); refuse when a run is queued or running; write the run; on commit, queue the
+    task `matching.run_schedule` (`_queue_run`) and tell the console.
     """
     _check_phase(event)
     with locked_transaction():
         lock(Event.objects).filter(pk=event.pk).get()
         ScheduleRun.objects.filter(
-            event=event, status=RunStatus.RUNNING, started_at__lt=timezone.now() - STALE_RUN
+            event=event,
+            status__in=ACTIVE_RUN_STATUSES,
+            heartbeat_at__lt=timezone.now() - STALE_RUN,
         ).update(status=RunStatus.FAILED, error=_("The run stopped without finishing."))
         if ScheduleRun.objects.filter(event=event, status__in=ACTIVE_RUN_STATUSES).exists():
             raise ValidationError(_("A scheduling run is already under way."))
@@ -106,10 +111,11 @@ def _queue_run(run_id: int) -> None:
         _fail(run_id, message, [])
 
 
-def _advance(run_id: int, step: str, **fields) -> ScheduleRun:
-    """Write a run's step (and other fields) in its own transaction; the console hears it."""
+def _advance(run_id: int, attempt: int, step: str, **fields) -> ScheduleRun:
+    """Write a run's step (and other fields) in its own transaction, while claim `attempt` holds
+    it (else `jobs.Superseded`); the console hears it."""
     with locked_transaction():
-        run = lock(ScheduleRun.objects).get(pk=run_id)
+        run = jobs.hold(ScheduleRun.objects, run_id, attempt)
         run.step, run.progress = step, PROGRESS.get(step, run.progress)
         for name, value in fields.items():
             setattr(run, name, value)
@@ -121,41 +127,70 @@ def _advance(run_id: int, step: str, **fields) -> ScheduleRun:
 def execute_run(*, run_id: int, time_limit: float = ENGINE_TIME_LIMIT) -> ScheduleRun | None:
     """Solve a queued run and save its result as the draft (the body of `matching.run_schedule`).
 
-    Side effects, in order: lock the run and act only if it is queued (idempotent); mark it
-    running; build the problem from the database (the self-booked meetings locked unless the
-    run says otherwise); solve; choose the tables in the stated order
-    (`bridge.seat_in_table_order`); check the result against the hard rules; save it as the draft (`apply_schedule`); mark the run done with the engine's stats, or
-    failed with the reason. Each step is its own transaction and is broadcast to the console.
+    Side effects, in order: lock the run and claim it (`jobs.claim`: a queued run, or a running
+    one whose worker died here; else nothing: a duplicate message); mark it running (one more
+    attempt); build the problem from the database (the self-booked meetings locked unless the
+    run says otherwise); solve, beating meanwhile (`jobs.beating`); choose the tables in the
+    stated order (`bridge.seat_in_table_order`); check the result against the hard rules; in ONE
+    transaction, save it as the draft (`apply_schedule`) and mark the run done with the engine's
+    stats; or mark it failed with the reason. Each step is its own transaction, written only
+    while this attempt's claim holds (a run re-queued by the sweep and claimed again stops the
+    older attempt before it writes: `jobs.Superseded`), and is broadcast to the console.
     """
     with locked_transaction():
         run = lock(ScheduleRun.objects).filter(pk=run_id).first()
-        if run is None or run.status != RunStatus.QUEUED:
+        if run is None:
             return None
-        run.status, run.started_at = RunStatus.RUNNING, timezone.now()
-        run.save(update_fields=["status", "started_at"])
+        if not jobs.claim(run):
+            _console_changed(run.event_id, run)
+            return None
+        run.started_at, run.step, run.progress = timezone.now(), RunStep.WAITING, 0
+        run.save(update_fields=["started_at", "step", "progress"])
+    attempt = run.attempts
+    logger.info("schedule run %s: attempt %s by %s", run_id, attempt, run.worker)
     event = Event.objects.get(pk=run.event_id)
     try:
-        _advance(run_id, RunStep.BUILDING)
-        built = bridge.build(event, keep_booked=run.keep_booked)
-        problem = built.problem
-        run = _advance(run_id, RunStep.SOLVING, stats=_count_stats(problem))
-        schedule = engine.solve(problem, time_limit=time_limit, seed=0)
-        schedule = bridge.seat_in_table_order(built, schedule)
-        _advance(run_id, RunStep.CHECKING)
-        violations = engine.check(problem, schedule)
-        if violations:
-            return _fail(run_id, _("The engine's result breaks a hard rule."), violations)
-        _advance(run_id, RunStep.SAVING)
-        apply_schedule(event=event, schedule=schedule)
-        stats = engine.dump_schedule(schedule).get("stats", {})
-        return _finish(run_id, {**run.stats, **_count_stats(problem), **stats})
+        with jobs.beating(ScheduleRun.objects, run_id, attempt):
+            _advance(run_id, attempt, RunStep.BUILDING)
+            built = bridge.build(event, keep_booked=run.keep_booked)
+            problem = built.problem
+            run = _advance(run_id, attempt, RunStep.SOLVING, stats=_count_stats(problem))
+            schedule = engine.solve(problem, time_limit=time_limit, seed=0)
+            schedule = bridge.seat_in_table_order(built, schedule)
+            _advance(run_id, attempt, RunStep.CHECKING)
+            violations = engine.check(problem, schedule)
+            if violations:
+                message = _("The engine's result breaks a hard rule.")
+                return _fail(run_id, message, violations, attempt=attempt)
+            _advance(run_id, attempt, RunStep.SAVING)
+            stats = engine.dump_schedule(schedule).get("stats", {})
+            stats = {**run.stats, **_count_stats(problem), **stats}
+            return _save_and_finish(run_id, attempt, event, schedule, stats)
+    except jobs.Superseded:
+        logger.warning("schedule run %s: attempt %s superseded, stopped", run_id, attempt)
+        return None
     except engine.FormatError as error:
-        return _fail(run_id, _("The data cannot be scheduled as it is."), error.errors)
+        message = _("The data cannot be scheduled as it is.")
+        return _fail(run_id, message, error.errors, attempt=attempt)
     except ValidationError as error:
-        return _fail(run_id, " ".join(error.messages), [])
+        return _fail(run_id, " ".join(error.messages), [], attempt=attempt)
     except Exception:
         logger.exception("schedule run %s failed", run_id)
-        return _fail(run_id, _("The engine stopped on an unexpected error."), [])
+        message = _("The engine stopped on an unexpected error.")
+        return _fail(run_id, message, [], attempt=attempt)
+
+
+def sweep_runs() -> dict[str, int]:
+    """Re-queue the runs a dead worker left running, send again those queued whose message was
+    lost, fail those interrupted too often (`jobs.sweep`; the body of `matching.sweep_jobs`)."""
+    from matching.tasks import run_schedule
+
+    return jobs.sweep(
+        ScheduleRun.objects.all(),
+        reset={"step": RunStep.WAITING, "progress": 0},
+        send=lambda pk: run_schedule.delay(pk),
+        changed=lambda run: _console_changed(run.event_id, run),
+    )
 
 
 def _count_stats(problem: engine.Problem) -> dict:
@@ -167,31 +202,49 @@ def _count_stats(problem: engine.Problem) -> dict:
     }
 
 
-def _finish(run_id: int, stats: dict) -> ScheduleRun:
-    run = _advance(
-        run_id,
-        RunStep.FINISHED,
-        status=RunStatus.DONE,
-        stats=stats,
-        finished_at=timezone.now(),
+def _save_and_finish(
+    run_id: int, attempt: int, event: Event, schedule: engine.Schedule, stats: dict
+) -> ScheduleRun:
+    """The draft and the run's "done" in one transaction, while claim `attempt` holds the run: a
+    worker killed in the middle leaves the previous draft and a running run (re-queued by the
+    sweep); a superseded attempt writes neither."""
+    with locked_transaction():
+        run = jobs.hold(ScheduleRun.objects, run_id, attempt)
+        written = apply_schedule(event=event, schedule=schedule)
+        run.step, run.progress, run.status = RunStep.FINISHED, 100, RunStatus.DONE
+        run.stats, run.finished_at, run.worker = stats, timezone.now(), ""
+        run.save()
+        _console_changed(run.event_id, run)
+    logger.info(
+        "schedule run %s done (attempt %s, %s meetings): %s", run_id, attempt, written, stats
     )
-    logger.info("schedule run %s done: %s", run_id, stats)
     return run
 
 
-def _fail(run_id: int, error: str, violations: list[str]) -> ScheduleRun:
-    with locked_transaction():
-        run = lock(ScheduleRun.objects).get(pk=run_id)
-        run.status, run.error, run.violations = RunStatus.FAILED, error, violations[:50]
-        run.finished_at = timezone.now()
-        run.save()
-        _console_changed(run.event_id, run)
+def _fail(
+    run_id: int, error: str, violations: list[str], *, attempt: int | None = None
+) -> ScheduleRun | None:
+    """Mark the run failed with the reason; with `attempt`, only while that claim holds it."""
+    try:
+        with locked_transaction():
+            if attempt is None:
+                run = lock(ScheduleRun.objects).get(pk=run_id)
+            else:
+                run = jobs.hold(ScheduleRun.objects, run_id, attempt)
+            run.status, run.error, run.violations = RunStatus.FAILED, error, violations[:50]
+            run.finished_at, run.worker = timezone.now(), ""
+            run.save()
+            _console_changed(run.event_id, run)
+    except jobs.Superseded:
+        logger.warning("schedule run %s: attempt %s superseded, not failed", run_id, attempt)
+        return None
     logger.warning("schedule run %s failed: %s %s", run_id, error, violations[:5])
     return run
 
 
 def apply_schedule(*, event: Event, schedule: engine.Schedule) -> int:
-    """Make `schedule` the event's draft: its meetings replace every unlocked meeting.
+    """Make `schedule` the event's draft: its meetings replace every unlocked meeting, in one
+    transaction (all or nothing: a process killed in the middle leaves the previous draft).
 
     Side effects, in order: lock the event's slot rows (as booking does); delete the unlocked
     meetings and their seats; write the schedule's meetings (locked ones are kept as they are,

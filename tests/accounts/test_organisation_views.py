@@ -125,6 +125,33 @@ def test_create_organisation_with_a_text_file_as_logo_saves_nothing(client, db):
     assert Organisation.objects.count() == 0
 
 
+def test_create_organisation_with_a_truncated_logo_saves_nothing(client, db):
+    whole = _png(size=(200, 200), image_format="JPEG")
+    logo = SimpleUploadedFile("logo.jpg", whole[: len(whole) // 2], content_type="image/jpeg")
+
+    response = _create(client, UserFactory(), logo=logo)
+
+    assert _errors(response, "logo") == [
+        "Ce fichier JPEG n’a pas pu être lu : il est endommagé ou incomplet. Ouvrez-le, "
+        "enregistrez-le de nouveau au format JPEG et réessayez."
+    ]
+    assert Organisation.objects.count() == 0
+
+
+def test_create_organisation_with_a_logo_of_too_many_pixels_saves_nothing(client, db):
+    buffer = io.BytesIO()
+    Image.new("1", (8000, 8000)).save(buffer, format="PNG")  # 8 KB, 64 million pixels
+    logo = SimpleUploadedFile("logo.png", buffer.getvalue(), content_type="image/png")
+
+    response = _create(client, UserFactory(), logo=logo)
+
+    assert _errors(response, "logo") == [
+        "Cette image est trop grande : 8000 × 8000 pixels, plus de 40 millions. "
+        "Réduisez-la et réessayez."
+    ]
+    assert Organisation.objects.count() == 0
+
+
 def test_create_organisation_with_a_gif_logo_saves_nothing(client, db):
     logo = SimpleUploadedFile("logo.gif", _png(image_format="GIF"), content_type="image/gif")
 

@@ -147,15 +147,15 @@ def run(*command: str, **env: str) -> subprocess.CompletedProcess:
 
 
 def test_check_warns_when_a_host_may_open_more_than_declared():
-    result = run("manage.py", "check", DB_MAX_CONNECTIONS="47")
+    result = run("manage.py", "check", DB_MAX_CONNECTIONS="51")
 
-    assert "(core.W001) This host's processes may open 48 PostgreSQL connections" in result.stderr
-    assert "(4 web processes x 10 + 4 Celery children + 2 print renderers + 2)" in result.stderr
-    assert "more than the 47 declared in DB_MAX_CONNECTIONS" in result.stderr
+    assert "(core.W001) This host's processes may open 52 PostgreSQL connections" in result.stderr
+    assert "(4 web processes x 10 + 2 x 4 Celery children + 2 print renderers + 2)" in result.stderr
+    assert "more than the 51 declared in DB_MAX_CONNECTIONS" in result.stderr
 
 
 def test_check_is_quiet_when_the_host_fits_or_nothing_is_declared():
-    assert "core.W001" not in run("manage.py", "check", DB_MAX_CONNECTIONS="48").stderr
+    assert "core.W001" not in run("manage.py", "check", DB_MAX_CONNECTIONS="52").stderr
     assert "core.W001" not in run("manage.py", "check").stderr
 
 
@@ -163,5 +163,5 @@ def test_web_process_start_logs_the_warning():
     """An ASGI server runs no system checks: config/asgi.py logs the warning itself."""
     result = run("-c", "import config.asgi", WEB_PROCESSES="8", DB_MAX_CONNECTIONS="50")
 
-    assert "may open 88 PostgreSQL connections" in result.stderr
+    assert "may open 92 PostgreSQL connections" in result.stderr
     assert "(core.W001)" in result.stderr

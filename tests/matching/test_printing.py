@@ -174,7 +174,7 @@ def test_the_page_shows_progress_while_running_and_downloads_once_done(
         services.start_print(event=event, by=organiser)
 
     job.status = RunStatus.QUEUED
-    job.requested_at = job.requested_at - services.STALE_PRINT * 2
+    job.heartbeat_at = job.heartbeat_at - services.STALE_PRINT * 2
     job.save()
     with django_capture_on_commit_callbacks(execute=True):  # a stale run is replaced
         client.post(reverse("matching:print_start", args=[event.slug]))

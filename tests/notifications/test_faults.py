@@ -13,7 +13,6 @@ after moving the rows' times back by STUCK_AFTER: that stands for ten minutes pa
 production thresholds and code unchanged (rather than test-only settings in the worker).
 """
 
-import contextlib
 import os
 import subprocess
 import time
@@ -33,7 +32,7 @@ from notifications.models import OutboxMessage
 from notifications.tasks import send, sweep
 from pitches import services as pitch_services
 from tests.factories import MembershipFactory, OrganisationFactory
-from tests.live import email_env, kill_group, spare_redis, start_celery_worker
+from tests.live import broker_at, email_env, kill_group, spare_redis, start_celery_worker
 from tests.notifications.smtp_sink import SmtpSink, free_port
 
 pytestmark = [pytest.mark.stack, pytest.mark.django_db(transaction=True)]
@@ -62,25 +61,6 @@ def sink() -> Iterator[SmtpSink]:
 def spare_redis_url() -> Iterator[str]:
     with spare_redis(FAULTS_REDIS_DB) as url:
         yield url
-
-
-@contextlib.contextmanager
-def broker_at(url: str) -> Iterator[None]:
-    """This process's Celery app publishes to `url` (its pools rebuilt), then as before."""
-    from config.celery import app
-
-    def reset_pools():
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    previous = app.conf.broker_url, app.conf.task_always_eager
-    app.conf.broker_url, app.conf.task_always_eager = url, False
-    reset_pools()
-    try:
-        yield
-    finally:
-        app.conf.broker_url, app.conf.task_always_eager = previous
-        reset_pools()
 
 
 @pytest.fixture

@@ -1,7 +1,5 @@
-"""Attachments: type checked by extension AND first bytes, size capped, clear message, nothing saved."""
-
-import io
-import zipfile
+"""Attachments: type checked by extension AND the whole content (core.uploads), size capped, clear
+message, nothing saved."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,26 +9,18 @@ from pitches.enums import LogKind
 from pitches.models import Attachment
 from pitches.uploads import MAX_ATTACHMENT_BYTES
 from tests.factories import PitchFactory
+from tests.files import docx_bytes, image_bytes, opendocument_bytes, pdf_bytes, xlsx_bytes
 
-PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 32
+PDF = pdf_bytes()
+PNG = image_bytes("PNG")
+JPEG = image_bytes("JPEG")
 EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64
 
 
 def office(kind: str) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        if kind == "odt":
-            archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
-        elif kind == "ods":
-            archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
-        elif kind == "docx":
-            archive.writestr("word/document.xml", "<w:document/>")
-        elif kind == "xlsx":
-            archive.writestr("xl/workbook.xml", "<workbook/>")
-        archive.writestr("content.xml", "<x/>")
-    return buffer.getvalue()
+    if kind in {"odt", "ods"}:
+        return opendocument_bytes(kind)
+    return docx_bytes() if kind == "docx" else xlsx_bytes()
 
 
 @pytest.fixture
@@ -78,7 +68,8 @@ def test_upload_allowed_type_is_saved_and_logged(client, pitch, buyer, name, con
         ("image.png", JPEG, "file_content"),
         ("note.docx", office("odt"), "file_content"),
         ("note.odt", office("docx"), "file_content"),
-        ("budget.xlsx", b"PK\x03\x04 not a zip at all", "file_content"),
+        ("budget.xlsx", b"PK\x03\x04 not a zip at all", "file_damaged"),
+        ("cahier.pdf", PDF[: len(PDF) // 2], "file_damaged"),
         ("script.svg", b"<svg onload=alert(1)>", "file_type"),
         ("noextension", PDF, "file_type"),
         ("empty.pdf", b"", "empty"),

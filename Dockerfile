@@ -1,4 +1,4 @@
-# Osez production image: one image for web (daphne), worker and beat (celery). See docker-compose.yml.
+# Osez production image: one image for web (uvicorn), worker and beat (celery). See docker-compose.yml.
 FROM python:3.12-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -30,4 +30,5 @@ RUN useradd --system --uid 1000 --home-dir /app --shell /usr/sbin/nologin osez \
 USER osez
 
 EXPOSE 8000
-CMD ["sh", "-c", "exec daphne --proxy-headers -b 0.0.0.0 -p \"${PORT:-8000}\" config.asgi:application"]
+# The web service's command (docker-compose.yml sets the same, with its variables).
+CMD ["sh", "-c", "exec uvicorn config.asgi:application --host 0.0.0.0 --port \"${PORT:-8000}\" --workers \"${WEB_PROCESSES:-2}\" --backlog \"${WEB_BACKLOG:-2048}\" --proxy-headers --forwarded-allow-ips \"${FORWARDED_ALLOW_IPS:-127.0.0.1}\" --lifespan off --no-access-log --timeout-graceful-shutdown 20"]

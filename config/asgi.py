@@ -9,6 +9,7 @@ thread per request as Django's own handler does. See the handler's docstring for
 """
 
 import asyncio
+import logging
 import os
 import weakref
 from concurrent.futures import ThreadPoolExecutor
@@ -36,8 +37,10 @@ class PooledThreadsASGIHandler(ASGIHandler):
     threads reused and bounded, the loop starts none and competes with `threads` threads at most.
 
     A thread is a thread-sensitive executor of one worker (asgiref's `executor=`), so a request's
-    sync code all runs on one thread, as Django requires; with `DB_CONN_MAX_AGE` > 0 each thread
-    keeps its database connection between requests, as a threaded WSGI server does."""
+    sync code all runs on one thread, as Django requires. On PostgreSQL a request borrows a
+    connection from the process's pool (DB_POOL_MAX_SIZE, config/settings.py) and gives it back
+    at its end; without the pool and with `DB_CONN_MAX_AGE` > 0, each thread keeps its own between
+    requests, as a threaded WSGI server does."""
 
     def __init__(self, threads: int):
         super().__init__()
@@ -81,9 +84,10 @@ class RequestSizeLimit:
     read; a body without one (chunked, streamed) is counted as it is received, and refused as
     soon as the count passes the cap: the application's `receive` raises, and the 413 goes out
     if the application had not started its response (Django reads the whole body before it
-    runs a view, so it never has). Daphne itself receives a request's whole body (to a
-    temporary file) before the application sees any of it: the reverse proxy in front caps it
-    first (README, "Production: HTTPS, request sizes, audits")."""
+    runs a view, so it never has). Uvicorn (production) hands the body over as it arrives;
+    Daphne (`runserver`) receives a request's whole body (to a temporary file) before the
+    application sees any of it: the reverse proxy in front caps it first too (README,
+    "Production: HTTPS, request sizes, audits")."""
 
     def __init__(self, app, max_bytes: int):
         self.app = app
@@ -184,6 +188,14 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from django.conf import settings  # noqa: E402
 
 from config.routing import websocket_urlpatterns  # noqa: E402
+from core.checks import check_connection_budget  # noqa: E402
+
+# An ASGI server runs no system checks: each process says so itself when the connections its
+# host may open exceed what PostgreSQL was declared to allow (core/checks.py).
+for _message in check_connection_budget():
+    logging.getLogger("osez.startup").warning(
+        "%s %s (%s)", _message.msg, _message.hint, _message.id
+    )
 
 django_asgi_app = PooledThreadsASGIHandler(settings.WEB_THREADS)
 

@@ -123,6 +123,34 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
     )
 }
+# PostgreSQL connections (README, "Several processes, several machines"). Each process keeps a
+# pool of at most DB_POOL_MAX_SIZE connections (psycopg_pool, through Django), lent to a request
+# or a task for its duration and given back at its end: a web process needs WEB_THREADS of them
+# (one per view thread) and one for its websockets' database calls; a Celery child needs two (an
+# engine run's heartbeat thread has its own). What a host may open in all: WEB_PROCESSES x
+# DB_POOL_MAX_SIZE + 2 x CELERY_CONCURRENCY + PRINT_PROCESSES (a print run's renderers) + 2 (beat, a manage.py command), which core/checks.py
+# compares with DB_MAX_CONNECTIONS, the share of
+# PostgreSQL's max_connections declared for this host. DB_POOL_MAX_SIZE=0: no pool, and
+# DB_CONN_MAX_AGE applies instead (Django's persistent connections, one per thread).
+WEB_PROCESSES = int(os.environ.get("WEB_PROCESSES", "1"))
+CELERY_CONCURRENCY = int(os.environ.get("CELERY_CONCURRENCY", "0")) or os.cpu_count() or 1
+# The pytest process itself connects without a pool (a pool's connections lent to a test's
+# threads would keep the test database from being dropped); the servers it starts use one.
+DB_POOL_MAX_SIZE = int(
+    os.environ.get("DB_POOL_MAX_SIZE", "0" if "pytest" in sys.modules else str(WEB_THREADS + 2))
+)
+DB_MAX_CONNECTIONS = int(os.environ.get("DB_MAX_CONNECTIONS", "0"))  # 0: not declared
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_POOL_MAX_SIZE > 0:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections instead
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True  # a connection PostgreSQL dropped is replaced
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": min(int(os.environ.get("DB_POOL_MIN_SIZE", "1")), DB_POOL_MAX_SIZE),
+        "max_size": DB_POOL_MAX_SIZE,
+        # A request waits this long for a free connection before failing (never with the sizes
+        # above: a process has fewer threads than connections).
+        "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "10")),
+        "max_idle": 300,  # idle connections above min_size are closed after 5 minutes
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -185,6 +213,25 @@ STORAGES = {
 WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS = DEBUG or TESTING
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Media (logos, attachments, print runs) in an S3-compatible bucket rather than MEDIA_ROOT, when
+# AWS_STORAGE_BUCKET_NAME is set: what several web and worker hosts share (README, "Several
+# processes, several machines"). Credentials come from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY
+# (boto3 reads them). Objects are private and never linked to: every download goes through a
+# view that checks who asks and reads the file through the storage.
+if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+            "location": os.environ.get("AWS_LOCATION", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 # The largest body a request may have, refused with 413 before Django reads it (config/asgi.py).
@@ -258,6 +305,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
 # still running, or whose worker died). Above the longest task, so that no live task is ever
 # delivered twice; the jobs' sweep brings a dead worker's job back much sooner (about 90 s).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 300}
+# Child processes of a worker: tasks at once on this host (each holds one database connection,
+# two during an engine run: its heartbeat thread, matching/services/jobs.py).
+CELERY_WORKER_CONCURRENCY = CELERY_CONCURRENCY
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {

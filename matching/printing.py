@@ -190,7 +190,7 @@ def _chunked(render, event, ids: list, size: int, progress, *, per_page: int = 1
             if progress:
                 progress(math.ceil(len(chunk) / per_page))
         return pdf.merge_pdfs(parts)
-    connections.close_all()  # the children must not share the parent's connections
+    _close_connections_before_fork()
     parts: list[bytes | None] = [None] * len(chunks)
     context = multiprocessing.get_context("fork")
     with _children_allowed(), ProcessPoolExecutor(workers, mp_context=context) as pool:
@@ -204,6 +204,18 @@ def _chunked(render, event, ids: list, size: int, progress, *, per_page: int = 1
             if progress:
                 progress(math.ceil(len(chunks[index]) / per_page))
     return pdf.merge_pdfs(parts)
+
+
+def _close_connections_before_fork() -> None:
+    """The children must not share the parent's connections: closed, and so are the connection
+    pools (config/settings.py), whose idle connections a child would otherwise borrow from its
+    copy of the pool (and whose threads do not survive a fork). The parent opens a new pool when
+    it next connects; each child opens its own."""
+    connections.close_all()
+    for alias in connections:
+        close_pool = getattr(connections[alias], "close_pool", None)
+        if close_pool is not None:
+            close_pool()
 
 
 @contextlib.contextmanager

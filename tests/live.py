@@ -1,7 +1,8 @@
 """The real parts for tests that need them (browser tests, concurrency races, faults): daphne
-serving config.asgi on the TEST database (PostgreSQL: another process cannot see SQLite's
-in-memory one), Celery workers of the project's app on that database, a database of the test
-Redis of one's own, and a way to fire many logged-in POSTs at a server at the same instant.
+or uvicorn with several processes (the production server: `uvicorn_server`) serving config.asgi
+on the TEST database (PostgreSQL: another process cannot see SQLite's in-memory one), Celery
+workers of the project's app on that database, a database of the test Redis of one's own, and
+a way to fire many logged-in POSTs at a server at the same instant.
 
 Servers and workers get the same environment (`subprocess_env`): the test database, TESTING=1,
 and whatever the caller adds (REDIS_URL for the channel layer, broker and cache; EMAIL_HOST...)."""
@@ -62,12 +63,12 @@ def _wait_until_up(server: subprocess.Popen, url: str, log: Path, timeout: float
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"daphne exited ({server.returncode}); see {log}")
+            raise RuntimeError(f"the server exited ({server.returncode}); see {log}")
         with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=2) as response:
             if response.status == 200:
                 return
         time.sleep(0.2)
-    raise RuntimeError(f"daphne not answering {url} after {timeout} s")
+    raise RuntimeError(f"the server is not answering {url} after {timeout} s")
 
 
 @contextlib.contextmanager
@@ -85,24 +86,60 @@ def daphne_server(
     the production paths with a worker: `celery_worker`). `disable_locks` sets the test-only
     OSEZ_TEST_DISABLE_LOCKS (races' negative controls); `backlog` raises the listen backlog for
     hundreds of simultaneous connections, served `WEB_THREADS` at a time (config/asgi.py), each
-    request on its thread's database connection (DB_CONN_MAX_AGE=0: a new one per request).
+    request on a connection of the process's pool (config/settings.py, DB_POOL_MAX_SIZE).
     Output goes to test-artifacts/.
     """
     port = free_port()
     env = subprocess_env(
         {
-            "DB_CONN_MAX_AGE": "0",
             "CELERY_TASK_ALWAYS_EAGER": "1",
             "OSEZ_TEST_DISABLE_LOCKS": "1" if disable_locks else "0",
             **(env or {}),
         }
     )
     endpoint = f"tcp:port={port}:interface=127.0.0.1" + (f":backlog={backlog}" if backlog else "")
+    command = [sys.executable, "-m", "daphne", "-e", endpoint, "config.asgi:application"]
+    with _serving(command, port, log_name, env) as (url, _):
+        yield url
+
+
+@contextlib.contextmanager
+def uvicorn_server(
+    log_name: str,
+    *,
+    processes: int = 2,
+    disable_locks: bool = False,
+    env: dict[str, str] | None = None,
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Yield (base URL, server process) of uvicorn with `processes` worker processes serving the
+    app on the test database, with the production command's options (docker-compose.yml); as
+    `daphne_server` otherwise. The database pool is the production one (DB_POOL_MAX_SIZE...),
+    unless `env` says otherwise."""
+    port = free_port()
+    env = subprocess_env(
+        {
+            "CELERY_TASK_ALWAYS_EAGER": "1",
+            "OSEZ_TEST_DISABLE_LOCKS": "1" if disable_locks else "0",
+            "WEB_PROCESSES": str(processes),
+            **(env or {}),
+        }
+    )
+    command = [sys.executable, "-m", "uvicorn", "config.asgi:application"]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--workers", str(processes)]
+    command += ["--backlog", "2048", "--proxy-headers", "--lifespan", "off", "--no-access-log"]
+    with _serving(command, port, log_name, env) as served:
+        yield served
+
+
+@contextlib.contextmanager
+def _serving(
+    command: list[str], port: int, log_name: str, env: dict[str, str]
+) -> Iterator[tuple[str, subprocess.Popen]]:
     ARTIFACTS.mkdir(exist_ok=True)
     log_path = ARTIFACTS / log_name
     with log_path.open("wb") as log:
         server = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-e", endpoint, "config.asgi:application"],
+            command,
             cwd=BASE_DIR,
             env=env,
             stdout=log,
@@ -115,8 +152,8 @@ def daphne_server(
             time.sleep(0.5)
             # Another process may have taken the port between free_port and the bind: then ours
             # exits and someone else answered /healthz.
-            assert server.poll() is None, f"daphne exited; see {log_path}"
-            yield url
+            assert server.poll() is None, f"the server exited; see {log_path}"
+            yield url, server
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             try:
@@ -227,13 +264,15 @@ def post_all_at_once(
     base_url: str, posts: list[tuple[str, str, str]], headers: dict[str, str]
 ) -> list[tuple[int, str]]:
     """POST (path, session key, body) each from its own thread, every socket opened first and all
-    released together; (status, body) for each, (0, error) when the request itself failed."""
-    host = urlsplit(base_url)
+    released together; (status, body) for each, (0, error) when the request itself failed. A
+    path may be a whole URL, on another server than `base_url` (a race across servers)."""
     barrier = threading.Barrier(len(posts))
     results: list[tuple[int, str]] = [(0, "not sent")] * len(posts)
     csrf = secrets.token_hex(16)  # 32 characters: a valid unmasked CSRF secret
 
     def post(index: int, path: str, session_key: str, body: str) -> None:
+        host = urlsplit(path if path.startswith("http") else base_url)
+        path = urlsplit(path)._replace(scheme="", netloc="").geturl()
         connection = http.client.HTTPConnection(host.hostname, host.port, timeout=120)
         try:
             connection.connect()
@@ -298,3 +337,55 @@ def redis_server(workdir: Path, **options) -> Iterator[RedisServer]:
         yield server
     finally:
         server.stop()
+
+
+def server_children(parent_pid: int) -> list[int]:
+    """The worker processes a server started (uvicorn's: multiprocessing children, not its
+    resource tracker), from /proc."""
+    workers = []
+    for task in Path(f"/proc/{parent_pid}/task").iterdir():
+        for pid in (task / "children").read_text().split():
+            with contextlib.suppress(FileNotFoundError):
+                if b"--multiprocessing-fork" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    workers.append(int(pid))
+    return sorted(workers)
+
+
+def answering_processes(parent_pid: int, port: int, connections: int = 40) -> set[int]:
+    """Which of a server's processes answer: `connections` keep-alive connections each get a
+    /healthz answer, then each connection's server end is traced (/proc/net/tcp, the processes'
+    file descriptors) to the child process that holds it."""
+    opened = [http.client.HTTPConnection("127.0.0.1", port, timeout=30) for _ in range(connections)]
+    statuses: list[int] = []
+
+    def get(connection: http.client.HTTPConnection) -> None:
+        connection.request("GET", "/healthz")
+        response = connection.getresponse()
+        response.read()
+        statuses.append(response.status)
+
+    try:
+        for connection in opened:
+            connection.connect()
+        threads = [threading.Thread(target=get, args=(c,)) for c in opened]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert statuses == [200] * connections, statuses
+        served = set()
+        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+            fields = line.split()
+            local_port = int(fields[1].split(":")[1], 16)
+            if local_port == port and fields[3] == "01":  # the server's end, established
+                served.add(f"socket:[{fields[9]}]")
+        answering = set()
+        for pid in server_children(parent_pid):
+            with contextlib.suppress(FileNotFoundError):
+                descriptors = Path(f"/proc/{pid}/fd").iterdir()
+                if any(os.readlink(fd) in served for fd in descriptors):
+                    answering.add(pid)
+        return answering
+    finally:
+        for connection in opened:
+            connection.close()

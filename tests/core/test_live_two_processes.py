@@ -1,18 +1,22 @@
 """Several server processes serve one event: a change made through one reaches the websockets
-held by another. Two real daphne processes on the same PostgreSQL and Redis (tests/stack.py); a
-real websocket client (the `websockets` package) on process B; the organiser publishes the
-schedule with an HTTP POST to process A; the participant's socket on B gets its frame."""
+held by another. Two real servers on the same PostgreSQL and Redis (tests/stack.py), as two web
+hosts would be: daphne processes (what `make run` serves through), and uvicorn with two
+processes each (production: docker-compose.yml); a real websocket client (the `websockets`
+package) on server B; the organiser publishes the schedule with an HTTP POST to server A; the
+participant's socket on B gets its frame."""
 
 import asyncio
+import contextlib
 import os
 import time
+from collections.abc import Iterator
 
 import pytest
 from django.urls import reverse
 
 from matching.services.requests import book_meeting
 from tests.asgi_server import session_cookie
-from tests.live import daphne_server, post_all_at_once
+from tests.live import daphne_server, post_all_at_once, uvicorn_server
 from tests.matching.schedule_world import make_world
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
@@ -38,15 +42,31 @@ async def open_agenda_and_wait(url: str, slug: str, cookie: str, act) -> tuple[s
     return first, hint
 
 
+@contextlib.contextmanager
+def two_servers(server: str) -> Iterator[tuple[str, str]]:
+    if server == "daphne":
+        with daphne_server("two-processes-a.log") as a, daphne_server("two-processes-b.log") as b:
+            yield a, b
+    else:
+        with (
+            uvicorn_server("two-hosts-a.log", processes=2) as (a, _),
+            uvicorn_server("two-hosts-b.log", processes=2) as (b, _),
+        ):
+            yield a, b
+
+
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis (tests/stack.py)")
-def test_publication_through_one_process_reaches_a_socket_on_another(published_world, organiser):
+@pytest.mark.parametrize("server", ["daphne", "uvicorn"])
+def test_publication_through_one_process_reaches_a_socket_on_another(
+    published_world, organiser, server
+):
     event = published_world.event
     person = published_world.buyers[0].user
     person_cookie = session_cookie(person)
     organiser_session = session_cookie(organiser).split("=", 1)[1]
     publish_path = reverse("matching:schedule_publish", args=[event.slug])
 
-    with daphne_server("two-processes-a.log") as a, daphne_server("two-processes-b.log") as b:
+    with two_servers(server) as (a, b):
 
         def publish_through_a():
             [(status, body)] = post_all_at_once(

@@ -23,7 +23,7 @@ from collections import Counter
 import pytest
 from django.urls import reverse
 
-from tests.live import daphne_server, post_all_at_once
+from tests.live import daphne_server, post_all_at_once, uvicorn_server
 
 pytestmark = pytest.mark.stack
 
@@ -138,10 +138,17 @@ def race(transactional_db, django_db_serialized_rollback):
     }
 
 
-def fire(base_url: str, posts: list[tuple[str, str]], slot_pk: int) -> list[tuple[int, str]]:
-    """POST every booking (path, session key) at once; (status, body) each."""
-    bookings = [(path, session_key, f"slot={slot_pk}") for path, session_key in posts]
-    return post_all_at_once(base_url, bookings, {"Accept-Language": "fr"})
+def fire(
+    servers: str | list[str], posts: list[tuple[str, str]], slot_pk: int
+) -> list[tuple[int, str]]:
+    """POST every booking (path, session key) at once; (status, body) each. With several
+    servers' base URLs, the bookings are dealt out among them."""
+    servers = [servers] if isinstance(servers, str) else servers
+    bookings = [
+        (servers[i % len(servers)] + path, session_key, f"slot={slot_pk}")
+        for i, (path, session_key) in enumerate(posts)
+    ]
+    return post_all_at_once(servers[0], bookings, {"Accept-Language": "fr"})
 
 
 def outcome(results) -> Counter:
@@ -204,3 +211,44 @@ def test_booking_race_without_lock_constraint_refuses(race):
     assert (Meeting.objects.count(), Attendance.objects.count()) == (len(rounds), 2 * len(rounds))
     refused = next(body for status, body in results if 'data-refusal="constraint"' in body)
     assert "vient d'être pris par quelqu'un d'autre" in html.unescape(refused)
+
+
+# --- across two web hosts: uvicorn servers of two processes each, on one PostgreSQL ---------------
+
+
+def test_booking_race_across_two_servers_one_winner_clear_refusals(race):
+    """The 200 bookings dealt out between two servers (two hosts, four processes): one wins."""
+    from matching.models import Attendance, Meeting
+
+    with (
+        uvicorn_server("booking-race-host-a.log") as (a, _),
+        uvicorn_server("booking-race-host-b.log") as (b, _),
+    ):
+        results = fire([a, b], race["posts"], race["slots"][0].pk)
+
+    counts = outcome(results)
+    assert counts["won"] == 1, (counts, unexpected(results))
+    assert set(counts) <= {"won", "taken", "busy"}, (counts, unexpected(results))
+    assert (Meeting.objects.count(), Attendance.objects.count()) == (1, 2)
+
+
+def test_booking_race_across_two_servers_without_lock_constraint_refuses(race):
+    """Negative control across hosts: without the lock, the constraint is what refuses."""
+    rounds = []
+    posts = race["posts"]
+    with (
+        uvicorn_server("booking-race-host-a-unlocked.log", disable_locks=True) as (a, _),
+        uvicorn_server("booking-race-host-b-unlocked.log", disable_locks=True) as (b, _),
+    ):
+        for slot in race["slots"]:
+            results = fire([a, b], posts, slot.pk)
+            rounds.append(outcome(results))
+            if rounds[-1]["constraint"]:
+                break
+            posts = [
+                post for post, (status, _) in zip(posts, results, strict=True) if status != 302
+            ]
+
+    assert [counts["won"] for counts in rounds] == [1] * len(rounds), rounds
+    assert rounds[-1]["constraint"] >= 1, rounds
+    assert all(set(counts) <= {"won", "taken", "constraint", "busy"} for counts in rounds), rounds

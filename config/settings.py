@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.HtmxRefusalMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "core.memo.RequestMemoMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

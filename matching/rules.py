@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.enums import OrganisationKind
+from core.memo import memoised
 from events.enums import Phase, RegistrationRole, RegistrationStatus
 from events.rules import can_manage, event_of, requests_open, scheduling_open
 from pitches.rules import pitch_open_for_exchanges, quiet_period_message
@@ -369,7 +370,10 @@ def checkin_in_use(event) -> bool:
     """Whether the event checks people in at all: someone has been checked in
     (`Registration.checked_in_at`, written by the events app's check-in desk). Until the desk
     has checked anybody in, "not checked in" tells nothing, and nobody is a no-show for it."""
-    return event.registrations.filter(checked_in_at__isnull=False).exists()
+    return memoised(
+        ("checkin_in_use", event.pk),
+        lambda: event.registrations.filter(checked_in_at__isnull=False).exists(),
+    )
 
 
 def is_present(registration, *, in_use: bool | None = None) -> bool:
@@ -382,7 +386,10 @@ def is_present(registration, *, in_use: bool | None = None) -> bool:
 
 def no_show_minutes(event) -> int:
     """Minutes after a slot's start from which a partner not checked in is a no-show."""
-    row = MatchingSettings.objects.filter(event_id=event.pk).only("no_show_minutes").first()
+    row = memoised(
+        ("no_show_minutes", event.pk),
+        lambda: MatchingSettings.objects.filter(event_id=event.pk).only("no_show_minutes").first(),
+    )
     return row.no_show_minutes if row is not None else DEFAULT_NO_SHOW_MINUTES
 
 

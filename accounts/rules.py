@@ -19,6 +19,8 @@ from collections.abc import Callable, Iterable
 
 import rules
 
+from core.memo import memoised
+
 from .enums import MembershipRole, OrganisationKind
 
 
@@ -46,9 +48,9 @@ def is_buyer_member(user) -> bool:
 
 @rules.predicate
 def is_ess_member(user) -> bool:
-    return (
-        user.is_authenticated
-        and user.memberships.filter(organisation__kind=OrganisationKind.ESS).exists()
+    return user.is_authenticated and memoised(
+        ("is_ess_member", user.pk),
+        lambda: user.memberships.filter(organisation__kind=OrganisationKind.ESS).exists(),
     )
 
 

@@ -413,7 +413,7 @@ async def run_all(port, todo: list[Page], cookies: dict, args) -> list[Page]:
 def profile(todo: list[Page], users: dict, directory: Path, repeat: int = 10) -> None:
     """`--profile DIR`: no server, no load: each page through Django's test client (the whole
     middleware), warmed up, then `repeat` GETs under cProfile (DIR/<role>-<page>.prof, to read
-    with pstats) and the queries of one GET counted. Prints ms per GET and queries per page."""
+    with pstats) and the queries of one GET counted and listed in order (DIR/<role>-<page>.sql). Prints ms per GET and queries per page."""
     import cProfile
 
     from django.db import connection
@@ -450,6 +450,9 @@ def profile(todo: list[Page], users: dict, directory: Path, repeat: int = 10) ->
         name = f"{page.role}-{page.name}".replace(" ", "_").replace("(", "").replace(")", "")
         profiler.dump_stats(directory / f"{name}.prof")
         database = sum(t for t, _ in queries) * 1000
+        (directory / f"{name}.sql").write_text(
+            "".join(f"{t * 1000:6.1f} ms  {sql}\n" for t, sql in queries)
+        )
         print(
             f"{page.role:10} {page.name:24} {each:7.1f} ms  {len(queries):3} queries "
             f"({database:.1f} ms)",

@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "core.middleware.NulRefusalMiddleware",  # 400 before any view (core/middleware.py)
     "core.middleware.HtmxRefusalMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "core.memo.RequestMemoMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -24,6 +24,7 @@ import rules
 from django.db.models import Q
 
 from core import times
+from core.memo import memoised
 
 from .enums import (
     FEEDBACK_DAYS,
@@ -78,7 +79,10 @@ def acts_as_organiser(user, event) -> bool:
         return False
     if user.is_staff:
         return True
-    return event.organisers.filter(pk=user.pk).exists()
+    return memoised(
+        ("acts_as_organiser", user.pk, event.pk),
+        lambda: event.organisers.filter(pk=user.pk).exists(),
+    )
 
 
 def organised_events_filter(user, prefix: str = "") -> Q:
@@ -103,7 +107,10 @@ def is_registered(user, obj) -> bool:
     event = event_of(obj)
     if not user.is_authenticated or event is None:
         return False
-    return event.registrations.filter(user=user, status__in=REGISTRATION_ACTIVE).exists()
+    return memoised(
+        ("is_registered", user.pk, event.pk),
+        lambda: event.registrations.filter(user=user, status__in=REGISTRATION_ACTIVE).exists(),
+    )
 
 
 @rules.predicate
@@ -111,7 +118,10 @@ def is_validated_participant(user, obj) -> bool:
     event = event_of(obj)
     if not user.is_authenticated or event is None:
         return False
-    return event.registrations.filter(user=user, status=RegistrationStatus.VALIDATED).exists()
+    return memoised(
+        ("is_validated_participant", user.pk, event.pk),
+        lambda: event.registrations.filter(user=user, status=RegistrationStatus.VALIDATED).exists(),
+    )
 
 
 def feedback_window(event) -> tuple[dt.date, dt.date]:

@@ -21,6 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from core.memo import memoised
 from events import day
 from events.enums import DayKind, RegistrationRole, RegistrationStatus, SessionKind
 from events.models import Registration, Slot, Table, table_order
@@ -75,10 +76,13 @@ def unavailable_slots(
 
 def published_version(event) -> ScheduleVersion | None:
     """The event's current version: the latest one not unpublished."""
-    return (
-        ScheduleVersion.objects.filter(event=event, unpublished_at__isnull=True)
-        .order_by("-number")
-        .first()
+    return memoised(
+        ("published_version", event.pk),
+        lambda: (
+            ScheduleVersion.objects.filter(event=event, unpublished_at__isnull=True)
+            .order_by("-number")
+            .first()
+        ),
     )
 
 

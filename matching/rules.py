@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.enums import OrganisationKind
+from core.memo import memoised
 from events.enums import Phase, RegistrationRole, RegistrationStatus
 from events.rules import can_manage, event_of, requests_open, scheduling_open
 from pitches.rules import pitch_open_for_exchanges, quiet_period_message
@@ -107,7 +108,10 @@ class SenderState:
     open_with: dict[int, MeetingRequest] = field(default_factory=dict)
 
 
-def sender_state(sender) -> SenderState:
+def sender_state(sender, *, only_with: int | None = None) -> SenderState:
+    """`only_with`: an organisation id, when the state is asked for that one recipient (its
+    `open_with` then holds the request with it alone, not every open request of the sender's
+    organisation)."""
     if sender is None:
         return SenderState(requests_open=False)
     row = MatchingSettings.objects.filter(event_id=sender.event_id).first()
@@ -121,17 +125,26 @@ def sender_state(sender) -> SenderState:
         requests_open=requests_open(None, sender.event),
         cap=cap,
         sent=sent,
-        open_with=open_requests_between_organisations(sender),
+        open_with=open_requests_between_organisations(sender, only_with=only_with),
     )
 
 
-def open_requests_between_organisations(registration) -> dict[int, MeetingRequest]:
+def open_requests_between_organisations(
+    registration, *, only_with: int | None = None
+) -> dict[int, MeetingRequest]:
     """Active (pending or accepted) requests between the registration's organisation and others
-    at the same event, by the other organisation's id: one request per pair of organisations."""
+    at the same event, by the other organisation's id: one request per pair of organisations.
+    `only_with`: only with that organisation."""
     org = registration.organisation_id
+    if only_with is None:
+        pairs = Q(sender__organisation_id=org) | Q(recipient__organisation_id=org)
+    else:
+        pairs = Q(sender__organisation_id=org, recipient__organisation_id=only_with) | Q(
+            sender__organisation_id=only_with, recipient__organisation_id=org
+        )
     rows = (
         MeetingRequest.objects.filter(
-            Q(sender__organisation_id=org) | Q(recipient__organisation_id=org),
+            pairs,
             event_id=registration.event_id,
             status__in=ACTIVE_REQUEST_STATUSES,
         )
@@ -164,7 +177,7 @@ def request_refusal(
     reason = pair_refusal(sender, recipient)
     if reason is not None:
         return reason
-    state = state or sender_state(sender)
+    state = state or sender_state(sender, only_with=recipient.organisation_id)
     if not repairing and not state.requests_open:
         return _("Meeting requests are not open for this event at the moment.")
     if recipient.organisation_id in state.open_with:
@@ -369,7 +382,10 @@ def checkin_in_use(event) -> bool:
     """Whether the event checks people in at all: someone has been checked in
     (`Registration.checked_in_at`, written by the events app's check-in desk). Until the desk
     has checked anybody in, "not checked in" tells nothing, and nobody is a no-show for it."""
-    return event.registrations.filter(checked_in_at__isnull=False).exists()
+    return memoised(
+        ("checkin_in_use", event.pk),
+        lambda: event.registrations.filter(checked_in_at__isnull=False).exists(),
+    )
 
 
 def is_present(registration, *, in_use: bool | None = None) -> bool:
@@ -382,7 +398,10 @@ def is_present(registration, *, in_use: bool | None = None) -> bool:
 
 def no_show_minutes(event) -> int:
     """Minutes after a slot's start from which a partner not checked in is a no-show."""
-    row = MatchingSettings.objects.filter(event_id=event.pk).only("no_show_minutes").first()
+    row = memoised(
+        ("no_show_minutes", event.pk),
+        lambda: MatchingSettings.objects.filter(event_id=event.pk).only("no_show_minutes").first(),
+    )
     return row.no_show_minutes if row is not None else DEFAULT_NO_SHOW_MINUTES
 
 

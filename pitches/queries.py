@@ -3,12 +3,12 @@
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.enums import OrganisationKind
-from accounts.models import Organisation, User
+from accounts.models import Membership, Organisation, User
 from core.counts import count_of
 from events.enums import REGISTRATION_ACTIVE
 
 from .enums import INTEREST_ACTIVE, INTEREST_RECEIVES_ANSWERS, PitchStatus
-from .models import Interest, Pitch, Question, SourcingLogEntry
+from .models import Interest, InterestAnswer, Pitch, Question, SourcingLogEntry
 from .rules import is_eligible
 
 
@@ -63,10 +63,11 @@ def pitch_interests(pitch: Pitch) -> QuerySet[Interest]:
         .select_related("organisation", "author", "eligible_member")
         .prefetch_related(
             "lots",
-            "answers__question",
+            # One query each, their question and user joined (not a prefetch more per level).
+            Prefetch("answers", InterestAnswer.objects.select_related("question")),
             "organisation__themes",
             "organisation__territories",
-            "organisation__memberships__user",
+            Prefetch("organisation__memberships", Membership.objects.select_related("user")),
         )
         .order_by("status", "created_at", "pk")
     )
@@ -122,16 +123,13 @@ def interested_organisation_ids(pitch: Pitch) -> set[int]:
     )
 
 
-def pitch_for_detail(pk: int) -> Pitch:
-    return (
-        Pitch.objects.select_related("event", "buyer", "theme")
-        .prefetch_related(
-            "territories",
-            "lots",
-            Prefetch("attachments"),
-        )
-        .get(pk=pk)
-    )
+def pitch_for_detail(pk: int, *, prefetch: bool = True) -> Pitch:
+    """The pitch with its event, buyer and theme; with its territories, lots and attachments
+    (`prefetch`) for the pages that show them."""
+    pitches = Pitch.objects.select_related("event", "buyer", "theme")
+    if prefetch:
+        pitches = pitches.prefetch_related("territories", "lots", Prefetch("attachments"))
+    return pitches.get(pk=pk)
 
 
 def group_member_candidates(pitch: Pitch) -> QuerySet[Organisation]:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.enums import SIAE_TYPES, DisabilityType, OrganisationKind
 from accounts.rules import is_ess_member
+from core.memo import memoised
 from events.enums import REGISTRATION_ACTIVE
 from events.rules import interest_open, is_organiser, is_public, pitches_open, questions_open
 
@@ -150,7 +151,10 @@ def is_pitch_buyer(user, obj) -> bool:
     pitch = pitch_of(obj)
     if not user.is_authenticated or pitch is None:
         return False
-    return pitch.buyer.memberships.filter(user=user).exists()
+    return memoised(
+        ("is_pitch_buyer", user.pk, pitch.buyer_id),
+        lambda: pitch.buyer.memberships.filter(user=user).exists(),
+    )
 
 
 @rules.predicate
@@ -158,11 +162,14 @@ def has_registered_buyer_org(user, event) -> bool:
     """The user belongs to a buyer organisation registered for the event (not refused/cancelled)."""
     if not user.is_authenticated or event is None:
         return False
-    return event.registrations.filter(
-        organisation__kind=OrganisationKind.BUYER,
-        organisation__memberships__user=user,
-        status__in=REGISTRATION_ACTIVE,
-    ).exists()
+    return memoised(
+        ("has_registered_buyer_org", user.pk, event.pk),
+        lambda: event.registrations.filter(
+            organisation__kind=OrganisationKind.BUYER,
+            organisation__memberships__user=user,
+            status__in=REGISTRATION_ACTIVE,
+        ).exists(),
+    )
 
 
 @rules.predicate

@@ -49,10 +49,11 @@ from .rules import ROUTE_ELIGIBILITY_TEXT, answer_eligibility, eligibility, quie
 PAGE_SIZE = 12
 
 
-def _pitch_or_404(request: HttpRequest, pk: int) -> Pitch:
-    """A pitch the user may know about: published ones for everyone, drafts for their buyer."""
+def _pitch_or_404(request: HttpRequest, pk: int, *, prefetch: bool = True) -> Pitch:
+    """A pitch the user may know about: published ones for everyone, drafts for their buyer.
+    `prefetch=False` for the pages that do not show its territories, lots and attachments."""
     try:
-        pitch = queries.pitch_for_detail(pk)
+        pitch = queries.pitch_for_detail(pk, prefetch=prefetch)
     except Pitch.DoesNotExist:
         raise Http404 from None
     if not request.user.has_perm("pitches.view_pitch", pitch):
@@ -523,7 +524,7 @@ INTERESTS_PER_PAGE = 10
 @login_required
 def interests(request: HttpRequest, pk: int) -> HttpResponse:
     """The buyer's review of the structures interested in a pitch."""
-    pitch = _pitch_or_404(request, pk)
+    pitch = _pitch_or_404(request, pk, prefetch=False)
     require(request, "pitches.manage_pitch", pitch)
     page = paginate(
         queries.pitch_interests(pitch), request.GET.get("page"), per_page=INTERESTS_PER_PAGE

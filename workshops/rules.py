@@ -22,6 +22,7 @@ Idea boards (all on a workshop):
 
 import rules
 
+from core.memo import memoised
 from events.enums import RegistrationStatus
 from events.rules import can_manage, event_of, is_public, is_validated_participant, phase_in
 
@@ -34,7 +35,10 @@ def seats_assigned(user, obj) -> bool:
     event = event_of(obj)
     if event is None:
         return False
-    return event.workshop_plans.filter(kind=PlanKind.SEATS, applied_at__isnull=False).exists()
+    return memoised(
+        ("seats_assigned", event.pk),
+        lambda: event.workshop_plans.filter(kind=PlanKind.SEATS, applied_at__isnull=False).exists(),
+    )
 
 
 wishes_phase = phase_in(PHASES_OPEN_FOR_WISHES, "wishes_phase")

@@ -290,11 +290,16 @@ def version_unpublish(request: HttpRequest, slug: str, number: int) -> HttpRespo
 def agenda(request: HttpRequest, slug: str) -> HttpResponse:
     """My meetings in the current published version, live."""
     event = event_or_404(request, slug)
-    registration = Registration.objects.filter(
-        event=event, user=request.user, status=RegistrationStatus.VALIDATED
-    ).first()
+    registration = (
+        Registration.objects.filter(
+            event=event, user=request.user, status=RegistrationStatus.VALIDATED
+        )
+        .select_related("organisation")
+        .first()
+    )
     if registration is None:
         raise PermissionDenied
+    registration.user, registration.event = request.user, event  # read again by the page
     context = schedule_queries.agenda_context(event, registration)
     if request.htmx and not request.htmx.boosted:
         # Fetched after a live hint (matching.consumers.AgendaConsumer): the meetings only.

@@ -10,8 +10,8 @@ as the day itself (`load_demo --day`: schedule published, check-ins, workshops, 
 grows it to a realistic size for the long lists: `--extra` (150) more ESS structures registered,
 each interested in the demo buyer's pitch, asking it a question and sending a meeting request to
 the demo buyer and to the demo ESS structure. Then it serves the project with the production
-command (by default the one of docker-compose.yml's web service, its environment too: one daphne
-process, `DB_CONN_MAX_AGE`, `WEB_THREADS`), gives each of `--users` clients a session of the
+command (by default the one of docker-compose.yml's web service, its environment too: uvicorn
+with `WEB_PROCESSES` processes, the connection pool, `WEB_THREADS`), gives each of `--users` clients a session of the
 page's role (the demo accounts: the buyer, the ESS structure, the organiser; anonymous clients have
 none) and, page after page, has them GET it without think time for `--seconds`, on keep-alive
 connections (an asyncio HTTP/1.1 client, below: no dependency).

@@ -1,6 +1,9 @@
 """Redis stopped, then started again, under an open live page, in a browser.
 
-The server of this module is not the package's: daphne on a redis-server of its own (channel
+The server of this module is not the package's: the production server (uvicorn, one process;
+daphne cannot send the "try again later" close code 1013 that makes htmx reconnect: its websocket
+library allows only 1000 and 3000-4999, so a socket closed for an outage there raises in the
+server and reaches the browser late) on a redis-server of its own (channel
 layer, Celery broker, cache; tests/live.py `RedisServer`, append-only as in production), tasks not
 eager. An organiser's live dashboard is open; Redis stops (SIGTERM): the page says that live
 updates are paused (#live-paused, static/js/osez.js), and pages and actions keep working (the
@@ -16,7 +19,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import login, require_postgresql, screenshot
 from tests.e2e.test_day_live_stack import arrivals, french, open_live, ws  # noqa: F401
-from tests.live import daphne_server, redis_server
+from tests.live import redis_server, uvicorn_server
 
 pytestmark = pytest.mark.e2e
 
@@ -36,7 +39,7 @@ def redis(django_db_setup, tmp_path_factory):
 def _live_server(redis) -> str:
     """This module's server replaces the package's (tests/e2e/conftest.py)."""
     env = {"REDIS_URL": redis.url, "CELERY_TASK_ALWAYS_EAGER": "0"}
-    with daphne_server("e2e-redis-restart-server.log", env=env) as url:
+    with uvicorn_server("e2e-redis-restart-server.log", processes=1, env=env) as (url, _):
         yield url
 
 

@@ -10,7 +10,6 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import TemplateDoesNotExist
@@ -21,6 +20,8 @@ from django.utils.translation import gettext as _
 from django.views import i18n
 from django.views.decorators.http import require_POST
 
+from core.pagecache import page_cache
+from core.pagination import paginate
 from core.views import refuse, require
 
 from . import queries, services
@@ -58,6 +59,7 @@ def _dashboard_sections(user) -> list[dict]:
     return sections
 
 
+@page_cache
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     registrations = request.user.registrations.select_related("event", "organisation").order_by(
@@ -127,7 +129,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 
 def directory(request: HttpRequest) -> HttpResponse:
     filterset = DirectoryFilter(request.GET, queryset=queries.directory_organisations())
-    page = Paginator(filterset.qs, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(filterset.qs, request.GET.get("page"), per_page=DIRECTORY_PAGE_SIZE)
     params = request.GET.copy()
     params.pop("page", None)
     context = {"filter": filterset, "page": page, "query": params.urlencode()}

@@ -496,7 +496,10 @@ def measure(args, workdir: Path) -> dict:
     load_before = os.getloadavg()
     log_path = workdir / "server.log"
     with server(command, env, log_path) as port:
-        pings = asyncio.run(run_all(port, todo, cookies, args))
+        try:
+            pings = asyncio.run(run_all(port, todo, cookies, args))
+        except RuntimeError as error:  # an error status: say why, from the server's log
+            raise RuntimeError(f"{error}\n{log_path.read_text(errors='replace')[-4000:]}") from None
     load_after = os.getloadavg()
     log = log_path.read_text(errors="replace")
     ping_rps = [len(p.timings) / p.seconds for p in pings]

@@ -89,7 +89,13 @@ MIDDLEWARE = [
     "core.middleware.HtmxRefusalMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "core.memo.RequestMemoMiddleware",
+    "core.pagecache.PageCacheMiddleware",  # last: see core/pagecache.py
 ]
+
+# Marked pages kept per person in Redis, invalidated by every write to a table they read
+# (core/pagecache.py); this bounds what no table says: the clock. 0 turns it off. Off in tests
+# (their transactions never commit, so nothing would invalidate), but for those that turn it on.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0" if TESTING else "30"))
 
 ROOT_URLCONF = "config.urls"
 FORM_RENDERER = "config.forms.FormRenderer"

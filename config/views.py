@@ -6,9 +6,11 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from core.pagecache import page_cache
 from events.queries import events_for_home
 
 
+@page_cache
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", {"events": events_for_home(request.user)})
 

@@ -7,7 +7,6 @@ import logging
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -22,6 +21,8 @@ from accounts.enums import OrganisationKind
 from accounts.models import Organisation, User
 from core import pdf as pdf_module
 from core import spreadsheets, times
+from core.pagecache import LIVE_SECONDS, page_cache
+from core.pagination import paginate
 from core.views import refuse, require
 from notifications.queries import counts_by_kind
 
@@ -49,8 +50,6 @@ from .models import Event, Feedback, Registration, Room, Session, Table, table_o
 from .rules import feedback_window, registration_open
 
 logger = logging.getLogger(__name__)
-
-REGISTRATIONS_PER_PAGE = 50
 
 
 def event_or_404(request: HttpRequest, slug: str, perm: str = "events.view_event") -> Event:
@@ -87,6 +86,7 @@ def _apply_errors(form, error: ValidationError) -> None:
 # --- Public ---------------------------------------------------------------------------------
 
 
+@page_cache
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_or_404(request, slug)
     registration = None
@@ -226,6 +226,7 @@ def feedback(request: HttpRequest, slug: str) -> HttpResponse:
 # --- Console: overview, event, phase, organisers ---------------------------------------------
 
 
+@page_cache
 @login_required
 def console(request: HttpRequest, slug: str) -> HttpResponse:
     event = _managed_event(request, slug)
@@ -531,13 +532,14 @@ def slots(request: HttpRequest, slug: str) -> HttpResponse:
 # --- Console: registrations -----------------------------------------------------------------
 
 
+@page_cache
 @login_required
 def registrations(request: HttpRequest, slug: str) -> HttpResponse:
     event = _managed_event(request, slug)
     filterset = RegistrationFilter(
         request.GET or None, queryset=queries.registrations_for_console(event)
     )
-    page = Paginator(filterset.qs, REGISTRATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(filterset.qs, request.GET.get("page"))
     filters = request.GET.copy()
     filters.pop("page", None)
     context = {
@@ -910,6 +912,7 @@ def _desk_refused(request: HttpRequest, event: Event, error: ValidationError) ->
     return refuse(request, " ".join(error.messages), redirect_to=_desk_url(request, event))
 
 
+@page_cache(seconds=LIVE_SECONDS)
 @login_required
 def checkin_desk(request: HttpRequest, slug: str) -> HttpResponse:
     """The organisers' check-in desk: a code field (camera, USB scanner or typed), a live search
@@ -1020,6 +1023,7 @@ def my_badge_pdf(request: HttpRequest, slug: str) -> HttpResponse:
 EXPORT_FORMATS = ("csv", "xlsx")
 
 
+@page_cache
 @login_required
 def exports(request: HttpRequest, slug: str) -> HttpResponse:
     """The organisers' exports: every dataset the apps register (events/exports.py)."""

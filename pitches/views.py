@@ -6,7 +6,6 @@ import mimetypes
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from accounts.enums import OrganisationKind
 from accounts.models import Organisation
 from accounts.rules import visible_contact_ids
 from core import pdf, spreadsheets, times
+from core.pagecache import page_cache
 from core.pagination import paginate
 from core.views import refuse, require
 from events.enums import REGISTRATION_ACTIVE
@@ -69,6 +69,7 @@ def _form_error(form, error: ValidationError) -> None:
 # --- Lists ---
 
 
+@page_cache
 def catalogue(request: HttpRequest, slug: str) -> HttpResponse:
     """The public catalogue of an event's published pitches, filtered live with htmx."""
     event = event_or_404(request, slug)
@@ -80,7 +81,7 @@ def catalogue(request: HttpRequest, slug: str) -> HttpResponse:
         event=event,
         organisations=organisations,
     )
-    page = Paginator(pitch_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(pitch_filter.qs, request.GET.get("page"), per_page=PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -95,6 +96,7 @@ def catalogue(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, template, context)
 
 
+@page_cache
 @login_required
 def mine(request: HttpRequest, slug: str) -> HttpResponse:
     """The pitches of the buyer organisations the user belongs to."""
@@ -349,6 +351,7 @@ def consultation(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Pitch page ---
 
 
+@page_cache
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     pitch = _pitch_or_404(request, pk)
     user = request.user
@@ -521,6 +524,7 @@ def interest_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 INTERESTS_PER_PAGE = 10
 
 
+@page_cache
 @login_required
 def interests(request: HttpRequest, pk: int) -> HttpResponse:
     """The buyer's review of the structures interested in a pitch."""

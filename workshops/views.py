@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.pagecache import page_cache
 from core.spreadsheets import csv_response
 from core.views import refuse, require
 from events.models import Event
@@ -106,6 +107,7 @@ def _render_board(request, event, form=None) -> HttpResponse:
     return render(request, template, _board_context(request, event, form))
 
 
+@page_cache
 def workshop_list(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event_or_404(request, slug)
     return _render_board(request, event)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.forms import BoundedNumbersMixin
+from core.pagecache import LIVE_SECONDS, page_cache
 from events import queries as event_queries
 from events.enums import RegistrationStatus
 from events.models import Event, Registration, Slot, Table, table_order
@@ -63,6 +64,7 @@ class PlaceForm(BoundedNumbersMixin, forms.Form):
 # --- The console ---------------------------------------------------------------------------------
 
 
+@page_cache
 @login_required
 def schedule(request: HttpRequest, slug: str) -> HttpResponse:
     """The draft: run panel (live), warnings, grid, unscheduled requests with reasons."""
@@ -286,6 +288,7 @@ def version_unpublish(request: HttpRequest, slug: str, number: int) -> HttpRespo
 # --- The participant's agenda --------------------------------------------------------------------
 
 
+@page_cache(seconds=LIVE_SECONDS)
 @login_required
 def agenda(request: HttpRequest, slug: str) -> HttpResponse:
     """My meetings in the current published version, live."""

@@ -8,7 +8,6 @@ message) and with htmx (the lists of "My meetings" re-rendered in place)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +18,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Organisation
 from core import times
+from core.pagecache import page_cache
+from core.pagination import paginate
 from core.views import refuse, require
 from events import day, ical
 from events.enums import DayKind
@@ -96,7 +97,7 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
         theme=theme.pk if theme else "",
         search=filters.get("q", ""),
     )
-    page = Paginator(rows, PARTICIPANTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(rows, request.GET.get("page"), per_page=PARTICIPANTS_PER_PAGE)
     # Who is offered a request: the one rule (matching.rules.request_refusal), its per-sender
     # part read once for the page. An open request between the two organisations is shown
     # instead of the button.
@@ -125,6 +126,7 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
 # --- My meetings -----------------------------------------------------------------------------
 
 
+@page_cache
 @login_required
 def my_requests(request: HttpRequest, slug: str) -> HttpResponse:
     """ "My meetings": requests received (to answer), sent (to wait for), accepted (with their slot

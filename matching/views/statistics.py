@@ -6,12 +6,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from core.pagecache import page_cache
 from events.views import event_for
 from matching import charts, statistics
 
 PERMISSION = "matching.view_schedule"  # its organisers, and staff (events.rules.acts_as_organiser)
 
 
+@page_cache
 @login_required
 @require_GET
 def statistics_page(request: HttpRequest, slug: str) -> HttpResponse:

@@ -140,3 +140,30 @@ def test_questions_awaiting_the_buyer_are_paginated(
     page = response.context["buyer_questions"]
     assert [q.pk for q in page.object_list] == [questions[i].pk for i in expected]
     assert "5 questions en attente de réponse" in response.content.decode()
+
+
+def test_every_list_is_cut_by_core_pagination():
+    """One home for pages of a list: no `Paginator(` in the apps but in core/pagination.py."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    apps = (
+        "accounts",
+        "core",
+        "demo",
+        "events",
+        "matching",
+        "notifications",
+        "pitches",
+        "workshops",
+    )
+    elsewhere = [
+        f"{path.relative_to(root)}:{node.lineno}"
+        for app in apps
+        for path in (root / app).rglob("*.py")
+        if path != root / "core" / "pagination.py" and "migrations" not in path.parts
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Paginator"
+    ]
+    assert elsewhere == []

@@ -85,7 +85,9 @@ def _live_server(django_db_setup, django_db_blocker) -> Iterator[str]:
     """The package's server. A module that needs another one (its own environment: see
     test_day_live_stack.py) overrides this fixture with a module-scoped one."""
     require_postgresql()
-    with daphne_server("e2e-server.log") as url:
+    # The page cache on, as in production (core/pagecache.py): every test that changes data and
+    # looks again sees it, through the cache's invalidation.
+    with daphne_server("e2e-server.log", env={"PAGE_CACHE_SECONDS": "30"}) as url:
         yield url
 
 

@@ -259,3 +259,17 @@ def test_pages_that_move_with_the_clock_are_kept_for_less(organiser, ess_member,
     signed_in(ess_member).get(catalogue(event))
     (kept,) = set(client.keys(pagecache.PREFIX + "*")) - {live}
     assert pagecache.LIVE_SECONDS < client.ttl(kept) <= settings.PAGE_CACHE_SECONDS
+
+
+def test_a_kept_page_costs_the_session_and_the_user_only(ess_member, event, pitch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = signed_in(ess_member)
+    with CaptureQueriesContext(connection) as rendered:
+        client.get(catalogue(event))
+    with CaptureQueriesContext(connection) as served:
+        assert client.get(catalogue(event))["X-Page-Cache"] == "hit"
+    tables = [re.findall(r'FROM "(\w+)"', query["sql"])[0] for query in served.captured_queries]
+    assert sorted(tables) == ["accounts_user", "django_session"]
+    assert len(rendered.captured_queries) > len(served.captured_queries)

@@ -39,7 +39,6 @@ import platform
 import random
 import shlex
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -336,45 +335,15 @@ def compose_web() -> tuple[str, dict]:
 
 @contextlib.contextmanager
 def server(command: str, env: dict, log_path: Path):
-    from tests.stack import free_port, wait_for_port
+    from tests.live import serving
+    from tests.stack import free_port
 
     port = free_port()
+    path = f"{Path(sys.executable).parent}:{os.environ['PATH']}"
+    env = {**os.environ, **env, "PORT": str(port), "PATH": path}
     line = command.replace("{port}", str(port))
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            line,
-            shell=True,
-            cwd=BASE_DIR,
-            env={
-                **os.environ,
-                **env,
-                "PORT": str(port),
-                "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
-            },
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"the server stopped:\n{log_path.read_text()[-3000:]}")
-            try:
-                wait_for_port(port, "server", timeout=0.5)
-                break
-            except RuntimeError:
-                if time.monotonic() > deadline:
-                    raise
+    with serving(line, port, log_path, env, start_timeout=60, stop_timeout=15):
         yield port
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
 
 
 # --- the run --------------------------------------------------------------------------------------

@@ -3,15 +3,12 @@ benchmarks that need websockets over TCP, and session cookies to open them as a 
 
 import contextlib
 import os
-import signal
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from importlib import import_module
 from pathlib import Path
 
-from tests.stack import free_port, wait_for_port
+from tests.stack import free_port
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -20,37 +17,13 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 def daphne(log_path: Path, env: dict | None = None) -> Iterator[int]:
     """Serve config.asgi:application on a free port; yields the port; stops the process (and
     only it) afterwards."""
+    from tests.live import serving
+
     port = free_port()
     command = [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)]
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [*command, "config.asgi:application"],
-            cwd=BASE_DIR,
-            env={**os.environ, **(env or {})},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"daphne stopped:\n{log_path.read_text()[-3000:]}")
-            try:
-                wait_for_port(port, "daphne", timeout=0.5)
-                break
-            except RuntimeError:
-                if time.monotonic() > deadline:
-                    raise
+    command.append("config.asgi:application")
+    with serving(command, port, log_path, {**os.environ, **(env or {})}):
         yield port
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
 
 
 def session_cookie(user) -> str:

@@ -63,7 +63,9 @@ def _wait_until_up(server: subprocess.Popen, url: str, log: Path, timeout: float
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"the server exited ({server.returncode}); see {log}")
+            raise RuntimeError(
+                f"the server exited ({server.returncode}):\n{log.read_text()[-3000:]}"
+            )
         with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=2) as response:
             if response.status == 200:
                 return
@@ -136,10 +138,27 @@ def _serving(
     command: list[str], port: int, log_name: str, env: dict[str, str]
 ) -> Iterator[tuple[str, subprocess.Popen]]:
     ARTIFACTS.mkdir(exist_ok=True)
-    log_path = ARTIFACTS / log_name
+    with serving(command, port, ARTIFACTS / log_name, env) as served:
+        yield served
+
+
+@contextlib.contextmanager
+def serving(
+    command: list[str] | str,
+    port: int,
+    log_path: Path,
+    env: dict[str, str],
+    *,
+    start_timeout: float = 30,
+    stop_timeout: float = 10,
+) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Run a server `command` (a shell line when a string: docker-compose.yml's) in a session of
+    its own, its output in `log_path`, until it answers /healthz on `port`; yield (base URL,
+    process); stop the whole session afterwards (SIGTERM, SIGKILL past `stop_timeout`)."""
     with log_path.open("wb") as log:
         server = subprocess.Popen(
             command,
+            shell=isinstance(command, str),
             cwd=BASE_DIR,
             env=env,
             stdout=log,
@@ -148,16 +167,17 @@ def _serving(
         )
         url = f"http://127.0.0.1:{port}"
         try:
-            _wait_until_up(server, f"{url}/healthz", log_path)
+            _wait_until_up(server, f"{url}/healthz", log_path, timeout=start_timeout)
             time.sleep(0.5)
             # Another process may have taken the port between free_port and the bind: then ours
             # exits and someone else answered /healthz.
             assert server.poll() is None, f"the server exited; see {log_path}"
             yield url, server
         finally:
-            os.killpg(server.pid, signal.SIGTERM)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(server.pid, signal.SIGTERM)
             try:
-                server.wait(timeout=10)
+                server.wait(timeout=stop_timeout)
             except subprocess.TimeoutExpired:
                 os.killpg(server.pid, signal.SIGKILL)
                 server.wait(timeout=5)

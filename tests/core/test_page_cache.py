@@ -191,10 +191,13 @@ def test_with_redis_unreachable_pages_are_answered_and_nothing_kept(
 
 
 def test_every_marked_page_of_the_demo_day_is_served_as_rendered():
-    """The demo day (load_demo --day), every marked page of each role twice: the second answer
-    comes from the cache and is the page the view rendered."""
+    """The demo day (load_demo --day), every marked page of each role twice: the first render
+    writes nothing (a marked view must not: a page served from the cache would skip the write),
+    the second answer comes from the cache and is the page the view rendered."""
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
     from demo import data
     from events.models import Event, Registration
@@ -244,8 +247,15 @@ def test_every_marked_page_of_the_demo_day_is_served_as_rendered():
         if user is not None:
             client.force_login(user)
         for url in urls:
-            rendered = client.get(url)
+            with CaptureQueriesContext(connection) as queries:
+                rendered = client.get(url)
             assert rendered.status_code == 200, url
+            writes = [
+                query["sql"][:80]
+                for query in queries.captured_queries
+                if pagecache._written(query["sql"]) - {"django_session"}
+            ]
+            assert writes == [], url
             served = client.get(url)
             assert served.get("X-Page-Cache") == "hit", url
             assert untokened(served.text) == untokened(rendered.text), url

@@ -42,6 +42,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -464,7 +465,10 @@ def measure(args, workdir: Path) -> dict:
     env["OSEZ_BENCH_PING"] = "1"
     load_before = os.getloadavg()
     log_path = workdir / "server.log"
-    with server(command, env, log_path) as port:
+    with (
+        server(command, env, log_path) as port,
+        writing(event["slug"], users["organiser"], args.writes_per_second) as writes,
+    ):
         try:
             pings = asyncio.run(run_all(port, todo, cookies, args))
         except RuntimeError as error:  # an error status: say why, from the server's log
@@ -492,6 +496,7 @@ def measure(args, workdir: Path) -> dict:
         "server": {"command": command, "environment": env},
         "users": args.users,
         "seconds_per_page": args.seconds,
+        "writes": {"per_second": args.writes_per_second, "made": writes[0]},
         "event": {**event, "build_seconds": round(built, 1)},
         "trivial": {
             "rps_mean": round(trivial, 1),
@@ -503,6 +508,50 @@ def measure(args, workdir: Path) -> dict:
         "pages": results,
         "server_log_tracebacks": log.count("Traceback"),
     }
+
+
+@contextlib.contextmanager
+def writing(slug: str, organiser, per_second: float):
+    """`--writes-per-second`: the desk checks a participant in, then undoes it, `per_second`
+    times a second in all, through the services, while the pages are measured: every write
+    invalidates the kept pages that read the registrations (core/pagecache.py), as on the day.
+    Yields a one-item list: the number of writes made so far."""
+    made = [0]
+    if not per_second:
+        yield made
+        return
+    from django.db import connection
+
+    from events import services
+    from events.models import Registration
+
+    stop = threading.Event()
+
+    def run() -> None:
+        registration = (
+            Registration.objects.filter(event__slug=slug, checked_in_at__isnull=True)
+            .filter(status="validated")
+            .select_related("event")
+            .first()
+        )
+        try:
+            while not stop.wait(1 / per_second):
+                if registration.checked_in_at is None:
+                    registration = services.check_in(registration=registration, by=organiser)
+                    registration = registration.registration
+                else:
+                    registration = services.undo_check_in(registration=registration, by=organiser)
+                made[0] += 1
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run, name="bench-writes", daemon=True)
+    thread.start()
+    try:
+        yield made
+    finally:
+        stop.set()
+        thread.join(10)
 
 
 def table(result: dict) -> str:
@@ -538,6 +587,12 @@ def main(argv: list[str]) -> int:
         "--server",
         default="",
         help="server command with {port} (default: docker-compose.yml's web command)",
+    )
+    parser.add_argument(
+        "--writes-per-second",
+        type=float,
+        default=0,
+        help="check-ins (and their undoing) made meanwhile, as at the desk on the day",
     )
     parser.add_argument("--json", type=Path)
     parser.add_argument(

@@ -18,8 +18,9 @@ invalidate it:
   phase that opens at 9:00, "in 5 minutes"), and writes whose bump did not reach Redis (Redis down
   at commit time).
 
-The key is the person (or "anonymous"), the language, the full path and every `HX-*` request
-header (htmx asks for fragments of the same URL). A page is shared by a person's sessions and
+The key is the person (or "anonymous"), the language, the full address (host and scheme
+included, for the absolute links a page may hold) and every `HX-*` request header (htmx asks
+for fragments of the same URL). A page is shared by a person's sessions and
 browsers; the CSRF tokens in it are swapped for a placeholder when kept and for the request's own
 token when served. Not kept: anything but a 200 text/html response, a response that sets cookies
 or htmx response headers, a request with pending flash messages or a session changed by the
@@ -56,10 +57,11 @@ _WRITE = re.compile(
 _TRUNCATED = re.compile(r'"([^"]+)"')
 _READ = re.compile(r'\b(?:FROM|JOIN)\s+"([^"]+)"', re.I)
 _TOKEN = re.compile(rb"\b[A-Za-z0-9]{64}\b")
-# Written on almost every request, read by no cached page (messages and sessions are outside).
 # The pages of the day whose content moves with the clock (the slot under way, no-shows after a
 # few minutes), refreshed by their pages every 30 s: kept at most this long.
 LIVE_SECONDS = 10
+# Written on almost every request, read by no kept page (the session is part of no page: flash
+# messages and changed sessions are never kept).
 _UNTRACKED = frozenset({"django_session"})
 _PER_RESPONSE = frozenset({"content-length", "set-cookie", "date"})
 
@@ -130,11 +132,13 @@ def _written(sql: str) -> set[str]:
 
 
 def _wrapper(execute, sql, params, many, context):
+    if not isinstance(sql, str):
+        return execute(sql, params, many, context)
     render = _render.get()
     if render is not None and render.reads is not None:
         render.reads.update(_READ.findall(sql))
     result = execute(sql, params, many, context)
-    written = _written(sql) if isinstance(sql, str) else set()
+    written = _written(sql)
     if written:
         connection = context["connection"]
         if not connection.in_atomic_block:
@@ -170,7 +174,7 @@ def _key(request) -> str:
     parts = [
         str(user.pk) if user.is_authenticated else "anonymous",
         getattr(request, "LANGUAGE_CODE", ""),
-        request.get_full_path(),
+        request.build_absolute_uri(),  # the host and scheme too: absolute links in a page
         *sorted(f"{k}={v}" for k, v in request.headers.items() if k.lower().startswith("hx-")),
     ]
     return PREFIX + hashlib.sha256("\n".join(parts).encode()).hexdigest()

@@ -283,3 +283,13 @@ def test_a_kept_page_costs_the_session_and_the_user_only(ess_member, event, pitc
     tables = [re.findall(r'FROM "(\w+)"', query["sql"])[0] for query in served.captured_queries]
     assert sorted(tables) == ["accounts_user", "django_session"]
     assert len(rendered.captured_queries) > len(served.captured_queries)
+
+
+def test_one_page_per_host_and_scheme(event, pitch):
+    """An anonymous page is shared by every visitor, but never across the allowed hosts: a page
+    that holds absolute links would send them elsewhere."""
+    url = reverse("events:detail", kwargs={"slug": event.slug})
+    Client().get(url)
+    assert Client().get(url)["X-Page-Cache"] == "hit"
+    assert "X-Page-Cache" not in Client().get(url, headers={"host": "localhost"})
+    assert "X-Page-Cache" not in Client().get(url, secure=True)

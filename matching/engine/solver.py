@@ -50,6 +50,9 @@ FILL_UNITS = 3.0  # kept after the relaxation for the fill (1.5 on XL) and the r
 QUICK_BOUND_UNITS = 4.0  # with less time left, in compile times, no combinatorial bound
 TAIL_UNITS = 2.0  # seating, stats and writing the schedule out, in compile times (XL: 1.2-1.5)
 LP_UNITS = 2.0  # the least time worth giving the relaxation, in compile times (XL needs ~4)
+AT_BOUND_SHARE = 0.6  # of the search time, for the programme at the bound (`_at_bound`)
+AT_BOUND_COLUMNS = 40_000  # its columns after the fixing, at most (M-hard: 28,000-32,000)
+AT_BOUND_MIN_SECONDS = 1.0
 
 
 def check_time_limit(time_limit: float) -> float:
@@ -178,6 +181,23 @@ def _pair(problem: Problem, meeting: Meeting) -> tuple[str, str]:
     return request.a, request.b
 
 
+def _at_bound(
+    state: State, bound: Bound, deadline: float, seed: int, method: str
+) -> tuple[State, str, bool]:
+    """The programme at the bound (`milp.solve_at_bound`), for `AT_BOUND_SHARE` of the search time
+    at most, when its restricted programme is small enough: (state, method, proven)."""
+    from .milp import at_bound_columns, solve_at_bound  # scipy and HiGHS: only when used
+
+    instance = state.instance
+    budget = AT_BOUND_SHARE * (deadline - time.monotonic())
+    if budget < AT_BOUND_MIN_SECONDS or at_bound_columns(instance, bound) > AT_BOUND_COLUMNS:
+        return state, method, False
+    result = solve_at_bound(instance, bound, budget, seed)
+    if result.state is not None and _rank(result.state) > _rank(state):
+        state, method = result.state, method + "+milp at the bound"
+    return state, method, _reaches(state, bound)
+
+
 def solve(
     problem: Problem,
     time_limit: float = DEFAULT_TIME_LIMIT,
@@ -224,12 +244,18 @@ def solve(
     use_lns = exact is None and columns > WHOLE_MILP_COLUMNS
     if use_lns:
         use_exact = False
+    method = "matching"
+    proven = False
+    if use_lns and not _reaches(state, bound) and bound.reduced is not None:
+        state, method, proven = _at_bound(state, bound, deadline, seed, method)
+    now = time.monotonic()
     share = REPAIR_SHARE if use_exact else REPAIR_SHARE_BEFORE_REGIONS if use_lns else 1.0
     repair_end = now + share * (deadline - now)
-    Repairer(state, seed, repair_end, target=(bound.met, bound.weight_if_met)).run(order)
-    restore_previous(state, finish)
-    method = "matching+repair"
-    proven = _reaches(state, bound)
+    if not proven:  # (when the fill reaches the bound, the repair stops at once)
+        Repairer(state, seed, repair_end, target=(bound.met, bound.weight_if_met)).run(order)
+        restore_previous(state, finish)
+        method += "+repair"
+        proven = _reaches(state, bound)
 
     if use_lns and not proven and deadline - time.monotonic() > LNS_MIN_SECONDS:
         from .lns import improve  # scipy and HiGHS: imported only when used (0.2-0.5 s)

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from bench.generate import generate
-from matching.engine import Meeting, check, load_problem, solve
+from matching.engine import Meeting, check, load_problem, solve, solver
 from matching.engine.bound import upper_bound
 from matching.engine.instance import compile_problem
-from matching.engine.milp import solve_exact
+from matching.engine.milp import request_mask, solve_at_bound, solve_exact
 from matching.engine.solver import moved_count
 from matching.engine.state import State
 
@@ -179,3 +179,70 @@ def test_same_seed_same_schedule_when_no_phase_is_cut():
     assert first.stats.method.endswith("; optimal")
     assert first.meetings == second.meetings
     assert first.unscheduled == second.unscheduled
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_programme_at_the_bound_never_beats_the_brute_force_optimum(seed):
+    """`solve_at_bound` on tiny problems: any schedule it returns is valid (rebuilt through
+    `State.fits`), never better than the optimum, and the optimum whenever it reaches the bound."""
+    problem = load_problem(tiny_problem_doc(seed))
+    instance = compile_problem(problem)
+    bound = upper_bound(instance)
+
+    result = solve_at_bound(instance, bound, time_limit=5, seed=0)
+
+    best = brute_force_best(problem)
+    if result.state is not None:
+        assert result.state.score() <= best
+        if result.state.score() >= (bound.met, bound.weight_if_met):
+            assert result.state.score() == best
+
+
+def test_reduced_cost_fixing_follows_the_relaxation():
+    """Requests are forced only where the relaxation chose them, left out only where it did not,
+    and only past the slack: on M-hard most requests are fixed one way or the other."""
+    instance = compile_problem(load_problem(generate("M-hard", 1)))
+    bound = upper_bound(instance)
+
+    kept, forced = request_mask(instance, bound)
+
+    placeable = np.array([mask != 0 for mask in instance.slots_of])
+    left_out = placeable & ~kept
+    assert np.all(bound.choice[forced] > 0.5)
+    assert np.all(bound.choice[left_out] < 0.5)
+    assert np.all(np.abs(bound.reduced[forced | left_out]) > bound.slack)
+    assert not np.any(forced & ~kept)
+    assert forced.sum() > instance.n_requests / 4
+    assert left_out.sum() > instance.n_requests / 4
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_medium_hard_day_is_proven_optimal(seed):
+    """Quality regression (issue 10, "the engine"): M-hard (6,000 tight requests, 66,000
+    time-indexed columns) reaches its slot-free bound through the programme at the bound, which
+    proves criteria 1 and 2 optimal, in a few seconds; nothing is cut by the clock, so a second
+    run gives the same schedule. The control: without it (`AT_BOUND_COLUMNS` at 0), the repair and
+    the regions stop short of the bound in the same time."""
+    problem = load_problem(generate("M-hard", seed))
+
+    first = solve(problem, time_limit=15, seed=0)
+    second = solve(problem, time_limit=15, seed=0)
+
+    assert check(problem, first) == []
+    assert first.stats.method == "matching+milp at the bound; optimal"
+    assert first.stats.weight == first.stats.weight_upper_bound
+    assert first.stats.seconds < 10
+    assert first.meetings == second.meetings
+
+
+def test_medium_hard_day_without_the_programme_at_the_bound_stays_short(monkeypatch):
+    """The control of the test above: the same day, the programme at the bound switched off."""
+    monkeypatch.setattr(solver, "AT_BOUND_COLUMNS", 0)
+    problem = load_problem(generate("M-hard", 1))
+
+    schedule = solve(problem, time_limit=8, seed=0)
+
+    assert check(problem, schedule) == []
+    assert "at the bound" not in schedule.stats.method
+    assert not schedule.stats.method.endswith("optimal")
+    assert schedule.stats.weight < schedule.stats.weight_upper_bound

@@ -53,6 +53,7 @@ LP_UNITS = 2.0  # the least time worth giving the relaxation, in compile times (
 AT_BOUND_SHARE = 0.6  # of the search time, for the programme at the bound (`_at_bound`)
 AT_BOUND_COLUMNS = 40_000  # its columns after the fixing, at most (M-hard: 28,000-32,000)
 AT_BOUND_MIN_SECONDS = 1.0
+AT_BOUND_MIN_COLUMNS = 10_000  # below (S, S-hard: 5,000-7,000), the repair proves it in 0.1 s
 
 
 def check_time_limit(time_limit: float) -> float:
@@ -246,7 +247,8 @@ def solve(
         use_exact = False
     method = "matching"
     proven = False
-    if use_lns and not _reaches(state, bound) and bound.reduced is not None:
+    at_bound = exact is None and columns >= AT_BOUND_MIN_COLUMNS and bound.reduced is not None
+    if at_bound and not _reaches(state, bound):
         state, method, proven = _at_bound(state, bound, deadline, seed, method)
     now = time.monotonic()
     share = REPAIR_SHARE if use_exact else REPAIR_SHARE_BEFORE_REGIONS if use_lns else 1.0
@@ -261,7 +263,7 @@ def solve(
         from .lns import improve  # scipy and HiGHS: imported only when used (0.2-0.5 s)
 
         improve(state, deadline, seed, (bound.met, bound.weight_if_met))
-        method = "matching+repair+regions"
+        method += "+regions"
         proven = _reaches(state, bound)
     remaining = deadline - time.monotonic()
     if use_exact and not proven and remaining > 0.2:

@@ -246,3 +246,27 @@ def test_medium_hard_day_without_the_programme_at_the_bound_stays_short(monkeypa
     assert "at the bound" not in schedule.stats.method
     assert not schedule.stats.method.endswith("optimal")
     assert schedule.stats.weight < schedule.stats.weight_upper_bound
+
+
+def test_programme_at_the_bound_when_the_bound_cannot_be_reached():
+    """Three people who can meet only in two slots, three requests between them: the slot-free
+    relaxation places all three, a schedule only two. The programme at the bound still returns
+    the best schedule over its support (two meetings, the heaviest), which the repair and the
+    regions then start from."""
+    doc = problem_doc(
+        n_slots=2,
+        tables=[{"id": "T1"}, {"id": "T2"}],
+        participants=[{"id": "a"}, {"id": "b"}, {"id": "c"}],
+        requests=[("a", "b", 5), ("b", "c", 6), ("a", "c", 7)],
+    )
+    problem = load_problem(doc)
+    instance = compile_problem(problem)
+    bound = upper_bound(instance)
+
+    result = solve_at_bound(instance, bound, time_limit=5, seed=0)
+
+    assert (bound.met, bound.weight_if_met) == (3, 18)
+    assert result.state.score() == (3, 13) == brute_force_best(problem)
+    schedule = solve(problem, time_limit=5)
+    assert check(problem, schedule) == []
+    assert (schedule.stats.participants_met, schedule.stats.weight) == (3, 13)

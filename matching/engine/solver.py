@@ -50,8 +50,10 @@ FILL_UNITS = 3.0  # kept after the relaxation for the fill (1.5 on XL) and the r
 QUICK_BOUND_UNITS = 4.0  # with less time left, in compile times, no combinatorial bound
 TAIL_UNITS = 2.0  # seating, stats and writing the schedule out, in compile times (XL: 1.2-1.5)
 LP_UNITS = 2.0  # the least time worth giving the relaxation, in compile times (XL needs ~4)
-AT_BOUND_SHARE = 0.6  # of the search time, for the programme at the bound (`_at_bound`)
-AT_BOUND_COLUMNS = 40_000  # its columns after the fixing, at most (M-hard: 28,000-32,000)
+FIRST_REPAIR_SHARE = 0.1  # of the search time, for the repair before the programme at the bound
+AT_BOUND_SHARE = 0.6  # of the search time left, for the programme at the bound (`_at_bound`)
+AT_BOUND_COLUMNS = 60_000  # its columns after the fixing, at most (M-hard 28,000-32,000, M
+# 40,000-45,000; L-hard 157,000, whose relaxation alone took 27 s)
 AT_BOUND_MIN_SECONDS = 1.0
 AT_BOUND_MIN_COLUMNS = 10_000  # below (S, S-hard: 5,000-7,000), the repair proves it in 0.1 s
 
@@ -245,18 +247,21 @@ def solve(
     use_lns = exact is None and columns > WHOLE_MILP_COLUMNS
     if use_lns:
         use_exact = False
-    method = "matching"
+    target = (bound.met, bound.weight_if_met)
+    method = "matching+repair"
     proven = False
     at_bound = exact is None and columns >= AT_BOUND_MIN_COLUMNS and bound.reduced is not None
-    if at_bound and not _reaches(state, bound):
-        state, method, proven = _at_bound(state, bound, deadline, seed, method)
+    if at_bound and not _reaches(state, bound):  # a first repair: M is proven by it in 0.1-0.3 s
+        Repairer(state, seed, now + FIRST_REPAIR_SHARE * (deadline - now), target).run(order)
+        proven = _reaches(state, bound)
+        if not proven:
+            state, method, proven = _at_bound(state, bound, deadline, seed, method)
     now = time.monotonic()
     share = REPAIR_SHARE if use_exact else REPAIR_SHARE_BEFORE_REGIONS if use_lns else 1.0
     repair_end = now + share * (deadline - now)
     if not proven:  # (when the fill reaches the bound, the repair stops at once)
-        Repairer(state, seed, repair_end, target=(bound.met, bound.weight_if_met)).run(order)
+        Repairer(state, seed, repair_end, target=target).run(order)
         restore_previous(state, finish)
-        method += "+repair"
         proven = _reaches(state, bound)
 
     if use_lns and not proven and deadline - time.monotonic() > LNS_MIN_SECONDS:

@@ -229,7 +229,7 @@ def test_medium_hard_day_is_proven_optimal(seed):
     second = solve(problem, time_limit=15, seed=0)
 
     assert check(problem, first) == []
-    assert first.stats.method == "matching+milp at the bound; optimal"
+    assert first.stats.method == "matching+repair+milp at the bound; optimal"
     assert first.stats.weight == first.stats.weight_upper_bound
     assert first.stats.seconds < 10
     assert first.meetings == second.meetings

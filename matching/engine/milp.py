@@ -9,6 +9,13 @@ be kept and P1 exceeds P2 times the total weight. Criterion 4 is left to `polish
 
 Used when the model is small enough and the heuristic did not already reach the bound; it starts
 from the heuristic's schedule and stops at the time limit with the best schedule found.
+
+`solve_at_bound` is the same programme aimed at the slot-free bound of `bound`: requests whose
+reduced cost in that relaxation exceeds its slack are fixed (left out, or forced in), criterion 1
+becomes a constraint, the model is built with numpy (0.03 s for M-hard's 30,000 kept columns;
+`_Builder` takes 0.4 s for all 66,000), and HiGHS solves its linear relaxation, then the integer
+programme over the columns that relaxation uses. On every M-hard seed measured the bound is
+reached, which proves the schedule optimal (the bound is what proves it, not the fixing).
 """
 
 from __future__ import annotations

@@ -13,6 +13,12 @@ process, so that reading the file and writing the schedule count too):
    previous slot if it fits there, else in the first slot that fits.
 3. Repair: ejection chains (`repair`) while they improve (participants met, weight); when an
    exact step follows, for `REPAIR_SHARE` of the search time at most.
+   Before it, from `AT_BOUND_MIN_COLUMNS` (request, slot) columns, if the start does not reach the
+   bound: a first repair for `FIRST_REPAIR_SHARE` of the search time, then, if that falls short
+   too, the programme at the bound (`milp.solve_at_bound`: the time-indexed programme restricted
+   by reduced-cost fixing in the relaxation, its linear relaxation, then the integer programme
+   over the columns that relaxation uses), for `AT_BOUND_SHARE` of the time left at most. It
+   proves M-hard optimal in 2-3 s (it reaches the bound); otherwise the better schedule goes on.
 4. Exact: if the schedule does not reach the bound, either HiGHS solves the whole time-indexed
    integer programme from that schedule (up to `WHOLE_MILP_COLUMNS` columns, or with
    `exact=True`), or, above that size (where HiGHS's set-up alone can outlast the limit), regions

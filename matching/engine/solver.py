@@ -190,16 +190,29 @@ def _pair(problem: Problem, meeting: Meeting) -> tuple[str, str]:
     return request.a, request.b
 
 
+def _at_bound_fits(state: State, bound: Bound, columns: int, exact: bool | None) -> bool:
+    """Whether the programme at the bound is for this problem: the start falls short of the bound,
+    the relaxation was solved (its reduced costs), and the programme, once narrowed, is neither
+    trivial (the repair proves S in 0.1 s) nor too big (L-hard: 157,000 columns, 27 s)."""
+    if exact is not None or columns < AT_BOUND_MIN_COLUMNS or bound.reduced is None:
+        return False
+    if _reaches(state, bound):
+        return False
+    from .milp import at_bound_columns  # scipy and HiGHS: only when used
+
+    return at_bound_columns(state.instance, bound) <= AT_BOUND_COLUMNS
+
+
 def _at_bound(
     state: State, bound: Bound, deadline: float, seed: int, method: str
 ) -> tuple[State, str, bool]:
     """The programme at the bound (`milp.solve_at_bound`), for `AT_BOUND_SHARE` of the search time
-    at most, when its restricted programme is small enough: (state, method, proven)."""
-    from .milp import at_bound_columns, solve_at_bound  # scipy and HiGHS: only when used
+    at most: (state, method, proven)."""
+    from .milp import solve_at_bound
 
     instance = state.instance
     budget = AT_BOUND_SHARE * (deadline - time.monotonic())
-    if budget < AT_BOUND_MIN_SECONDS or at_bound_columns(instance, bound) > AT_BOUND_COLUMNS:
+    if budget < AT_BOUND_MIN_SECONDS:
         return state, method, False
     result = solve_at_bound(instance, bound, budget, seed)
     if result.state is not None and _rank(result.state) > _rank(state):
@@ -256,8 +269,7 @@ def solve(
     target = (bound.met, bound.weight_if_met)
     method = "matching+repair"
     proven = False
-    at_bound = exact is None and columns >= AT_BOUND_MIN_COLUMNS and bound.reduced is not None
-    if at_bound and not _reaches(state, bound):  # a first repair: M is proven by it in 0.1-0.3 s
+    if _at_bound_fits(state, bound, columns, exact):  # a first repair: M is proven by it in 0.3 s
         Repairer(state, seed, now + FIRST_REPAIR_SHARE * (deadline - now), target).run(order)
         proven = _reaches(state, bound)
         if not proven:

@@ -57,7 +57,8 @@ QUICK_BOUND_UNITS = 4.0  # with less time left, in compile times, no combinatori
 TAIL_UNITS = 2.0  # seating, stats and writing the schedule out, in compile times (XL: 1.2-1.5)
 LP_UNITS = 2.0  # the least time worth giving the relaxation, in compile times (XL needs ~4)
 FIRST_REPAIR_SHARE = 0.1  # of the search time, for the repair before the programme at the bound
-AT_BOUND_SHARE = 0.6  # of the search time left, for the programme at the bound (`_at_bound`)
+AT_BOUND_SHARE = 0.8  # of the search time left, for the programme at the bound (`_at_bound`): it
+# needs 1-2 s on M-hard and stops there, reached or not; more only when the load slows HiGHS down
 AT_BOUND_COLUMNS = 60_000  # its columns after the fixing, at most (M-hard 28,000-32,000, M
 # 40,000-45,000; L-hard 157,000, whose relaxation alone took 27 s)
 AT_BOUND_MIN_SECONDS = 1.0

@@ -70,6 +70,11 @@ def _locked(instance: Instance) -> tuple[int, int]:
     return weight, met
 
 
+def locked_weight(instance: Instance) -> int:
+    """The weight of the locked meetings: counted in the bounds, not in a `State`'s weight."""
+    return _locked(instance)[0]
+
+
 def _rows(instance: Instance, candidates: list[int]) -> tuple[list[list[int]], list[float]]:
     """Relaxation rows as (column positions, upper bound), over candidate request positions."""
     caps = capacities(instance)

@@ -37,7 +37,7 @@ import math
 import time
 from collections.abc import Callable
 
-from .bound import Bound, upper_bound, weight_bound
+from .bound import Bound, locked_weight, upper_bound, weight_bound
 from .instance import Instance, column_count, compile_problem
 from .model import Meeting, Problem, Schedule, Stats
 from .polish import reduce_gaps, restore_previous, start_from_previous
@@ -105,8 +105,14 @@ def _fill(state: State, order: list[int], deadline: float = math.inf) -> None:
                 mask ^= low
 
 
+def _target(state: State, bound: Bound) -> tuple[int, int]:
+    """The bound as a `State.score()` to reach: a state's weight leaves the locked meetings out."""
+    return bound.met, bound.weight_if_met - locked_weight(state.instance)
+
+
 def _reaches(state: State, bound: Bound) -> bool:
-    return state.met >= bound.met and state.weight >= bound.weight_if_met
+    met, weight = _target(state, bound)
+    return state.met >= met and state.weight >= weight
 
 
 def _rank(state: State) -> tuple[int, int, int]:
@@ -267,7 +273,7 @@ def solve(
     use_lns = exact is None and columns > WHOLE_MILP_COLUMNS
     if use_lns:
         use_exact = False
-    target = (bound.met, bound.weight_if_met)
+    target = _target(state, bound)
     method = "matching+repair"
     proven = False
     if _at_bound_fits(state, bound, columns, exact):  # a first repair: M is proven by it in 0.3 s
@@ -286,7 +292,7 @@ def solve(
     if use_lns and not proven and deadline - time.monotonic() > LNS_MIN_SECONDS:
         from .lns import improve  # scipy and HiGHS: imported only when used (0.2-0.5 s)
 
-        improve(state, deadline, seed, (bound.met, bound.weight_if_met))
+        improve(state, deadline, seed, target)
         method += "+regions"
         proven = _reaches(state, bound)
     remaining = deadline - time.monotonic()

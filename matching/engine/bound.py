@@ -44,6 +44,12 @@ class Bound:
     met: int
     weight_if_met: int
     choice: np.ndarray | None  # the relaxation's value per request (None: not solved), a hint
+    # the relaxation's reduced cost per request (in its objective: premium * met + weight) and how
+    # far its optimum lies above (met, weight_if_met) in that objective: a request whose reduced
+    # cost exceeds `slack` is, in every schedule that reaches the bound, placed if the relaxation
+    # chose it and unplaced if not (reduced-cost fixing); `milp.solve_at_bound` uses it as a hint
+    reduced: np.ndarray | None = None
+    slack: float = math.inf
 
 
 def capacities(instance: Instance) -> list[int]:
@@ -62,6 +68,11 @@ def _locked(instance: Instance) -> tuple[int, int]:
     weight = sum(problem.request_by_id[m.request].weight for m in problem.locked)
     met = sum(1 for count in instance.locked_count if count > 0)
     return weight, met
+
+
+def locked_weight(instance: Instance) -> int:
+    """The weight of the locked meetings: counted in the bounds, not in a `State`'s weight."""
+    return _locked(instance)[0]
 
 
 def _rows(instance: Instance, candidates: list[int]) -> tuple[list[list[int]], list[float]]:
@@ -222,7 +233,8 @@ def upper_bound(
     deadline = time.monotonic() + time_limit  # the combinatorial bound counts too
     locked_weight, locked_met = _locked(instance)
     candidates = [r for r in range(instance.n_requests) if instance.slots_of[r]]
-    choice = None
+    choice = reduced = None
+    slack = math.inf
     if quick:
         everything = sum(instance.weight[r] for r in candidates)
         met = len(lonely_candidates(instance))
@@ -244,6 +256,10 @@ def upper_bound(
 
         choice = np.zeros(instance.n_requests)
         choice[candidates] = lex_result.x[: len(candidates)]
+        if lex_result.reduced is not None:
+            reduced = np.zeros(instance.n_requests)
+            reduced[candidates] = lex_result.reduced[: len(candidates)]
+            slack = lex_result.objective - (premium * met + weight_if_all_met)
     else:
         met, weight_if_all_met = len(lonely_candidates(instance)), weight
     return Bound(
@@ -251,4 +267,6 @@ def upper_bound(
         met=met + locked_met,
         weight_if_met=weight_if_all_met + locked_weight,
         choice=choice,
+        reduced=reduced,
+        slack=slack,
     )

@@ -67,6 +67,7 @@ class Result:
     x: np.ndarray | None
     objective: float
     dual_bound: float
+    reduced: np.ndarray | None = None  # a solved LP's reduced costs (column duals), else None
 
 
 def _lp(model: Model) -> highspy.HighsLp:
@@ -98,6 +99,7 @@ def solve(
     seed: int = 0,
     start: np.ndarray | None = None,
     threads: int | None = None,
+    options: dict[str, bool | int | float | str] | None = None,
 ) -> Result:
     """Solve to optimality or until the time limit; a MIP's dual bound stays valid either way.
 
@@ -112,6 +114,8 @@ def solve(
     highs.setOptionValue("mip_abs_gap", 0.5)
     if threads is not None:
         highs.setOptionValue("threads", threads)
+    for name, value in (options or {}).items():
+        highs.setOptionValue(name, value)
     highs.passModel(_lp(model))
     if start is not None:
         solution = highspy.HighsSolution()
@@ -150,6 +154,11 @@ def _result(highs: _Highs, model: Model) -> Result:
         kind = FAILED
     objective = info.objective_function_value if has_solution else float("-inf")
     dual = info.mip_dual_bound if model.integer else objective
+    reduced = None
     if not model.integer and kind != OPTIMAL:
         dual = float("inf")
-    return Result(kind, x, objective, dual)
+    elif not model.integer:
+        solution = highs.getSolution()
+        if solution.dual_valid:
+            reduced = np.array(solution.col_dual)
+    return Result(kind, x, objective, dual, reduced)

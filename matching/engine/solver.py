@@ -13,6 +13,12 @@ process, so that reading the file and writing the schedule count too):
    previous slot if it fits there, else in the first slot that fits.
 3. Repair: ejection chains (`repair`) while they improve (participants met, weight); when an
    exact step follows, for `REPAIR_SHARE` of the search time at most.
+   Before it, from `AT_BOUND_MIN_COLUMNS` (request, slot) columns, if the start does not reach the
+   bound: a first repair for `FIRST_REPAIR_SHARE` of the search time, then, if that falls short
+   too, the programme at the bound (`milp.solve_at_bound`: the time-indexed programme restricted
+   by reduced-cost fixing in the relaxation, its linear relaxation, then the integer programme
+   over the columns that relaxation uses), for `AT_BOUND_SHARE` of the time left at most. It
+   proves M-hard optimal in 2-3 s (it reaches the bound); otherwise the better schedule goes on.
 4. Exact: if the schedule does not reach the bound, either HiGHS solves the whole time-indexed
    integer programme from that schedule (up to `WHOLE_MILP_COLUMNS` columns, or with
    `exact=True`), or, above that size (where HiGHS's set-up alone can outlast the limit), regions
@@ -31,7 +37,7 @@ import math
 import time
 from collections.abc import Callable
 
-from .bound import Bound, upper_bound, weight_bound
+from .bound import Bound, locked_weight, upper_bound, weight_bound
 from .instance import Instance, column_count, compile_problem
 from .model import Meeting, Problem, Schedule, Stats
 from .polish import reduce_gaps, restore_previous, start_from_previous
@@ -50,6 +56,13 @@ FILL_UNITS = 3.0  # kept after the relaxation for the fill (1.5 on XL) and the r
 QUICK_BOUND_UNITS = 4.0  # with less time left, in compile times, no combinatorial bound
 TAIL_UNITS = 2.0  # seating, stats and writing the schedule out, in compile times (XL: 1.2-1.5)
 LP_UNITS = 2.0  # the least time worth giving the relaxation, in compile times (XL needs ~4)
+FIRST_REPAIR_SHARE = 0.1  # of the search time, for the repair before the programme at the bound
+AT_BOUND_SHARE = 0.8  # of the search time left, for the programme at the bound (`_at_bound`): it
+# needs 1-2 s on M-hard and stops there, reached or not; more only when the load slows HiGHS down
+AT_BOUND_COLUMNS = 60_000  # its columns after the fixing, at most (M-hard 28,000-32,000, M
+# 40,000-45,000; L-hard 157,000, whose relaxation alone took 27 s)
+AT_BOUND_MIN_SECONDS = 1.0
+AT_BOUND_MIN_COLUMNS = 10_000  # below (S, S-hard: 5,000-7,000), the repair proves it in 0.1 s
 
 
 def check_time_limit(time_limit: float) -> float:
@@ -92,8 +105,14 @@ def _fill(state: State, order: list[int], deadline: float = math.inf) -> None:
                 mask ^= low
 
 
+def _target(state: State, bound: Bound) -> tuple[int, int]:
+    """The bound as a `State.score()` to reach: a state's weight leaves the locked meetings out."""
+    return bound.met, bound.weight_if_met - locked_weight(state.instance)
+
+
 def _reaches(state: State, bound: Bound) -> bool:
-    return state.met >= bound.met and state.weight >= bound.weight_if_met
+    met, weight = _target(state, bound)
+    return state.met >= met and state.weight >= weight
 
 
 def _rank(state: State) -> tuple[int, int, int]:
@@ -178,6 +197,36 @@ def _pair(problem: Problem, meeting: Meeting) -> tuple[str, str]:
     return request.a, request.b
 
 
+def _at_bound_fits(state: State, bound: Bound, columns: int, exact: bool | None) -> bool:
+    """Whether the programme at the bound is for this problem: the start falls short of the bound,
+    the relaxation was solved (its reduced costs), and the programme, once narrowed, is neither
+    trivial (the repair proves S in 0.1 s) nor too big (L-hard: 157,000 columns, 27 s)."""
+    if exact is not None or columns < AT_BOUND_MIN_COLUMNS or bound.reduced is None:
+        return False
+    if _reaches(state, bound):
+        return False
+    from .milp import at_bound_columns  # scipy and HiGHS: only when used
+
+    return at_bound_columns(state.instance, bound) <= AT_BOUND_COLUMNS
+
+
+def _at_bound(
+    state: State, bound: Bound, deadline: float, seed: int, method: str
+) -> tuple[State, str, bool]:
+    """The programme at the bound (`milp.solve_at_bound`), for `AT_BOUND_SHARE` of the search time
+    at most: (state, method, proven)."""
+    from .milp import solve_at_bound
+
+    instance = state.instance
+    budget = AT_BOUND_SHARE * (deadline - time.monotonic())
+    if budget < AT_BOUND_MIN_SECONDS:
+        return state, method, False
+    result = solve_at_bound(instance, bound, budget, seed)
+    if result.state is not None and _rank(result.state) > _rank(state):
+        state, method = result.state, method + "+milp at the bound"
+    return state, method, _reaches(state, bound)
+
+
 def solve(
     problem: Problem,
     time_limit: float = DEFAULT_TIME_LIMIT,
@@ -224,18 +273,27 @@ def solve(
     use_lns = exact is None and columns > WHOLE_MILP_COLUMNS
     if use_lns:
         use_exact = False
+    target = _target(state, bound)
+    method = "matching+repair"
+    proven = False
+    if _at_bound_fits(state, bound, columns, exact):  # a first repair: M is proven by it in 0.3 s
+        Repairer(state, seed, now + FIRST_REPAIR_SHARE * (deadline - now), target).run(order)
+        proven = _reaches(state, bound)
+        if not proven:
+            state, method, proven = _at_bound(state, bound, deadline, seed, method)
+    now = time.monotonic()
     share = REPAIR_SHARE if use_exact else REPAIR_SHARE_BEFORE_REGIONS if use_lns else 1.0
     repair_end = now + share * (deadline - now)
-    Repairer(state, seed, repair_end, target=(bound.met, bound.weight_if_met)).run(order)
-    restore_previous(state, finish)
-    method = "matching+repair"
-    proven = _reaches(state, bound)
+    if not proven:  # (when the fill reaches the bound, the repair stops at once)
+        Repairer(state, seed, repair_end, target=target).run(order)
+        restore_previous(state, finish)
+        proven = _reaches(state, bound)
 
     if use_lns and not proven and deadline - time.monotonic() > LNS_MIN_SECONDS:
         from .lns import improve  # scipy and HiGHS: imported only when used (0.2-0.5 s)
 
-        improve(state, deadline, seed, (bound.met, bound.weight_if_met))
-        method = "matching+repair+regions"
+        improve(state, deadline, seed, target)
+        method += "+regions"
         proven = _reaches(state, bound)
     remaining = deadline - time.monotonic()
     if use_exact and not proven and remaining > 0.2:

@@ -447,10 +447,13 @@ def measure(args, workdir: Path) -> dict:
     built = time.monotonic() - started
     users = event.pop("users")
     cookies = {
-        role: [session_cookie(user) for _ in range(args.users)] for role, user in users.items()
+        role: [f"{session_cookie(user)}; {csrf_cookie()}" for _ in range(args.users)]
+        for role, user in users.items()
     }
-    cookies["anonymous"] = [""] * args.users
-    cookies["ping"] = [session_cookie(users["buyer"]) for _ in range(args.users)]
+    cookies["anonymous"] = [csrf_cookie() for _ in range(args.users)]
+    cookies["ping"] = [
+        f"{session_cookie(users['buyer'])}; {csrf_cookie()}" for _ in range(args.users)
+    ]
     todo = [
         p
         for p in pages(event)
@@ -508,6 +511,15 @@ def measure(args, workdir: Path) -> dict:
         "pages": results,
         "server_log_tracebacks": log.count("Traceback"),
     }
+
+
+def csrf_cookie() -> str:
+    """The CSRF cookie a browser holds after its first page (the server sets it then): each
+    client sends its own, as the session cookie."""
+    from django.conf import settings
+    from django.utils.crypto import get_random_string
+
+    return f"{settings.CSRF_COOKIE_NAME}={get_random_string(32)}"
 
 
 @contextlib.contextmanager

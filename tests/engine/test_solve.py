@@ -225,13 +225,14 @@ def test_medium_hard_day_is_proven_optimal(seed):
     the regions stop short of the bound in the same time."""
     problem = load_problem(generate("M-hard", seed))
 
-    first = solve(problem, time_limit=30, seed=0)  # 15 s is the target; the rest, for the load
+    # 15 s is the target, measured in bench/README.md (2.4-3.2 s quiet); the rest is room for a
+    # loaded test machine: speed is a benchmark's business, not a timed test's.
+    first = solve(problem, time_limit=30, seed=0)
     second = solve(problem, time_limit=30, seed=0)
 
     assert check(problem, first) == []
     assert first.stats.method == "matching+repair+milp at the bound; optimal", first.stats
     assert first.stats.weight == first.stats.weight_upper_bound
-    assert first.stats.seconds < 15
     assert first.meetings == second.meetings
 
 

@@ -541,16 +541,18 @@ def writing(slug: str, organiser, per_second: float):
 
     def run() -> None:
         registration = (
-            Registration.objects.filter(event__slug=slug, checked_in_at__isnull=True)
-            .filter(status="validated")
+            Registration.objects.filter(
+                event__slug=slug, status="validated", checked_in_at__isnull=True
+            )
             .select_related("event")
             .first()
         )
         try:
             while not stop.wait(1 / per_second):
                 if registration.checked_in_at is None:
-                    registration = services.check_in(registration=registration, by=organiser)
-                    registration = registration.registration
+                    registration = services.check_in(
+                        registration=registration, by=organiser
+                    ).registration
                 else:
                     registration = services.undo_check_in(registration=registration, by=organiser)
                 made[0] += 1

@@ -151,6 +151,20 @@ def fire(
     return post_all_at_once(servers[0], bookings, {"Accept-Language": "fr"})
 
 
+def until_the_constraint(servers: str | list[str], race) -> tuple[list[Counter], list]:
+    """Without the lock: race the bookings for one slot after another, those that lost going
+    on to the next, until the database constraint refuses one. The outcome of each round, and
+    the results of the last."""
+    rounds, posts = [], race["posts"]
+    for slot in race["slots"]:
+        results = fire(servers, posts, slot.pk)
+        rounds.append(outcome(results))
+        if rounds[-1]["constraint"]:
+            break
+        posts = [post for post, (status, _) in zip(posts, results, strict=True) if status != 302]
+    return rounds, results
+
+
 def outcome(results) -> Counter:
     """'won' for a redirect, else the refusal code the page shows, or 'status <n>'."""
     counts = Counter()
@@ -193,17 +207,8 @@ def test_booking_race_without_lock_constraint_refuses(race):
     the database constraint stops them."""
     from matching.models import Attendance, Meeting
 
-    rounds = []
-    posts = race["posts"]
     with daphne_server("booking-race-unlocked.log", disable_locks=True, backlog=BACKLOG) as url:
-        for slot in race["slots"]:
-            results = fire(url, posts, slot.pk)
-            rounds.append(outcome(results))
-            if rounds[-1]["constraint"]:
-                break
-            posts = [
-                post for post, (status, _) in zip(posts, results, strict=True) if status != 302
-            ]
+        rounds, results = until_the_constraint(url, race)
 
     assert [counts["won"] for counts in rounds] == [1] * len(rounds), rounds
     assert rounds[-1]["constraint"] >= 1, rounds  # the race is real: the lock is what prevents it
@@ -234,20 +239,11 @@ def test_booking_race_across_two_servers_one_winner_clear_refusals(race):
 
 def test_booking_race_across_two_servers_without_lock_constraint_refuses(race):
     """Negative control across hosts: without the lock, the constraint is what refuses."""
-    rounds = []
-    posts = race["posts"]
     with (
         uvicorn_server("booking-race-host-a-unlocked.log", disable_locks=True) as (a, _),
         uvicorn_server("booking-race-host-b-unlocked.log", disable_locks=True) as (b, _),
     ):
-        for slot in race["slots"]:
-            results = fire([a, b], posts, slot.pk)
-            rounds.append(outcome(results))
-            if rounds[-1]["constraint"]:
-                break
-            posts = [
-                post for post, (status, _) in zip(posts, results, strict=True) if status != 302
-            ]
+        rounds, _results = until_the_constraint([a, b], race)
 
     assert [counts["won"] for counts in rounds] == [1] * len(rounds), rounds
     assert rounds[-1]["constraint"] >= 1, rounds
